@@ -1,0 +1,38 @@
+# hipclinic: `make run` to try it, `make test` to check it. Both set everything up first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Extra pytest arguments, e.g. make test ARGS="-k admin"; ARGS="-m perf" runs the benchmarks.
+ARGS ?=
+
+.PHONY: setup run test lint format clean
+
+# The virtualenv is rebuilt only when requirements.txt changes, so a second run takes seconds.
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+setup: $(BIN)/.installed
+	$(BIN)/python manage.py bootstrap
+
+run: setup
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin at http://$(HOST):$(PORT)/admin/)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python manage.py check
+	$(BIN)/pytest $(ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf var

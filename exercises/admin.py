@@ -1,0 +1,210 @@
+"""Admin pages for the exercise library: exercises, muscles, equipment and protocols.
+
+Staff see their clinic's own exercises and protocols beside the shared library;
+they may pick library rows but only platform admins change them.
+"""
+
+from adminsortable2.admin import SortableAdminBase
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from exercises.models import Equipment, Exercise, Muscle, Protocol, ProtocolItem
+from hipclinic.admin import ClinicScopedAdmin, OrderedItemInline
+
+
+def is_autocomplete(request) -> bool:
+    match = request.resolver_match
+    return match is not None and match.url_name == "autocomplete"
+
+
+class ArchiveActions:
+    """Archive and unarchive actions for library rows; library rows stay as they are for staff."""
+
+    actions = ["archive", "unarchive"]
+
+    def _set_archived(self, request, queryset, archived: bool) -> None:
+        noun = self.opts.verbose_name_plural
+        if not request.user.is_superuser:
+            shared = queryset.filter(clinic__isnull=True).count()
+            queryset = queryset.filter(clinic__isnull=False)
+            if shared:
+                self.message_user(
+                    request,
+                    f"{shared} shared-library {noun} left as they were: "
+                    "only platform admins change the library.",
+                    messages.WARNING,
+                )
+        updated = queryset.exclude(archived=archived).update(archived=archived)
+        verb = "Archived" if archived else "Restored"
+        self.message_user(request, f"{verb} {updated} {noun}.")
+
+    @admin.action(description="Archive selected (hide from new programmes)", permissions=["change"])
+    def archive(self, request, queryset):
+        self._set_archived(request, queryset, True)
+
+    @admin.action(description="Restore selected from the archive", permissions=["change"])
+    def unarchive(self, request, queryset):
+        self._set_archived(request, queryset, False)
+
+
+@admin.register(Muscle)
+class MuscleAdmin(ClinicScopedAdmin):
+    list_display = ["name", "group", "plain_name"]
+    list_filter = ["group"]
+    search_fields = ["name", "plain_name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Equipment)
+class EquipmentAdmin(ClinicScopedAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ExerciseAdminForm(forms.ModelForm):
+    class Meta:
+        model = Exercise
+        fields = ["clinic", "easier_version"]  # the admin adds the rest from its fieldsets
+
+    def clean(self):
+        cleaned_data = super().clean()
+        easier = cleaned_data.get("easier_version")
+        if easier is None:
+            return cleaned_data
+        if self.instance.pk and easier.pk == self.instance.pk:
+            self.add_error("easier_version", "An exercise cannot be its own easier version.")
+        clinic = cleaned_data.get("clinic", self.instance.clinic if self.instance.pk else None)
+        if easier.clinic_id is not None and easier.clinic_id != getattr(clinic, "pk", None):
+            # A shared exercise must not point into one clinic's exercises.
+            self.add_error("easier_version", "Choose an exercise from the same library.")
+        return cleaned_data
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
+    form = ExerciseAdminForm
+    list_display = [
+        "name",
+        "kind",
+        "position",
+        "difficulty",
+        "muscle_names",
+        "in_library",
+        "archived",
+    ]
+    list_filter = ["kind", "position", "difficulty", "muscles__group", "equipment", "archived"]
+    search_fields = ["name", "slug", "purpose", "muscles__name", "muscles__plain_name"]
+    autocomplete_fields = ["muscles", "equipment", "easier_version"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["harder_version_list", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["clinic", "name", "slug"]}),
+        ("Classification", {"fields": ["kind", "position", "difficulty", "muscles", "equipment"]}),
+        ("What the patient reads", {"fields": ["purpose", "steps", "cues", "precautions"]}),
+        (
+            "Default dose",
+            {
+                "description": "Where a new programme item starts; every field is optional.",
+                "fields": [
+                    ("sets", "reps"),
+                    ("hold", "hold_unit"),
+                    "side",
+                    ("times_per_day", "days_per_week"),
+                    "load",
+                    "rest_seconds",
+                ],
+            },
+        ),
+        ("Variations", {"fields": ["easier_version", "harder_version_list"]}),
+        ("Sources and illustration", {"fields": ["sources", "illustration"]}),
+        (None, {"fields": ["archived", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("muscles")
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if is_autocomplete(request):
+            # Pickers offer current exercises; archived ones stay on the items that have them.
+            queryset = queryset.active()
+        return queryset, may_have_duplicates
+
+    @admin.display(description="muscles")
+    def muscle_names(self, exercise):
+        return ", ".join(muscle.name for muscle in exercise.muscles.all())
+
+    @admin.display(description="shared library", boolean=True)
+    def in_library(self, exercise):
+        return exercise.is_shared
+
+    def get_object(self, request, object_id, from_field=None):
+        exercise = super().get_object(request, object_id, from_field)
+        # Another clinic may have built a harder version on a library exercise;
+        # list only those this user may see.
+        exercise.visible_harder_versions = list(
+            exercise.harder_versions.visible_to(request.user).order_by("name")
+        )
+        return exercise
+
+    @admin.display(description="harder versions")
+    def harder_version_list(self, exercise):
+        harder = getattr(exercise, "visible_harder_versions", [])
+        if not harder:
+            return "None yet: choose this exercise as the easier version of another."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a></li>',
+                ((reverse("admin:exercises_exercise_change", args=[h.pk]), h) for h in harder),
+            ),
+        )
+
+
+class ProtocolItemInline(OrderedItemInline):
+    model = ProtocolItem
+
+
+@admin.register(Protocol)
+class ProtocolAdmin(ArchiveActions, SortableAdminBase, ClinicScopedAdmin):
+    list_display = [
+        "name",
+        "condition",
+        "exercise_count",
+        "in_library",
+        "archived",
+        "start_programme",
+    ]
+    list_filter = ["archived", "condition"]
+    search_fields = ["name", "slug", "condition"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["clinic", "name", "slug", "condition", "description", "sources", "archived"]
+    inlines = [ProtocolItemInline]
+    ordering = ["name", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(exercise_count=Count("items"))
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if is_autocomplete(request):
+            queryset = queryset.filter(archived=False)
+        return queryset, may_have_duplicates
+
+    @admin.display(description="exercises", ordering="exercise_count")
+    def exercise_count(self, protocol):
+        return protocol.exercise_count
+
+    @admin.display(description="shared library", boolean=True)
+    def in_library(self, protocol):
+        return protocol.clinic_id is None
+
+    @admin.display(description="")
+    def start_programme(self, protocol):
+        url = reverse("admin:patients_prescription_from_protocol")
+        return format_html('<a href="{}?protocol={}">Start a programme</a>', url, protocol.pk)

@@ -1,0 +1,286 @@
+"""Loading the shipped exercise library from exercises/data/library.toml.
+
+The file is the source of truth for the shared library (rows with no clinic).
+Loading is idempotent: a second load writes nothing, a changed entry is updated
+in place, and an entry that leaves the file is archived rather than deleted, so
+programmes that use it keep working. Clinics' own exercises and protocols are
+never read or written here.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from exercises.models import Dose, Equipment, Exercise, Muscle, Protocol, ProtocolItem
+
+LIBRARY_FILE = Path(__file__).resolve().parent / "data" / "library.toml"
+
+EXERCISE_TEXT_FIELDS = ("name", "kind", "position", "difficulty", "purpose")
+EXERCISE_LIST_FIELDS = ("steps", "cues", "precautions", "sources")
+PROTOCOL_FIELDS = ("name", "condition", "description")
+
+
+class LibraryError(ValueError):
+    """The library file is wrong; the message names the entry and the field."""
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    archived: dict[str, int] = field(default_factory=dict)
+
+    def count(self, bucket: dict[str, int], kind: str) -> None:
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.updated or self.archived)
+
+    def __str__(self) -> str:
+        if not self.changed_anything:
+            return "Library is up to date: nothing changed."
+        parts = []
+        for label, bucket in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("archived", self.archived),
+        ):
+            parts += [f"{label} {n} {kind}" for kind, n in sorted(bucket.items())]
+        return "Library loaded: " + ", ".join(parts) + "."
+
+
+def read_library(path: Path = LIBRARY_FILE) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise LibraryError(f"{path.name} is not valid TOML: {error}") from error
+    for section in ("muscles", "equipment", "exercises", "protocols"):
+        data.setdefault(section, [])
+    _check_unique_slugs(data)
+    _check_variations(data["exercises"])
+    return data
+
+
+def _check_unique_slugs(data: dict) -> None:
+    for section, entries in data.items():
+        seen = set()
+        for position, entry in enumerate(entries, start=1):
+            slug = entry.get("slug")
+            if not slug:
+                raise LibraryError(f"{section} entry {position}: 'slug' is missing.")
+            if slug in seen:
+                raise LibraryError(f"{section} '{slug}': the slug is used twice.")
+            seen.add(slug)
+
+
+def _check_variations(exercises: list[dict]) -> None:
+    """Easier/harder links must name known exercises and agree in both directions."""
+    by_slug = {entry["slug"]: entry for entry in exercises}
+    for entry in exercises:
+        slug = entry["slug"]
+        for key, reverse in (("easier", "harder"), ("harder", "easier")):
+            other = entry.get(key)
+            if other is None:
+                continue
+            if other == slug:
+                raise LibraryError(
+                    f"exercise '{slug}', field '{key}': an exercise cannot be its own variation."
+                )
+            if other not in by_slug:
+                raise LibraryError(f"exercise '{slug}', field '{key}': no exercise '{other}'.")
+            if by_slug[other].get(reverse) != slug:
+                raise LibraryError(
+                    f"exercise '{slug}', field '{key}': '{other}' must name '{slug}' as its {reverse} version too."
+                )
+
+
+def _dose_values(entry: dict, where: str) -> dict:
+    dose = dict(entry.get("dose", {}))
+    unknown = set(dose) - set(Dose.DOSE_FIELDS)
+    if unknown:
+        raise LibraryError(f"{where}, field 'dose': unknown key(s) {', '.join(sorted(unknown))}.")
+    values = dict.fromkeys(
+        ("sets", "reps", "hold", "times_per_day", "days_per_week", "rest_seconds")
+    )
+    values.update(hold_unit="seconds", side="", load="")
+    values.update(dose)
+    return values
+
+
+def _validate(instance, where: str, exclude: list[str]) -> None:
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"field '{name}': {' '.join(messages)}" for name, messages in error.message_dict.items()
+        )
+        raise LibraryError(f"{where}: {problems}") from error
+
+
+def _apply(instance, values: dict) -> bool:
+    """Set ``values`` on ``instance``; True when anything differed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed
+
+
+def _upsert_simple(
+    model, entries: list[dict], fields: tuple[str, ...], kind: str, report: LoadReport
+):
+    rows = {row.slug: row for row in model.objects.all()}
+    for entry in entries:
+        where = f"{kind} '{entry['slug']}'"
+        values = {name: entry.get(name, "") for name in fields}
+        row = rows.get(entry["slug"]) or model(slug=entry["slug"])
+        is_new = row.pk is None
+        if _apply(row, values) or is_new:
+            _validate(row, where, exclude=[])
+            row.save()
+            report.count(report.created if is_new else report.updated, kind)
+        rows[row.slug] = row
+    return rows
+
+
+def _resolve(slugs: list[str], known: dict, where: str, field_name: str) -> set:
+    missing = [slug for slug in slugs if slug not in known]
+    if missing:
+        raise LibraryError(f"{where}, field '{field_name}': unknown {', '.join(missing)}.")
+    return {known[slug].pk for slug in slugs}
+
+
+def _load_exercises(entries, muscles, equipment, report: LoadReport) -> dict[str, Exercise]:
+    shipped = {
+        row.slug: row for row in Exercise.objects.shared().prefetch_related("muscles", "equipment")
+    }
+    created: set[str] = set()
+    for entry in entries:
+        slug = entry["slug"]
+        where = f"exercise '{slug}'"
+        values = {name: entry.get(name, "") for name in EXERCISE_TEXT_FIELDS}
+        values.update({name: "\n".join(entry.get(name, [])) for name in EXERCISE_LIST_FIELDS})
+        values.update(_dose_values(entry, where))
+        exercise = shipped.get(slug) or Exercise(slug=slug, clinic=None)
+        is_new = exercise.pk is None
+        changed = _apply(exercise, values)
+        if changed or is_new:
+            _validate(exercise, where, exclude=["clinic", "easier_version", "illustration"])
+            exercise.save()
+        muscle_pks = _resolve(entry.get("muscles", []), muscles, where, "muscles")
+        equipment_pks = _resolve(entry.get("equipment", []), equipment, where, "equipment")
+        if is_new or {m.pk for m in exercise.muscles.all()} != muscle_pks:
+            exercise.muscles.set(muscle_pks)
+            changed = True
+        if is_new or {e.pk for e in exercise.equipment.all()} != equipment_pks:
+            exercise.equipment.set(equipment_pks)
+            changed = True
+        if is_new:
+            created.add(slug)
+            report.count(report.created, "exercises")
+        elif changed:
+            report.count(report.updated, "exercises")
+        shipped[slug] = exercise
+
+    # Variations only after every exercise exists, so links may point forwards.
+    for entry in entries:
+        exercise = shipped[entry["slug"]]
+        easier = shipped[entry["easier"]] if entry.get("easier") else None
+        if exercise.easier_version_id != (easier.pk if easier else None):
+            exercise.easier_version = easier
+            exercise.save(update_fields=["easier_version", "updated_at"])
+            if entry["slug"] not in created:
+                report.count(report.updated, "variation links")
+
+    in_file = {entry["slug"] for entry in entries}
+    for slug, exercise in shipped.items():
+        if slug not in in_file and not exercise.archived:
+            exercise.archived = True
+            exercise.save(update_fields=["archived", "updated_at"])
+            report.count(report.archived, "exercises")
+    return shipped
+
+
+def _load_protocols(entries, exercises: dict[str, Exercise], report: LoadReport) -> None:
+    shipped = {
+        row.slug: row
+        for row in Protocol.objects.filter(clinic__isnull=True).prefetch_related("items")
+    }
+    for entry in entries:
+        slug = entry["slug"]
+        where = f"protocol '{slug}'"
+        values = {name: entry.get(name, "") for name in PROTOCOL_FIELDS}
+        values["sources"] = "\n".join(entry.get("sources", []))
+        protocol = shipped.get(slug) or Protocol(slug=slug, clinic=None)
+        is_new = protocol.pk is None
+        changed = _apply(protocol, values)
+        if changed or is_new:
+            _validate(protocol, where, exclude=["clinic"])
+            protocol.save()
+
+        wanted = []
+        for position, item in enumerate(entry.get("items", [])):
+            item_where = f"{where}, item {position + 1}"
+            exercise = exercises.get(item.get("exercise", ""))
+            if exercise is None:
+                raise LibraryError(
+                    f"{item_where}, field 'exercise': no exercise '{item.get('exercise')}'."
+                )
+            dose = _dose_values(
+                item if "dose" in item else {"dose": exercise_dose(exercise)}, item_where
+            )
+            wanted_item = ProtocolItem(
+                protocol=protocol,
+                exercise=exercise,
+                order=position,
+                note=item.get("note", ""),
+                **dose,
+            )
+            _validate(wanted_item, item_where, exclude=["protocol"])
+            wanted.append(wanted_item)
+        current = [_item_key(item) for item in protocol.items.all()] if not is_new else []
+        if current != [_item_key(item) for item in wanted]:
+            protocol.items.all().delete()
+            ProtocolItem.objects.bulk_create(wanted)
+            changed = True
+        if is_new:
+            report.count(report.created, "protocols")
+        elif changed:
+            report.count(report.updated, "protocols")
+
+    in_file = {entry["slug"] for entry in entries}
+    for slug, protocol in shipped.items():
+        if slug not in in_file and not protocol.archived:
+            protocol.archived = True
+            protocol.save(update_fields=["archived", "updated_at"])
+            report.count(report.archived, "protocols")
+
+
+def exercise_dose(exercise: Exercise) -> dict:
+    return {
+        name: value for name, value in exercise.dose_values().items() if value not in (None, "")
+    }
+
+
+def _item_key(item: ProtocolItem) -> tuple:
+    return (item.exercise_id, item.order, item.note, tuple(sorted(item.dose_values().items())))
+
+
+@transaction.atomic
+def load_library(path: Path = LIBRARY_FILE) -> LoadReport:
+    """Bring the shared library in the database in line with the library file."""
+    data = read_library(path)
+    report = LoadReport()
+    muscles = _upsert_simple(
+        Muscle, data["muscles"], ("name", "group", "plain_name"), "muscles", report
+    )
+    equipment = _upsert_simple(Equipment, data["equipment"], ("name",), "equipment", report)
+    exercises = _load_exercises(data["exercises"], muscles, equipment, report)
+    _load_protocols(data["protocols"], exercises, report)
+    return report

@@ -1,0 +1,354 @@
+"""The exercise library: exercises, the muscles and equipment they involve, and protocols."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from hipclinic.models import Clinic
+from hipclinic.scoping import ClinicQuerySet
+
+
+def lines(text: str) -> list[str]:
+    """The non-empty lines of a one-item-per-line text field."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class HoldUnit(models.TextChoices):
+    SECONDS = "seconds", "seconds"
+    BREATHS = "breaths", "breaths"
+
+
+class Side(models.TextChoices):
+    EACH = "each", "each side"
+    BOTH = "both", "both sides together"
+    ALTERNATING = "alternating", "alternating sides"
+
+
+# Bounds that catch typing mistakes (a 10,000-second hold) without getting in a
+# clinician's way. The database enforces the same numbers.
+DOSE_BOUNDS = {
+    "sets": (1, 20),
+    "reps": (1, 100),
+    "hold": (1, 600),
+    "times_per_day": (1, 10),
+    "days_per_week": (1, 7),
+    "rest_seconds": (0, 600),
+}
+
+
+def _bounded(
+    field: str, verbose_name: str, help_text: str = ""
+) -> models.PositiveSmallIntegerField:
+    low, high = DOSE_BOUNDS[field]
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(low), MaxValueValidator(high)],
+        help_text=help_text,
+    )
+
+
+def dose_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """Check constraints keeping every dose number inside DOSE_BOUNDS."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{field}__isnull": True})
+            | Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+            name=f"{prefix}_{field}_in_range",
+            violation_error_message=f"{field.replace('_', ' ').capitalize()} must be between {low} and {high}.",
+        )
+        for field, (low, high) in DOSE_BOUNDS.items()
+    ]
+
+
+class Dose(models.Model):
+    """How much of an exercise to do. Every field is optional: a dose says only what applies."""
+
+    sets = _bounded("sets", "sets")
+    reps = _bounded("reps", "repetitions")
+    hold = _bounded("hold", "hold", "How long to hold each repetition.")
+    hold_unit = models.CharField(max_length=10, choices=HoldUnit.choices, default=HoldUnit.SECONDS)
+    side = models.CharField(max_length=12, choices=Side.choices, blank=True)
+    times_per_day = _bounded("times_per_day", "times per day")
+    days_per_week = _bounded("days_per_week", "days per week")
+    load = models.CharField(
+        "load or resistance", max_length=100, blank=True, help_text="For example 'light band'."
+    )
+    rest_seconds = _bounded("rest_seconds", "rest between sets (seconds)")
+
+    DOSE_FIELDS = (
+        "sets",
+        "reps",
+        "hold",
+        "hold_unit",
+        "side",
+        "times_per_day",
+        "days_per_week",
+        "load",
+        "rest_seconds",
+    )
+
+    class Meta:
+        abstract = True
+
+    def dose_values(self) -> dict:
+        return {field: getattr(self, field) for field in self.DOSE_FIELDS}
+
+    def copy_dose_from(self, other: "Dose") -> None:
+        for field, value in other.dose_values().items():
+            setattr(self, field, value)
+
+    @property
+    def dose_summary(self) -> str:
+        """A compact dose for lists, e.g. '3 × 10, hold 30 seconds, each side, 1×/day, 5 days/week'."""
+        parts = []
+        if self.sets and self.reps:
+            parts.append(f"{self.sets} × {self.reps}")
+        elif self.reps:
+            parts.append(f"{self.reps} reps")
+        elif self.sets:
+            parts.append(f"{self.sets} sets")
+        if self.hold:
+            parts.append(f"hold {self.hold} {self.get_hold_unit_display()}")
+        if self.side:
+            parts.append(self.get_side_display())
+        if self.load:
+            parts.append(self.load)
+        if self.times_per_day:
+            parts.append(f"{self.times_per_day}×/day")
+        if self.days_per_week:
+            parts.append(f"{self.days_per_week} days/week")
+        return ", ".join(parts) or "no dose set"
+
+
+class MuscleGroup(models.TextChoices):
+    HIP_FLEXORS = "hip_flexors", "Hip flexors"
+    GLUTES = "glutes", "Glutes and hip extensors"
+    OUTER_HIP = "outer_hip", "Outer hip (abductors and rotators)"
+    INNER_THIGH = "inner_thigh", "Inner thigh (adductors)"
+    QUADRICEPS = "quadriceps", "Quadriceps"
+    HAMSTRINGS = "hamstrings", "Hamstrings"
+    LOWER_BACK = "lower_back", "Lower back"
+    CORE = "core", "Core"
+    CALVES = "calves", "Calves and ankles"
+
+
+class Muscle(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    group = models.CharField(max_length=20, choices=MuscleGroup.choices)
+    plain_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What a patient would call it, e.g. 'front of the hip'.",
+    )
+
+    class Meta:
+        ordering = ["group", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Equipment(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "equipment"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kind(models.TextChoices):
+    STRETCH = "stretch", "Stretch"
+    STRENGTHENING = "strengthening", "Strengthening"
+    MOBILITY = "mobility", "Mobility"
+
+
+class Position(models.TextChoices):
+    SUPINE = "supine", "Lying on your back"
+    SIDE_LYING = "side_lying", "Lying on your side"
+    PRONE = "prone", "Lying face down"
+    SEATED = "seated", "Sitting"
+    KNEELING = "kneeling", "Kneeling"
+    HALF_KNEELING = "half_kneeling", "Half-kneeling"
+    ALL_FOURS = "all_fours", "On hands and knees"
+    STANDING = "standing", "Standing"
+
+
+class Difficulty(models.TextChoices):
+    GENTLE = "gentle", "Gentle"
+    MODERATE = "moderate", "Moderate"
+    ADVANCED = "advanced", "Advanced"
+
+
+class ExerciseQuerySet(ClinicQuerySet):
+    def active(self):
+        return self.filter(archived=False)
+
+    def shared(self):
+        return self.filter(clinic__isnull=True)
+
+
+class Exercise(Dose):
+    """One exercise. Without a clinic it belongs to the shared library.
+
+    The dose fields hold the default dose a new prescription item starts from.
+    Variations are one link, ``easier_version``; its reverse, ``harder_versions``,
+    gives the other direction, so the two can never disagree.
+    """
+
+    clinic = models.ForeignKey(
+        Clinic,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="exercises",
+        help_text="Empty for the shared library.",
+    )
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    position = models.CharField("body position", max_length=20, choices=Position.choices)
+    difficulty = models.CharField(
+        max_length=20, choices=Difficulty.choices, default=Difficulty.GENTLE
+    )
+    muscles = models.ManyToManyField(Muscle, related_name="exercises", blank=True)
+    equipment = models.ManyToManyField(Equipment, related_name="exercises", blank=True)
+    purpose = models.CharField(max_length=300, help_text="One plain sentence: what this is for.")
+    steps = models.TextField(help_text="One step per line, in order.")
+    cues = models.TextField("coaching cues", blank=True, help_text="One cue per line.")
+    precautions = models.TextField(
+        blank=True, help_text="When not to do it and when to stop. One per line."
+    )
+    illustration = models.FileField(upload_to="exercise-illustrations/", blank=True)
+    easier_version = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="harder_versions",
+    )
+    sources = models.TextField(blank=True, help_text="References, one per line.")
+    archived = models.BooleanField(
+        default=False, help_text="Hidden from new programmes; existing programmes keep it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    clinic_lookup = "clinic"
+    shared_library = True
+
+    objects = ExerciseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "slug"], name="exercise_slug_unique_in_clinic"
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(clinic__isnull=True),
+                name="exercise_slug_unique_in_library",
+            ),
+            models.CheckConstraint(
+                condition=~Q(easier_version=F("pk")),
+                name="exercise_not_its_own_variation",
+                violation_error_message="An exercise cannot be its own easier version.",
+            ),
+            *dose_constraints("exercise"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name if self.clinic_id else f"{self.name} (library)"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.clinic_id is None
+
+    @property
+    def step_list(self) -> list[str]:
+        return lines(self.steps)
+
+    @property
+    def cue_list(self) -> list[str]:
+        return lines(self.cues)
+
+    @property
+    def precaution_list(self) -> list[str]:
+        return lines(self.precautions)
+
+    @property
+    def source_list(self) -> list[str]:
+        return lines(self.sources)
+
+
+class Protocol(models.Model):
+    """A reusable programme template: ordered exercises with doses."""
+
+    clinic = models.ForeignKey(
+        Clinic,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="protocols",
+        help_text="Empty for the shared library.",
+    )
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150)
+    condition = models.CharField(max_length=150, blank=True)
+    description = models.TextField(blank=True)
+    sources = models.TextField(blank=True, help_text="References, one per line.")
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    clinic_lookup = "clinic"
+    shared_library = True
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "slug"], name="protocol_slug_unique_in_clinic"
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(clinic__isnull=True),
+                name="protocol_slug_unique_in_library",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name if self.clinic_id else f"{self.name} (library)"
+
+
+class ProtocolItem(Dose):
+    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="items")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="protocol_items")
+    order = models.PositiveIntegerField(default=0, db_index=True)
+    note = models.TextField(blank=True)
+
+    clinic_lookup = "protocol__clinic"
+    shared_library = True
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protocol", "order"], name="protocol_item_order_unique"
+            ),
+            *dose_constraints("protocolitem"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order + 1}. {self.exercise.name}"

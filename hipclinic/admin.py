@@ -1,0 +1,430 @@
+"""The admin's shared rules, and the admin pages for clinics, staff and the audit trail.
+
+Every ModelAdmin and inline in hipclinic derives from ``ClinicScopedAdmin`` or
+``ClinicScopedInline``, so clinic scoping is decided once, here, on top of
+``Model.objects.visible_to(user)`` (hipclinic.scoping):
+
+- change lists, change/delete/history pages and autocomplete answers only ever
+  see rows visible to the user; anything else is a 404, the same answer as for
+  an id that does not exist;
+- every foreign key or many-to-many choice to a clinic-scoped model is limited
+  the same way, so posting another clinic's id fails form validation;
+- staff never choose a record's clinic: the field shows their own clinic and the
+  record is saved with it;
+- shared-library rows (clinic left empty) are visible and pickable by staff but
+  only platform admins (superusers) change them.
+
+Ordered items (protocol and prescription items) share ``OrderedItemInline``,
+which lets a drag-and-drop reorder swap positions without tripping the database's
+"order is unique within its parent" constraint.
+"""
+
+from adminsortable2.admin import CustomInlineFormSet, SortableTabularInline
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404
+
+from hipclinic.models import AuditEvent, Clinic, User
+from hipclinic.ordering import OUT_OF_THE_WAY, set_positions
+
+admin.site.site_header = "hipclinic"
+admin.site.site_title = "hipclinic admin"
+admin.site.index_title = "Clinic records and home programmes"
+
+
+def is_clinic_scoped(model) -> bool:
+    return hasattr(model, "clinic_lookup")
+
+
+def has_own_clinic_field(model) -> bool:
+    """True for models that name their clinic directly (``clinic`` foreign key)."""
+    return getattr(model, "clinic_lookup", None) == "clinic"
+
+
+def clinic_id_of(obj) -> tuple[bool, int | None]:
+    """``(known, clinic_id)`` for a row, following its model's ``clinic_lookup``.
+
+    ``known`` is False while a relation on the way is still unset (an unsaved
+    prescription without a patient); a known ``None`` means the shared library.
+    """
+    *path, last = obj.clinic_lookup.split("__")
+    for name in path:
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return False, None
+    if last == "pk":
+        return True, obj.pk
+    return True, getattr(obj, f"{last}_id")
+
+
+def is_shared_library_row(obj) -> bool:
+    """A library row every clinic uses: a shared-library model's row without a clinic."""
+    return (
+        obj is not None
+        and getattr(obj, "shared_library", False)
+        and has_own_clinic_field(type(obj))
+        and obj.clinic_id is None
+    )
+
+
+class ClinicScoping:
+    """Scoping shared by ClinicScopedAdmin and ClinicScopedInline."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_clinic_scoped(self.model):
+            queryset = queryset.visible_to(request.user)
+        return queryset
+
+    def scoped_choices(self, db_field, request, queryset=None, using=None):
+        """Choices for a relation: only rows the user may see, when the target is clinic-scoped."""
+        related = db_field.remote_field.model
+        if queryset is None:
+            queryset = self.get_field_queryset(using, db_field, request)
+        if queryset is None:
+            queryset = related._default_manager.all()
+        if is_clinic_scoped(related):
+            queryset = queryset.visible_to(request.user)
+        return queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs["queryset"] = self.scoped_choices(
+            db_field, request, kwargs.get("queryset"), kwargs.get("using")
+        )
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "clinic" and not request.user.is_superuser:
+            # Staff records always belong to their own clinic; what is posted is ignored.
+            field.disabled = True
+            field.required = False
+            field.initial = request.user.clinic_id
+            field.empty_label = None
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs["queryset"] = self.scoped_choices(
+            db_field, request, kwargs.get("queryset"), kwargs.get("using")
+        )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ClinicScopedAdmin(ClinicScoping, admin.ModelAdmin):
+    """A ModelAdmin that shows each user their own clinic's rows (all rows to superusers)."""
+
+    list_per_page = 50
+
+    def get_object(self, request, object_id, from_field=None):
+        # Django redirects to the index with a message for a missing object; for
+        # a row of another clinic that would still confirm the id exists. A 404
+        # for both says nothing.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with this ID.")
+        return obj
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if has_own_clinic_field(self.model) and not request.user.is_superuser:
+            initial["clinic"] = request.user.clinic_id
+        return initial
+
+    def get_list_display(self, request):
+        list_display = list(super().get_list_display(request))
+        if request.user.is_superuser and has_own_clinic_field(self.model):
+            list_display.append("clinic")
+        return list_display
+
+    def get_list_filter(self, request):
+        list_filter = list(super().get_list_filter(request))
+        if request.user.is_superuser and has_own_clinic_field(self.model):
+            list_filter.append(("clinic", admin.RelatedOnlyFieldListFilter))
+        return list_filter
+
+    def get_list_select_related(self, request):
+        select_related = super().get_list_select_related(request)
+        if request.user.is_superuser and has_own_clinic_field(self.model):
+            if select_related is True:
+                return True
+            return [*(select_related or ()), "clinic"]
+        return select_related
+
+    def has_change_permission(self, request, obj=None):
+        if is_shared_library_row(obj) and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if is_shared_library_row(obj) and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if has_own_clinic_field(self.model) and not request.user.is_superuser:
+            obj.clinic_id = request.user.clinic_id
+        super().save_model(request, obj, form, change)
+
+
+class ParentRowsOnly:
+    """Formset rows are identified only among the parent's own rows.
+
+    Django checks a posted row id against every row of the model and then quietly
+    ignores one belonging to another parent; this refuses it with a form error.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        pk_name = self.model._meta.pk.name
+        if pk_name in form.fields:
+            form.fields[pk_name].queryset = self.get_queryset()
+
+
+class ScopedInlineFormSet(ParentRowsOnly, BaseInlineFormSet):
+    pass
+
+
+class ClinicScopedInline(ClinicScoping):
+    """Inline counterpart of ClinicScopedAdmin: a shared-library parent is read-only to staff."""
+
+    formset = ScopedInlineFormSet
+
+    def parent_is_read_only(self, request, obj) -> bool:
+        return is_shared_library_row(obj) and not request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return not self.parent_is_read_only(request, obj) and super().has_add_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return not self.parent_is_read_only(request, obj) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return not self.parent_is_read_only(request, obj) and super().has_delete_permission(
+            request, obj
+        )
+
+
+class OrderedItemForm(forms.ModelForm):
+    """One ordered item. Its position is settled by the formset, not checked row by row."""
+
+    def _get_validation_exclusions(self):
+        # A swap posts item A at B's old position while B still holds it in the
+        # database; checking (parent, order) per row would refuse a valid reorder.
+        # OrderedItemFormSet.save renumbers every item, so positions cannot clash.
+        return super()._get_validation_exclusions() | {"order"}
+
+    def clean_exercise(self):
+        exercise = self.cleaned_data["exercise"]
+        keeps_current = self.instance.pk and exercise.pk == self.instance.exercise_id
+        if exercise.archived and not keeps_current:
+            raise forms.ValidationError(
+                f"“{exercise}” is archived. Choose a current exercise for new items."
+            )
+        return exercise
+
+
+class OrderedItemFormSet(ParentRowsOnly, CustomInlineFormSet):
+    """Saves ordered items, then numbers all of the parent's items 0..n-1 in the order posted.
+
+    Rows are first written at temporary positions no other row holds, then
+    ``set_positions`` gives every item its final place, so a reorder never makes
+    two rows share a position, on SQLite or PostgreSQL.
+    """
+
+    def clean(self):
+        super().clean()
+        known, clinic_id = clinic_id_of(self.instance)
+        if not known:
+            return  # the parent form is invalid; its errors come first
+        chosen = {
+            form: form.cleaned_data["exercise"]
+            for form in self.forms
+            if getattr(form, "cleaned_data", {}).get("exercise")
+            and not self._should_delete_form(form)
+        }
+        exercises = self.model._meta.get_field("exercise").related_model.objects
+        allowed = set(
+            exercises.for_clinic(clinic_id)
+            .filter(pk__in=[exercise.pk for exercise in chosen.values()])
+            .values_list("pk", flat=True)
+        )
+        for form, exercise in chosen.items():
+            if exercise.pk not in allowed:
+                # Only platform admins, who see every clinic, can get here.
+                form.add_error("exercise", "This exercise is not in this clinic's library.")
+
+    def arranged_forms(self):
+        """The forms that hold an item after saving, in the order the user arranged them.
+
+        Existing items follow their posted positions (the drag-and-drop script
+        renumbers them); new items go after them, in the order they were added.
+        """
+        existing = [form for form in self.initial_forms if form not in self.deleted_forms]
+        existing.sort(
+            key=lambda form: (
+                form.cleaned_data.get("order") is None,
+                form.cleaned_data.get("order") or 0,
+                self.forms.index(form),
+            )
+        )
+        new = [
+            form
+            for form in self.extra_forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
+        return existing + new
+
+    def save(self, commit=True):
+        if not commit:
+            return super().save(commit=False)
+        arranged = self.arranged_forms()
+        for temporary, form in enumerate(arranged, start=2 * OUT_OF_THE_WAY):
+            form.instance.order = temporary
+        saved = super().save(commit=True)
+
+        items = self.model.objects.filter(**{self.fk.name: self.instance})
+        arranged_pks = [form.instance.pk for form in arranged]
+        others = items.exclude(pk__in=arranged_pks).order_by("order", "pk")
+        set_positions(items, arranged_pks + list(others.values_list("pk", flat=True)))
+        for position, form in enumerate(arranged):
+            form.instance.order = position
+        return saved
+
+
+class OrderedItemInline(ClinicScopedInline, SortableTabularInline):
+    """Drag-and-drop sortable items with an exercise picker and the dose beside it."""
+
+    form = OrderedItemForm
+    formset = OrderedItemFormSet
+    extra = 0
+    autocomplete_fields = ["exercise"]
+    fields = [
+        "exercise",
+        "sets",
+        "reps",
+        "hold",
+        "hold_unit",
+        "side",
+        "times_per_day",
+        "days_per_week",
+        "load",
+        "rest_seconds",
+        "note",
+    ]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 12})},
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("exercise")
+
+
+@admin.register(Clinic)
+class ClinicAdmin(ClinicScopedAdmin):
+    """Managers keep their own clinic's details; only platform admins add or remove clinics."""
+
+    list_display = ["name", "phone", "email", "paper_size"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "timezone"]}),
+        ("Contact", {"fields": ["address", "phone", "email", "website"]}),
+        ("Handouts", {"fields": ["logo", "paper_size", "handout_footer"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug names the clinic in URLs and seeds; changing it is a platform job.
+        return [] if request.user.is_superuser else ["slug"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if request.user.is_superuser else {}
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(User)
+class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
+    """Staff accounts. Managers add and change their own clinic's therapists and managers,
+    but never grant platform-admin rights, permissions, groups or another clinic."""
+
+    list_display = ["username", "display_name", "role", "email", "is_active", "last_login"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "display_name", "first_name", "last_name", "email"]
+    ordering = ["display_name", "username"]
+
+    personal = (
+        "Personal info",
+        {"fields": ["first_name", "last_name", "display_name", "credentials", "email"]},
+    )
+    dates = ("Important dates", {"fields": ["last_login", "date_joined"]})
+    platform_fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        personal,
+        ("Clinic", {"fields": ["clinic", "role"]}),
+        (
+            "Permissions",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        dates,
+    ]
+    clinic_fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        personal,
+        ("Clinic", {"fields": ["clinic", "role", "is_active"]}),
+        dates,
+    ]
+    new_user_fields = ["username", "usable_password", "password1", "password2"]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": new_user_fields}),
+        ("Clinic", {"fields": ["clinic", "role", "display_name", "credentials", "email"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        return self.platform_fieldsets if request.user.is_superuser else self.clinic_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["last_login", "date_joined"]
+
+    def get_list_filter(self, request):
+        list_filter = super().get_list_filter(request)
+        if request.user.is_superuser:
+            list_filter = [*list_filter, "is_staff", "is_superuser"]
+        return list_filter
+
+    def save_model(self, request, obj, form, change):
+        if not change and (obj.clinic_id or not request.user.is_superuser):
+            # A clinic's account exists to sign in here.
+            obj.is_staff = True
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ClinicScopedAdmin):
+    """The audit trail, to read only: nobody adds, edits or removes an event."""
+
+    list_display = ["created_at", "actor", "action", "target_type", "target_id", "ip_address"]
+    list_filter = ["action", "target_type", ("actor", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["actor"]
+    search_fields = ["target_type", "target_id", "actor__username", "actor__display_name"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HipclinicConfig(AppConfig):
+    name = "hipclinic"
+    verbose_name = "Clinics and staff"

@@ -1,0 +1,143 @@
+"""Demo data for trying hipclinic locally: two clinics that never see each other's patients.
+
+Every name here is invented. Running it again creates only what is missing and
+never changes or removes a row, so a tester's edits survive.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from exercises.models import Protocol
+from hipclinic.models import Clinic, PaperSize, Role, User
+from patients.models import Patient, Prescription, PrescriptionStatus
+from patients.prescribing import prescription_from_protocol
+
+DEMO_PASSWORD = "demo-hip-2026"
+
+CLINICS = [
+    {
+        "slug": "northside",
+        "name": "Northside Physiotherapy",
+        "address": "12 Mill Lane\nNorthside",
+        "phone": "555 0101",
+        "paper_size": PaperSize.A4,
+        "staff": [
+            ("northside-manager", Role.MANAGER, "Priya Shah", "PT, clinic manager"),
+            ("northside-therapist", Role.THERAPIST, "Tom Becker", "PT, DPT"),
+        ],
+        "patients": [
+            ("N-1001", "Maria", "Okafor", datetime.date(1961, 3, 14), "Low back pain", "outer-hip"),
+            ("N-1002", "Daniel", "Lindqvist", datetime.date(1978, 9, 2), "Stiff hips", "chair"),
+            ("N-1003", "Aiko", "Tanaka", datetime.date(1990, 12, 20), "Hip tightness", "floor"),
+            ("N-1004", "George", "Mensah", datetime.date(1949, 6, 8), "Low back pain", None),
+        ],
+    },
+    {
+        "slug": "harbour",
+        "name": "Harbour Street Physical Therapy",
+        "address": "4 Harbour Street\nPort Town",
+        "phone": "555 0202",
+        "paper_size": PaperSize.LETTER,
+        "staff": [
+            ("harbour-manager", Role.MANAGER, "Elena Petrova", "PT, clinic manager"),
+            ("harbour-therapist", Role.THERAPIST, "Sam Whitfield", "PT"),
+        ],
+        "patients": [
+            ("H-2001", "Lucia", "Fernandez", datetime.date(1983, 4, 30), "Hip tightness", "ten"),
+            (
+                "H-2002",
+                "Owen",
+                "Gallagher",
+                datetime.date(1955, 1, 11),
+                "Low back pain",
+                "outer-hip",
+            ),
+            ("H-2003", "Nadia", "Haddad", datetime.date(1972, 7, 19), "Stiff hips", "chair"),
+        ],
+    },
+]
+
+# Which shipped protocol each demo programme starts from, found by words in its name.
+PROTOCOL_HINTS = {
+    "outer-hip": "outer",
+    "chair": "chair",
+    "floor": "floor",
+    "ten": "ten",
+}
+
+PLATFORM_ADMIN = "platform-admin"
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    role: str
+    clinic: str
+
+
+def _protocol(hint: str) -> Protocol | None:
+    word = PROTOCOL_HINTS[hint]
+    return Protocol.objects.filter(clinic__isnull=True, name__icontains=word).order_by("pk").first()
+
+
+def _user(username: str, **fields) -> User:
+    user, created = User.objects.get_or_create(username=username, defaults=fields)
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def seed_demo() -> list[DemoLogin]:
+    """Create the demo clinics, staff, patients and programmes that are missing."""
+    logins = []
+    _user(PLATFORM_ADMIN, is_staff=True, is_superuser=True, display_name="Platform admin")
+    logins.append(DemoLogin(PLATFORM_ADMIN, "platform admin (superuser)", "all clinics"))
+    today = timezone.localdate()
+    for spec in CLINICS:
+        clinic, _ = Clinic.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                "name": spec["name"],
+                "address": spec["address"],
+                "phone": spec["phone"],
+                "paper_size": spec["paper_size"],
+            },
+        )
+        staff = {}
+        for username, role, display_name, credentials in spec["staff"]:
+            staff[role] = _user(
+                username,
+                clinic=clinic,
+                role=role,
+                is_staff=True,
+                display_name=display_name,
+                credentials=credentials,
+            )
+            logins.append(DemoLogin(username, Role(role).label.lower(), clinic.name))
+        therapist = staff[Role.THERAPIST]
+        for chart, first, last, born, condition, hint in spec["patients"]:
+            patient, _ = Patient.objects.get_or_create(
+                clinic=clinic,
+                chart_number=chart,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "date_of_birth": born,
+                    "condition": condition,
+                    "primary_therapist": therapist,
+                },
+            )
+            protocol = _protocol(hint) if hint else None
+            if protocol and not patient.prescriptions.filter(protocol=protocol).exists():
+                prescription = prescription_from_protocol(patient, protocol, therapist)
+                Prescription.objects.filter(pk=prescription.pk).update(
+                    status=PrescriptionStatus.ACTIVE,
+                    start_date=today,
+                    review_date=today + datetime.timedelta(weeks=4),
+                )
+    return logins

@@ -1,0 +1,156 @@
+"""Core models: the clinic, its staff, and the audit trail."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+from hipclinic.scoping import ClinicQuerySet
+
+
+class PaperSize(models.TextChoices):
+    A4 = "A4", "A4"
+    LETTER = "LETTER", "US Letter"
+
+
+class Clinic(models.Model):
+    """A physical therapy practice. Every clinical row belongs to exactly one."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    logo = models.ImageField(upload_to="clinic-logos/", blank=True)
+    paper_size = models.CharField(
+        "default paper size", max_length=10, choices=PaperSize.choices, default=PaperSize.A4
+    )
+    handout_footer = models.TextField(
+        blank=True, help_text="Printed at the end of every handout, for example opening hours."
+    )
+    timezone = models.CharField(max_length=64, default="UTC")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    clinic_lookup = "pk"
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    THERAPIST = "therapist", "Therapist"
+    MANAGER = "manager", "Clinic manager"
+
+
+class StaffUserManager(UserManager.from_queryset(ClinicQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A therapist or clinic manager of one clinic, or a platform superuser (no clinic)."""
+
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.THERAPIST)
+    display_name = models.CharField(
+        max_length=150, blank=True, help_text="As printed on handouts, for example 'Dr Ana Ruiz'."
+    )
+    credentials = models.CharField(
+        max_length=100, blank=True, help_text="Printed after the name, for example 'PT, DPT'."
+    )
+
+    clinic_lookup = "clinic"
+
+    objects = StaffUserManager()
+
+    class Meta:
+        ordering = ["display_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_superuser=True) | Q(clinic__isnull=False) | Q(is_staff=False),
+                name="staff_user_has_clinic",
+                violation_error_message="Staff who are not platform admins belong to a clinic.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name_for_handout or self.username
+
+    @property
+    def name_for_handout(self) -> str:
+        name = self.display_name or self.get_full_name()
+        if name and self.credentials:
+            return f"{name}, {self.credentials}"
+        return name
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+
+class AuditAction(models.TextChoices):
+    VIEWED = "viewed", "Viewed"
+    DOWNLOADED = "downloaded", "Downloaded"
+    CREATED = "created", "Created"
+    CHANGED = "changed", "Changed"
+    DELETED = "deleted", "Deleted"
+    ISSUED = "issued", "Issued"
+    REVOKED = "revoked", "Revoked"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when and from where.
+
+    Holds identifiers only, never clinical free text: the target is a model label
+    and a primary key, the actor a user or a patient link.
+    """
+
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    patient_link = models.ForeignKey(
+        "patients.PatientLink",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    target_type = models.CharField(max_length=100, help_text="Model label, e.g. patients.patient")
+    target_id = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    clinic_lookup = "clinic"
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        who = self.actor or ("patient link" if self.patient_link_id else "system")
+        return f"{who} {self.get_action_display().lower()} {self.target_type} #{self.target_id}"
+
+    @classmethod
+    def record(cls, action, target, *, actor=None, patient_link=None, clinic=None, ip=None):
+        """Write one event about ``target`` (any model instance)."""
+        return cls.objects.create(
+            clinic=clinic,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            patient_link=patient_link,
+            action=action,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            ip_address=ip,
+        )

@@ -1,0 +1,369 @@
+"""Admin pages for patients and their programmes: the therapist's prescribing tool.
+
+A therapist opens a patient, starts a programme from a protocol (or from
+scratch), then arranges its exercises and doses by dragging rows. Issued
+handouts and patients' session logs are records to read, not to edit.
+"""
+
+from adminsortable2.admin import SortableAdminBase
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from hipclinic.admin import ClinicScopedAdmin, ClinicScopedInline, OrderedItemInline
+from hipclinic.models import AuditAction, AuditEvent
+from patients.forms import PrescriptionAdminForm, StartFromProtocolForm
+from patients.models import (
+    Handout,
+    Patient,
+    PatientLink,
+    Prescription,
+    PrescriptionItem,
+    SessionLog,
+)
+from patients.prescribing import prescription_from_protocol
+
+
+class ReadOnlyAdmin(ClinicScopedAdmin):
+    """Records written by the system (issued handouts): staff read them, nobody edits them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PrescriptionSummaryInline(ClinicScopedInline, admin.TabularInline):
+    """The patient's programmes, listed on the patient's page; each opens in its own page."""
+
+    model = Prescription
+    fields = ["title", "status", "therapist", "start_date", "review_date", "revision"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "programmes"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("therapist", "patient")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Patient)
+class PatientAdmin(ClinicScopedAdmin):
+    list_display = [
+        "chart_number",
+        "last_name",
+        "first_name",
+        "condition",
+        "primary_therapist",
+        "is_active",
+    ]
+    list_display_links = ["chart_number", "last_name"]
+    list_filter = ["is_active", ("primary_therapist", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["primary_therapist"]
+    search_fields = ["chart_number", "first_name", "last_name", "email", "condition"]
+    autocomplete_fields = ["primary_therapist"]
+    fieldsets = [
+        (None, {"fields": ["clinic", "chart_number", ("first_name", "last_name")]}),
+        ("Contact", {"fields": ["date_of_birth", "email", "phone"]}),
+        ("Care", {"fields": ["condition", "notes", "primary_therapist"]}),
+        ("Handouts", {"fields": ["large_print", "paper_size"]}),
+        ("Status", {"fields": ["is_active", "discharged_on"]}),
+    ]
+    inlines = [PrescriptionSummaryInline]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if request.user.clinic_id:
+            initial.setdefault("primary_therapist", request.user.pk)
+        return initial
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if request.user.has_perm("patients.add_prescription"):
+            query = urlencode({"patient": object_id})
+            from_protocol = reverse("admin:patients_prescription_from_protocol")
+            extra_context["start_programme_url"] = f"{from_protocol}?{query}"
+            blank = reverse("admin:patients_prescription_add")
+            extra_context["new_programme_url"] = f"{blank}?{query}"
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class PrescriptionItemInline(OrderedItemInline):
+    model = PrescriptionItem
+
+
+@admin.register(Prescription)
+class PrescriptionAdmin(SortableAdminBase, ClinicScopedAdmin):
+    form = PrescriptionAdminForm
+    list_display = [
+        "title",
+        "patient",
+        "therapist",
+        "status",
+        "exercise_count",
+        "start_date",
+        "review_date",
+        "revision",
+        "updated_at",
+    ]
+    list_filter = ["status", ("therapist", admin.RelatedOnlyFieldListFilter), "review_date"]
+    list_select_related = ["patient", "therapist"]
+    search_fields = ["title", "patient__chart_number", "patient__first_name", "patient__last_name"]
+    autocomplete_fields = ["patient", "therapist"]
+    fieldsets = [
+        (None, {"fields": ["patient", "title", "therapist", "status"]}),
+        ("Dates", {"fields": [("start_date", "review_date")]}),
+        ("For the patient", {"fields": ["instructions"]}),
+        ("Revision", {"fields": ["revision", "protocol", "seen_revision"]}),
+    ]
+    inlines = [PrescriptionItemInline]
+    ordering = ["-updated_at", "-pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(exercise_count=Count("items"))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Nothing will be saved from a view-only page; no revision to carry.
+            return [
+                (
+                    name,
+                    {**options, "fields": [f for f in options["fields"] if f != "seen_revision"]},
+                )
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        # A programme stays with the patient it was written for; its handouts name them.
+        fixed = ["revision", "protocol"]
+        return [*fixed, "patient"] if obj is not None else fixed
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if request.user.clinic_id:
+            initial.setdefault("therapist", request.user.pk)
+        return initial
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "therapist" and request.user.clinic_id:
+            field.required = False
+            field.help_text = "Leave empty to prescribe as yourself."
+        return field
+
+    @admin.display(description="exercises", ordering="exercise_count")
+    def exercise_count(self, prescription):
+        return prescription.exercise_count
+
+    def save_model(self, request, obj, form, change):
+        if obj.therapist_id is None:
+            obj.therapist = request.user
+        if change:
+            obj.revision = F("revision") + 1
+        super().save_model(request, obj, form, change)
+        if change:
+            obj.refresh_from_db(fields=["revision"])
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if self.has_add_permission(request):
+            extra_context["start_programme_url"] = reverse(
+                "admin:patients_prescription_from_protocol"
+            )
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "from-protocol/",
+                self.admin_site.admin_view(self.from_protocol_view),
+                name="patients_prescription_from_protocol",
+            ),
+            *super().get_urls(),
+        ]
+
+    def from_protocol_view(self, request):
+        """Start a new draft programme for a patient from a protocol, then open it."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else None
+        refuse_unknown_ids(request, StartFromProtocolForm, request.user)
+        widgets = {
+            name: AutocompleteSelect(Prescription._meta.get_field(name), self.admin_site)
+            for name in ("patient", "protocol", "therapist")
+        }
+        form = StartFromProtocolForm(
+            data, user=request.user, widgets=widgets, initial=request.GET.dict()
+        )
+        if data is not None and form.is_valid():
+            prescription = prescription_from_protocol(
+                form.cleaned_data["patient"],
+                form.cleaned_data["protocol"],
+                form.cleaned_data["therapist"],
+                title=form.cleaned_data["title"],
+            )
+            self.log_addition(request, prescription, [{"added": {}}])
+            self.message_user(
+                request,
+                f"Started “{prescription}” from “{prescription.protocol}”. "
+                "It is a draft: adjust the exercises and doses, then set it active.",
+                messages.SUCCESS,
+            )
+            return redirect("admin:patients_prescription_change", prescription.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Start a programme from a protocol",
+            "form": form,
+            "media": form.media,
+        }
+        return TemplateResponse(request, "admin/patients/prescription/from_protocol.html", context)
+
+
+def refuse_unknown_ids(request, form_class, user) -> None:
+    """404 for a patient or protocol id the user may not see, as for one that does not exist."""
+    choices = {"patient": form_class.patient_choices, "protocol": form_class.protocol_choices}
+    for name, visible in choices.items():
+        value = request.POST.get(name) or request.GET.get(name)
+        if not value:
+            continue
+        try:
+            found = visible(user).filter(pk=value).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404(f"No {name} with this ID.")
+
+
+@admin.register(Handout)
+class HandoutAdmin(ReadOnlyAdmin):
+    """Issued handouts: what each patient was given, never rewritten."""
+
+    list_display = ["__str__", "patient", "issued_by", "issued_at", "page_count"]
+    list_select_related = ["prescription__patient", "issued_by"]
+    list_filter = [("issued_by", admin.RelatedOnlyFieldListFilter), "issued_at"]
+    search_fields = [
+        "prescription__title",
+        "prescription__patient__chart_number",
+        "prescription__patient__last_name",
+    ]
+    date_hierarchy = "issued_at"
+    fields = ["prescription", "revision", "issued_by", "issued_at", "page_count", "sha256"]
+    readonly_fields = fields
+
+    @admin.display(ordering="prescription__patient__last_name")
+    def patient(self, handout):
+        return handout.prescription.patient
+
+
+class LinkStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("expired", "Expired"), ("revoked", "Revoked")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "open":
+            return queryset.filter(revoked_at__isnull=True, expires_at__gt=now)
+        if self.value() == "expired":
+            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+@admin.register(PatientLink)
+class PatientLinkAdmin(ClinicScopedAdmin):
+    """Private patient links: see their use, change the expiry, revoke them.
+
+    Links are created where the token can be shown to the therapist once (the
+    patient's programme page), never here: the admin only ever holds the hash.
+    """
+
+    list_display = [
+        "patient",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "status",
+        "last_used_at",
+        "use_count",
+    ]
+    list_select_related = ["patient", "created_by"]
+    list_filter = [LinkStatusFilter, "created_at"]
+    search_fields = ["patient__chart_number", "patient__first_name", "patient__last_name"]
+    fields = [
+        "patient",
+        "expires_at",
+        "revoked_at",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "use_count",
+    ]
+    readonly_fields = ["patient", "created_by", "created_at", "last_used_at", "use_count"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="status")
+    def status(self, link):
+        if link.revoked_at:
+            return "revoked"
+        if link.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+    @admin.action(description="Revoke selected links", permissions=["change"])
+    def revoke(self, request, queryset):
+        links = list(queryset.filter(revoked_at__isnull=True).select_related("patient__clinic"))
+        now = timezone.now()
+        for link in links:
+            link.revoked_at = now
+            link.save(update_fields=["revoked_at"])
+            AuditEvent.record(
+                AuditAction.REVOKED,
+                link,
+                actor=request.user,
+                clinic=link.patient.clinic,
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        self.message_user(request, f"Revoked {len(links)} patient links.")
+
+
+@admin.register(SessionLog)
+class SessionLogAdmin(ClinicScopedAdmin):
+    """Patients' own records of doing their programme, with pain scores."""
+
+    list_display = ["date", "patient", "pain", "prescription", "note"]
+    list_select_related = ["patient", "prescription__patient"]
+    list_filter = ["date", "pain"]
+    search_fields = ["patient__chart_number", "patient__first_name", "patient__last_name"]
+    autocomplete_fields = ["patient", "prescription"]
+    date_hierarchy = "date"

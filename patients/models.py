@@ -1,0 +1,256 @@
+"""Patients, their home programmes, issued handouts, private links and session logs."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from exercises.models import Dose, Exercise, Protocol, dose_constraints
+from hipclinic.models import Clinic, PaperSize
+from hipclinic.scoping import ClinicQuerySet
+
+
+class Patient(models.Model):
+    """A person the clinic treats. The chart number is unique within the clinic."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    chart_number = models.CharField(max_length=40)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    condition = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    primary_therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="primary_patients",
+    )
+    large_print = models.BooleanField("large-print handouts", default=False)
+    paper_size = models.CharField(
+        max_length=10,
+        choices=PaperSize.choices,
+        blank=True,
+        help_text="Leave empty to use the clinic's default.",
+    )
+    is_active = models.BooleanField("active", default=True, help_text="Untick on discharge.")
+    discharged_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    clinic_lookup = "clinic"
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "chart_number"],
+                name="patient_chart_number_unique_in_clinic",
+                violation_error_message="Another patient in this clinic has this chart number.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.chart_number})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def handout_paper_size(self) -> str:
+        return self.paper_size or self.clinic.paper_size
+
+
+class PrescriptionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    ENDED = "ended", "Ended"
+
+
+class Prescription(models.Model):
+    """A home programme: ordered exercises with doses for one patient.
+
+    ``revision`` goes up by one on every save, so two therapists editing the same
+    programme cannot silently overwrite each other (optimistic locking).
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="prescriptions")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="prescriptions",
+        verbose_name="prescribing therapist",
+    )
+    protocol = models.ForeignKey(
+        Protocol,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="prescriptions",
+        help_text="The template this programme started from, if any.",
+    )
+    title = models.CharField(max_length=150)
+    status = models.CharField(
+        max_length=10, choices=PrescriptionStatus.choices, default=PrescriptionStatus.DRAFT
+    )
+    start_date = models.DateField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    instructions = models.TextField("general instructions", blank=True)
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    clinic_lookup = "patient__clinic"
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(review_date__gte=F("start_date")),
+                name="prescription_review_after_start",
+                violation_error_message="The review date cannot be before the start date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} for {self.patient.full_name}"
+
+    @property
+    def clinic(self) -> Clinic:
+        return self.patient.clinic
+
+
+class PrescriptionItem(Dose):
+    """One exercise in a programme, with this patient's dose and the therapist's note."""
+
+    prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="items")
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.PROTECT, related_name="prescription_items"
+    )
+    order = models.PositiveIntegerField(default=0, db_index=True)
+    note = models.TextField("note for this patient", blank=True)
+
+    clinic_lookup = "prescription__patient__clinic"
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prescription", "order"], name="prescription_item_order_unique"
+            ),
+            *dose_constraints("prescriptionitem"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order + 1}. {self.exercise.name}"
+
+
+class Handout(models.Model):
+    """An issued, immutable revision of a prescription: what the patient was given."""
+
+    prescription = models.ForeignKey(
+        Prescription, on_delete=models.PROTECT, related_name="handouts"
+    )
+    revision = models.PositiveIntegerField()
+    pdf = models.FileField(upload_to="handouts/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    page_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    snapshot = models.JSONField(default=dict, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="issued_handouts"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    clinic_lookup = "prescription__patient__clinic"
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prescription", "revision"], name="handout_revision_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prescription.title}, revision {self.revision}"
+
+
+class PatientLink(models.Model):
+    """A private, expiring, revocable link to one patient's programme.
+
+    Only a SHA-256 hash of the random token is stored; the token itself exists
+    only in the URL given to the patient.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_patient_links",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    use_count = models.PositiveIntegerField(default=0)
+
+    clinic_lookup = "patient__clinic"
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Link for {self.patient.full_name}, created {self.created_at:%Y-%m-%d}"
+
+
+class SessionLog(models.Model):
+    """A patient's record of doing their programme on one day."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="session_logs")
+    prescription = models.ForeignKey(
+        Prescription, on_delete=models.SET_NULL, null=True, blank=True, related_name="session_logs"
+    )
+    date = models.DateField()
+    pain = models.PositiveSmallIntegerField(
+        "pain (0 to 10)", null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    clinic_lookup = "patient__clinic"
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "date"], name="session_log_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(pain__isnull=True) | Q(pain__lte=10),
+                name="session_log_pain_0_to_10",
+                violation_error_message="Pain is scored from 0 to 10.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient.full_name} on {self.date:%Y-%m-%d}"

@@ -1,0 +1,29 @@
+import pytest
+
+from tests.factories import ClinicFactory, ManagerFactory, UserFactory
+
+
+@pytest.fixture
+def clinic():
+    return ClinicFactory(name="Northside Physio")
+
+
+@pytest.fixture
+def other_clinic():
+    return ClinicFactory(name="Southside Physio")
+
+
+@pytest.fixture
+def therapist(clinic):
+    return UserFactory(clinic=clinic)
+
+
+@pytest.fixture
+def manager(clinic):
+    return ManagerFactory(clinic=clinic)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing is deliberately slow; tests only need passwords that check."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,305 @@
+"""The shipped library loader: idempotent, faithful to the file, and polite about bad data."""
+
+import textwrap
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from exercises.library import LIBRARY_FILE, LibraryError, load_library, read_library
+from exercises.models import Equipment, Exercise, Muscle, Protocol, ProtocolItem
+from tests.factories import ClinicFactory, ExerciseFactory, PrescriptionItemFactory
+
+pytestmark = pytest.mark.django_db
+
+SMALL_LIBRARY = textwrap.dedent(
+    """
+    [[muscles]]
+    slug = "piriformis"
+    name = "Piriformis"
+    group = "outer_hip"
+    plain_name = "deep buttock"
+
+    [[equipment]]
+    slug = "chair"
+    name = "Chair"
+
+    [[exercises]]
+    slug = "seated-stretch"
+    name = "Seated buttock stretch"
+    kind = "stretch"
+    position = "seated"
+    difficulty = "gentle"
+    muscles = ["piriformis"]
+    equipment = ["chair"]
+    purpose = "Eases the deep buttock muscles."
+    steps = ["Sit tall on a chair.", "Cross one ankle over the other knee.", "Lean forward gently."]
+    precautions = ["Stop if you feel pain in the knee."]
+    harder = "floor-stretch"
+
+    [exercises.dose]
+    hold = 30
+    reps = 3
+    side = "each"
+    times_per_day = 1
+
+    [[exercises]]
+    slug = "floor-stretch"
+    name = "Floor buttock stretch"
+    kind = "stretch"
+    position = "supine"
+    difficulty = "moderate"
+    muscles = ["piriformis"]
+    purpose = "Stretches the deep buttock muscles further."
+    steps = ["Lie on your back.", "Cross one ankle over the other knee.", "Pull the lower thigh in."]
+    easier = "seated-stretch"
+
+    [exercises.dose]
+    hold = 30
+    reps = 3
+    side = "each"
+
+    [[protocols]]
+    slug = "buttock-set"
+    name = "Buttock set"
+    condition = "Buttock tightness"
+    description = "Two stretches, once a day."
+
+    [[protocols.items]]
+    exercise = "seated-stretch"
+
+    [[protocols.items]]
+    exercise = "floor-stretch"
+    note = "Only when the seated one is easy."
+
+    [protocols.items.dose]
+    hold = 45
+    reps = 2
+    side = "each"
+    """
+)
+
+
+@pytest.fixture
+def small_library(tmp_path):
+    path = tmp_path / "library.toml"
+    path.write_text(SMALL_LIBRARY)
+    return path
+
+
+def snapshot():
+    """Every shipped row with all its values (updated_at included), to compare across loads."""
+    return [
+        list(model.objects.order_by("pk").values())
+        for model in (
+            Exercise,
+            Exercise.muscles.through,
+            Exercise.equipment.through,
+            Protocol,
+            ProtocolItem,
+            Muscle,
+            Equipment,
+        )
+    ]
+
+
+def test_small_library_loads_exercises_protocols_and_doses(small_library):
+    load_library(small_library)
+
+    seated = Exercise.objects.get(slug="seated-stretch")
+    assert seated.clinic is None
+    assert seated.step_list == [
+        "Sit tall on a chair.",
+        "Cross one ankle over the other knee.",
+        "Lean forward gently.",
+    ]
+    assert (seated.hold, seated.reps, seated.side, seated.times_per_day) == (30, 3, "each", 1)
+    assert list(seated.equipment.values_list("slug", flat=True)) == ["chair"]
+    protocol = Protocol.objects.get(slug="buttock-set")
+    items = list(protocol.items.select_related("exercise"))
+    assert [(i.exercise.slug, i.order, i.hold, i.reps) for i in items] == [
+        ("seated-stretch", 0, 30, 3),
+        ("floor-stretch", 1, 45, 2),
+    ]
+    assert items[1].note == "Only when the seated one is easy."
+
+
+def test_loading_twice_changes_nothing(small_library):
+    first = load_library(small_library)
+    before = snapshot()
+
+    second = load_library(small_library)
+
+    assert first.changed_anything
+    assert not second.changed_anything
+    assert str(second) == "Library is up to date: nothing changed."
+    assert snapshot() == before
+
+
+def test_variation_links_read_both_ways(small_library):
+    load_library(small_library)
+
+    seated = Exercise.objects.get(slug="seated-stretch")
+    floor = Exercise.objects.get(slug="floor-stretch")
+    assert floor.easier_version == seated
+    assert list(seated.harder_versions.all()) == [floor]
+
+
+def test_changed_entry_is_updated_in_place(small_library):
+    load_library(small_library)
+    pk = Exercise.objects.get(slug="seated-stretch").pk
+    small_library.write_text(
+        SMALL_LIBRARY.replace("Eases the deep buttock", "Loosens the deep buttock")
+    )
+
+    report = load_library(small_library)
+
+    assert report.updated == {"exercises": 1}
+    assert Exercise.objects.get(pk=pk).purpose == "Loosens the deep buttock muscles."
+
+
+def test_entry_removed_from_file_is_archived_and_programmes_keep_it(small_library):
+    load_library(small_library)
+    floor = Exercise.objects.get(slug="floor-stretch")
+    item = PrescriptionItemFactory(exercise=floor)
+    trimmed = SMALL_LIBRARY.split('[[exercises]]\nslug = "floor-stretch"')[0].replace(
+        'harder = "floor-stretch"', ""
+    )
+    small_library.write_text(trimmed)
+
+    report = load_library(small_library)
+
+    floor.refresh_from_db()
+    assert floor.archived
+    assert report.archived == {"exercises": 1, "protocols": 1}
+    item.refresh_from_db()
+    assert item.exercise == floor
+
+
+def test_clinic_exercise_with_a_shipped_slug_survives_reload(small_library):
+    clinic = ClinicFactory()
+    own = ExerciseFactory(
+        clinic=clinic, slug="seated-stretch", name="Our chair stretch", purpose="Our own words."
+    )
+    load_library(small_library)
+    own.purpose = "Edited by our therapist."
+    own.save()
+
+    load_library(small_library)
+
+    own.refresh_from_db()
+    assert (own.name, own.purpose, own.clinic) == (
+        "Our chair stretch",
+        "Edited by our therapist.",
+        clinic,
+    )
+    assert Exercise.objects.filter(slug="seated-stretch").count() == 2
+
+
+def test_one_sided_variation_is_refused_naming_exercise_and_field(small_library):
+    small_library.write_text(SMALL_LIBRARY.replace('easier = "seated-stretch"', ""))
+
+    with pytest.raises(LibraryError, match="exercise 'seated-stretch', field 'harder'"):
+        load_library(small_library)
+
+
+def test_self_variation_is_refused(small_library):
+    small_library.write_text(
+        SMALL_LIBRARY.replace('harder = "floor-stretch"', 'harder = "seated-stretch"')
+    )
+
+    with pytest.raises(LibraryError, match="cannot be its own variation"):
+        load_library(small_library)
+
+
+def test_absurd_hold_is_refused_and_nothing_is_written(small_library):
+    small_library.write_text(
+        SMALL_LIBRARY.replace(
+            'hold = 30\nreps = 3\nside = "each"\ntimes',
+            'hold = 10000\nreps = 3\nside = "each"\ntimes',
+        )
+    )
+
+    with pytest.raises(LibraryError, match="exercise 'seated-stretch': field 'hold'"):
+        load_library(small_library)
+    assert not Exercise.objects.exists()
+
+
+def test_unknown_muscle_is_refused(small_library):
+    small_library.write_text(
+        SMALL_LIBRARY.replace(
+            'muscles = ["piriformis"]\nequipment', 'muscles = ["elbow"]\nequipment'
+        )
+    )
+
+    with pytest.raises(
+        LibraryError, match="exercise 'seated-stretch', field 'muscles': unknown elbow"
+    ):
+        load_library(small_library)
+
+
+def test_command_reports_bad_file_as_command_error(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[exercises]\nslug=")
+
+    with pytest.raises(CommandError, match="not valid TOML"):
+        call_command("load_library", file=broken)
+
+
+# The real shipped file ------------------------------------------------------------
+
+
+@pytest.fixture
+def shipped():
+    load_library()
+    return Exercise.objects.shared().prefetch_related("muscles")
+
+
+def test_shipped_library_has_every_seed_exercise(shipped):
+    assert shipped.count() >= 20
+    names = " | ".join(e.name.lower() for e in shipped)
+    for word in [
+        "pigeon",
+        "butterfly",
+        "cow face",
+        "happy baby",
+        "frog",
+        "figure",
+        "squat",
+        "piriformis",
+    ]:
+        assert word in names
+
+
+def test_every_shipped_exercise_is_complete(shipped):
+    for exercise in shipped:
+        assert len(exercise.step_list) >= 3, exercise.slug
+        assert exercise.purpose, exercise.slug
+        assert exercise.position, exercise.slug
+        assert exercise.muscles.exists(), exercise.slug
+        assert exercise.precaution_list, exercise.slug
+        assert exercise.sources, exercise.slug
+        assert any([exercise.sets, exercise.reps, exercise.hold]), exercise.slug
+
+
+def test_shipped_variations_match_the_file_in_both_directions(shipped):
+    data = read_library(LIBRARY_FILE)
+    by_slug = {e.slug: e for e in shipped.select_related("easier_version")}
+    pairs = [(entry["slug"], entry["harder"]) for entry in data["exercises"] if entry.get("harder")]
+
+    assert len(pairs) >= 4
+    for easier, harder in pairs:
+        assert by_slug[harder].easier_version == by_slug[easier]
+        assert by_slug[harder] in by_slug[easier].harder_versions.all()
+
+
+def test_shipped_protocols_include_the_seed_programmes(shipped):
+    protocols = Protocol.objects.filter(clinic__isnull=True)
+    assert protocols.count() >= 4
+    for protocol in protocols:
+        assert protocol.items.count() >= 3, protocol.slug
+    ten = [p for p in protocols if p.items.count() == 10]
+    assert ten, "the ten-hip-stretches protocol is missing"
+
+
+def test_reloading_the_shipped_library_changes_nothing(shipped):
+    assert not load_library().changed_anything
