@@ -8,8 +8,10 @@ browser would post back from a rendered admin form).
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.forms import ModelMultipleChoiceField, MultipleChoiceField, MultiWidget
 from django.test.utils import CaptureQueriesContext
@@ -406,3 +408,12 @@ def test_superuser_may_grant_platform_rights(client, superuser, clinic):
     user.refresh_from_db()
     assert response.status_code == 302
     assert user.is_superuser
+
+
+def test_admin_pages_load_our_stylesheet_from_static(client, therapist):
+    client.force_login(therapist)
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert 'href="/static/hipclinic/admin.css"' in page
+    stylesheet = finders.find("hipclinic/admin.css")
+    assert stylesheet and "focus-visible" in Path(stylesheet).read_text()

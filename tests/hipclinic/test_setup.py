@@ -25,6 +25,12 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def development_settings(settings):
+    """Demo data is for development; the test runner turns DEBUG off, so turn it back on."""
+    settings.DEBUG = True
+
+
 def bootstrap() -> str:
     """What `make setup` runs, through the same management command."""
     out = io.StringIO()
