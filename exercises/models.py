@@ -62,6 +62,18 @@ def dose_constraints(prefix: str) -> list[models.CheckConstraint]:
     ]
 
 
+def slug_constraints(prefix: str) -> list[models.UniqueConstraint]:
+    """A slug is unique within its clinic, and within the shared library (no clinic)."""
+    return [
+        models.UniqueConstraint(fields=["clinic", "slug"], name=f"{prefix}_slug_unique_in_clinic"),
+        models.UniqueConstraint(
+            fields=["slug"],
+            condition=Q(clinic__isnull=True),
+            name=f"{prefix}_slug_unique_in_library",
+        ),
+    ]
+
+
 class Dose(models.Model):
     """How much of an exercise to do. Every field is optional: a dose says only what applies."""
 
@@ -248,14 +260,7 @@ class Exercise(Dose):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["clinic", "slug"], name="exercise_slug_unique_in_clinic"
-            ),
-            models.UniqueConstraint(
-                fields=["slug"],
-                condition=Q(clinic__isnull=True),
-                name="exercise_slug_unique_in_library",
-            ),
+            *slug_constraints("exercise"),
             models.CheckConstraint(
                 condition=~Q(easier_version=F("pk")),
                 name="exercise_not_its_own_variation",
@@ -315,16 +320,7 @@ class Protocol(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["clinic", "slug"], name="protocol_slug_unique_in_clinic"
-            ),
-            models.UniqueConstraint(
-                fields=["slug"],
-                condition=Q(clinic__isnull=True),
-                name="protocol_slug_unique_in_library",
-            ),
-        ]
+        constraints = slug_constraints("protocol")
 
     def __str__(self) -> str:
         return self.name if self.clinic_id else f"{self.name} (library)"

@@ -27,6 +27,7 @@ from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 
+from exercises.models import Dose
 from hipclinic.models import AuditEvent, Clinic, User
 from hipclinic.ordering import OUT_OF_THE_WAY, set_positions
 
@@ -302,19 +303,7 @@ class OrderedItemInline(ClinicScopedInline, SortableTabularInline):
     formset = OrderedItemFormSet
     extra = 0
     autocomplete_fields = ["exercise"]
-    fields = [
-        "exercise",
-        "sets",
-        "reps",
-        "hold",
-        "hold_unit",
-        "side",
-        "times_per_day",
-        "days_per_week",
-        "load",
-        "rest_seconds",
-        "note",
-    ]
+    fields = ["exercise", *Dose.DOSE_FIELDS, "note"]
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
         models.CharField: {"widget": forms.TextInput(attrs={"size": 12})},
