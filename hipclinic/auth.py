@@ -27,7 +27,7 @@ THERAPIST_PERMISSIONS = frozenset(
     | _perms("patients", "patient", "view", "add", "change")
     | _perms("patients", "prescription", *ALL)
     | _perms("patients", "prescriptionitem", *ALL)
-    | _perms("patients", "handout", "view")
+    | _perms("patients", "handout", "view", "add")
     | _perms("patients", "patientlink", "view", "add", "change")
     | _perms("patients", "sessionlog", "view")
 )

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import fontpkg_atkinson_hyperlegible
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -106,7 +107,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # The handout's typeface, from its PyPI package (never committed, never a CDN).
+    ("fonts/atkinson-hyperlegible", fontpkg_atkinson_hyperlegible.ROOT / "files"),
+]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))

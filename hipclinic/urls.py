@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("patients.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
 

@@ -15,11 +15,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from hipclinic.admin import ClinicScopedAdmin, ClinicScopedInline, OrderedItemInline
 from hipclinic.models import AuditAction, AuditEvent
 from patients.forms import PrescriptionAdminForm, StartFromProtocolForm
+from patients.handouts import CannotIssue, issue_handout
 from patients.models import (
     Handout,
     Patient,
@@ -29,6 +31,7 @@ from patients.models import (
     SessionLog,
 )
 from patients.prescribing import prescription_from_protocol
+from patients.views import client_ip
 
 
 class ReadOnlyAdmin(ClinicScopedAdmin):
@@ -113,6 +116,34 @@ class PrescriptionItemInline(OrderedItemInline):
     model = PrescriptionItem
 
 
+class HandoutInline(ClinicScopedInline, admin.TabularInline):
+    """Issued revisions on the programme's page, each with its download link."""
+
+    model = Handout
+    fields = ["revision", "issued_at", "issued_by", "page_count", "download"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "issued handouts"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("issued_by").order_by("-revision")
+
+    @admin.display(description="PDF")
+    def download(self, handout):
+        url = reverse("patients:download_handout", args=[handout.pk])
+        return format_html('<a href="{}">Download revision {}</a>', url, handout.revision)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Prescription)
 class PrescriptionAdmin(SortableAdminBase, ClinicScopedAdmin):
     form = PrescriptionAdminForm
@@ -137,8 +168,39 @@ class PrescriptionAdmin(SortableAdminBase, ClinicScopedAdmin):
         ("For the patient", {"fields": ["instructions"]}),
         ("Revision", {"fields": ["revision", "protocol", "seen_revision"]}),
     ]
-    inlines = [PrescriptionItemInline]
+    inlines = [PrescriptionItemInline, HandoutInline]
     ordering = ["-updated_at", "-pk"]
+    actions = ["issue_handouts"]
+
+    def has_issue_permission(self, request):
+        return request.user.has_perm("patients.add_handout")
+
+    @admin.action(description="Issue handouts for the selected programmes", permissions=["issue"])
+    def issue_handouts(self, request, queryset):
+        issued, refused = [], []
+        for prescription in queryset.order_by("pk"):
+            try:
+                handout = issue_handout(prescription, request.user, ip=client_ip(request))
+            except CannotIssue as error:
+                refused.append(f"“{prescription.title}”: {error}")
+            else:
+                issued.append(f"“{prescription.title}” revision {handout.revision}")
+        if issued:
+            self.message_user(request, f"Issued {', '.join(issued)}.", messages.SUCCESS)
+        for message in refused:
+            self.message_user(request, f"Not issued {message}", messages.ERROR)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id.isdigit():
+            extra_context["preview_handout_url"] = reverse(
+                "patients:preview_handout", args=[object_id]
+            )
+            if self.has_issue_permission(request):
+                extra_context["issue_handout_url"] = reverse(
+                    "patients:issue_handout", args=[object_id]
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(exercise_count=Count("items"))

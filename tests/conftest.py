@@ -27,3 +27,9 @@ def manager(clinic):
 def fast_password_hashing(settings):
     """Real hashing is deliberately slow; tests only need passwords that check."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Issued handouts and uploads go to a throwaway folder, never the developer's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,352 @@
+"""Printable handouts: what a patient takes home, rendered by WeasyPrint.
+
+A handout is drawn from a *snapshot*: plain data (names, steps, dose sentences)
+read from the database in a fixed number of queries. The snapshot is stored with
+every issued revision, so what the patient was given can always be told, and the
+same templates render a preview of a draft and an issued handout.
+
+WeasyPrint fetches the stylesheet, fonts and images through ``HandoutFetcher``,
+which serves our static files and media files by path and refuses everything
+else. Every user-typed field reaches the page through Django's autoescaping, so
+no note or name can make the server fetch a URL or read a file.
+"""
+
+import base64
+import datetime
+import hashlib
+import math
+import mimetypes
+import posixpath
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+
+import weasyprint
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint.text.fonts import FontConfiguration
+
+from hipclinic.models import AuditAction, AuditEvent, PaperSize
+from patients.dosing import dose_sentence
+from patients.models import Handout, Prescription
+
+# Handout pages name their resources under this origin. It is never contacted:
+# HandoutFetcher answers for it from our own static and media files.
+HANDOUT_ORIGIN = "https://handout.hipclinic.invalid"
+BASE_URL = f"{HANDOUT_ORIGIN}/"
+STATIC_PREFIX = "/static/"
+MEDIA_PREFIX = "/media/"
+STYLESHEET = "handouts/handout.css"
+
+# The log grid covers the weeks until the review date: at least two, and no more
+# than twelve (a programme reviewed after a quarter gets a fresh handout by then).
+MIN_LOG_WEEKS = 2
+MAX_LOG_WEEKS = 12
+
+DATA_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"}
+
+
+class CannotIssue(Exception):
+    """A programme that cannot be issued yet; the message says why, in plain words."""
+
+
+class ResourceRefused(ValueError):
+    """A handout asked for something outside our static and media files."""
+
+
+@dataclass(frozen=True)
+class RenderedHandout:
+    pdf: bytes
+    page_count: int
+    snapshot: dict
+
+
+class HandoutFetcher(weasyprint.URLFetcher):
+    """WeasyPrint's URL fetcher for handouts: our static and media files, nothing else.
+
+    ``https://handout.hipclinic.invalid/static/<path>`` is a static file (found by
+    Django's staticfiles finders) and ``.../media/<name>`` a file in Django's
+    default storage; ``data:`` URLs are accepted for images only. Anything else
+    (http, https to any other host, file, ftp, a path that climbs out of its root)
+    raises ResourceRefused, which WeasyPrint turns into a missing resource: an
+    image leaves a gap, the render goes on. ``fetched`` and ``refused`` list the
+    URLs asked for, for tests and debugging.
+    """
+
+    def __init__(self):
+        super().__init__(allowed_protocols=("https", "data"), allow_redirects=False)
+        self.fetched: list[str] = []
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        try:
+            response = self.resolve(url)
+        except ResourceRefused:
+            self.refused.append(url)
+            raise
+        self.fetched.append(url)
+        return response
+
+    def resolve(self, url: str) -> weasyprint.urls.URLFetcherResponse:
+        if url[:5].lower() == "data:":
+            return data_image(url)
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != HANDOUT_ORIGIN or parts.query:
+            raise ResourceRefused(f"Handouts load only their own files, not {url[:80]!r}.")
+        path = unquote(parts.path)
+        if path.startswith(STATIC_PREFIX):
+            body = static_file(relative_path(path.removeprefix(STATIC_PREFIX)))
+        elif path.startswith(MEDIA_PREFIX):
+            body = media_file(relative_path(path.removeprefix(MEDIA_PREFIX)))
+        else:
+            raise ResourceRefused(f"Handouts load only static and media files, not {path!r}.")
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return weasyprint.urls.URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+def relative_path(path: str) -> str:
+    """``path`` as a clean path inside its root, or ResourceRefused if it could leave it."""
+    if not path or "\\" in path or "\x00" in path or path.startswith("/"):
+        raise ResourceRefused("Refused a file path.")
+    clean = posixpath.normpath(path)
+    if clean == ".." or clean.startswith("../") or clean == ".":
+        raise ResourceRefused("Refused a file path outside its folder.")
+    return clean
+
+
+def static_file(path: str) -> bytes:
+    try:
+        found = finders.find(path)
+    except SuspiciousFileOperation as error:
+        raise ResourceRefused("Refused a static path.") from error
+    if not found:
+        raise ResourceRefused(f"No static file {path!r}.")
+    return Path(found).read_bytes()
+
+
+def media_file(name: str) -> bytes:
+    try:
+        with default_storage.open(name, "rb") as file:
+            return file.read()
+    except (SuspiciousFileOperation, FileNotFoundError, OSError) as error:
+        raise ResourceRefused(f"No media file {name!r}.") from error
+
+
+def data_image(url: str) -> weasyprint.urls.URLFetcherResponse:
+    header, comma, payload = url[5:].partition(",")
+    content_type = header.split(";")[0].strip().lower()
+    if not comma or content_type not in DATA_IMAGE_TYPES:
+        raise ResourceRefused("Handouts accept data: URLs for images only.")
+    if header.lower().endswith(";base64"):
+        body = base64.b64decode(payload, validate=False)
+    else:
+        body = unquote_to_bytes(payload)
+    return weasyprint.urls.URLFetcherResponse(
+        "data:", body, {"Content-Type": content_type}, status=200
+    )
+
+
+def static_url(path: str) -> str:
+    return f"{HANDOUT_ORIGIN}{STATIC_PREFIX}{path}"
+
+
+def media_url(name: str) -> str:
+    return f"{HANDOUT_ORIGIN}{MEDIA_PREFIX}{name}" if name else ""
+
+
+# ---------------------------------------------------------------------------
+# The snapshot: everything a handout prints, as plain data.
+
+
+def initials(first_name: str, last_name: str) -> str:
+    return "".join(name[:1].upper() for name in (first_name, last_name) if name)
+
+
+def log_weeks(issued_on: datetime.date, review_date: datetime.date | None) -> int:
+    if review_date is None:
+        return MIN_LOG_WEEKS
+    weeks = math.ceil((review_date - issued_on).days / 7)
+    return max(MIN_LOG_WEEKS, min(MAX_LOG_WEEKS, weeks))
+
+
+def handout_snapshot(
+    prescription: Prescription, *, issued_on: datetime.date, revision: int | None = None
+) -> dict:
+    """What a handout of ``prescription`` prints, read in two queries whatever its length."""
+    prescription = Prescription.objects.select_related("patient__clinic", "therapist").get(
+        pk=prescription.pk
+    )
+    items = prescription.items.select_related("exercise").order_by("order", "pk")
+    patient, clinic = prescription.patient, prescription.patient.clinic
+    return {
+        "revision": revision,
+        "issued_on": issued_on.isoformat(),
+        "title": prescription.title,
+        "instructions": prescription.instructions,
+        "start_date": iso(prescription.start_date),
+        "review_date": iso(prescription.review_date),
+        "paper_size": patient.handout_paper_size,
+        "large_print": patient.large_print,
+        "clinic": {
+            "name": clinic.name,
+            "address": clinic.address,
+            "phone": clinic.phone,
+            "email": clinic.email,
+            "website": clinic.website,
+            "logo": clinic.logo.name or "",
+            "footer": clinic.handout_footer,
+        },
+        "patient": {
+            "name": patient.full_name,
+            "initials": initials(patient.first_name, patient.last_name),
+            "date_of_birth": iso(patient.date_of_birth),
+        },
+        "therapist": prescription.therapist.name_for_handout or prescription.therapist.username,
+        "exercises": [
+            {
+                "name": item.exercise.name,
+                "purpose": item.exercise.purpose,
+                "steps": item.exercise.step_list,
+                "dose": dose_sentence(item),
+                "note": item.note,
+                "precautions": item.exercise.precaution_list,
+                "illustration": item.exercise.illustration.name or "",
+            }
+            for item in items
+        ],
+    }
+
+
+def iso(value: datetime.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def handout_context(snapshot: dict) -> dict:
+    """Template context for ``snapshot``: dates as dates, URLs for images, the log weeks."""
+    issued_on = datetime.date.fromisoformat(snapshot["issued_on"])
+    review_date = date_or_none(snapshot["review_date"])
+    exercises = [
+        {**exercise, "illustration_url": media_url(exercise["illustration"])}
+        for exercise in snapshot["exercises"]
+    ]
+    weeks = [
+        [issued_on + datetime.timedelta(days=7 * week + day) for day in range(7)]
+        for week in range(log_weeks(issued_on, review_date))
+    ]
+    return {
+        "handout": snapshot,
+        "clinic": snapshot["clinic"],
+        "patient": snapshot["patient"],
+        "exercises": exercises,
+        "issued_on": issued_on,
+        "review_date": review_date,
+        "start_date": date_or_none(snapshot["start_date"]),
+        "date_of_birth": date_or_none(snapshot["patient"]["date_of_birth"]),
+        "logo_url": media_url(snapshot["clinic"]["logo"]),
+        "stylesheet_url": static_url(STYLESHEET),
+        "page_size": "letter" if snapshot["paper_size"] == PaperSize.LETTER else "A4",
+        "log_weeks": weeks,
+    }
+
+
+def date_or_none(value: str) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+# ---------------------------------------------------------------------------
+# Rendering.
+
+# One font configuration per thread: WeasyPrint then loads the handout's
+# @font-face files once instead of on every render.
+_fonts = threading.local()
+
+
+def font_config() -> FontConfiguration:
+    if not hasattr(_fonts, "config"):
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
+def render_html(snapshot: dict) -> str:
+    return render_to_string("handouts/programme.html", handout_context(snapshot))
+
+
+def render_pdf(html: str, fetcher: HandoutFetcher | None = None) -> tuple[bytes, int]:
+    """PDF bytes and page count for handout HTML, fetching only through HandoutFetcher."""
+    document = weasyprint.HTML(
+        string=html, base_url=BASE_URL, url_fetcher=fetcher or HandoutFetcher()
+    ).render(font_config=font_config())
+    return document.write_pdf(), len(document.pages)
+
+
+def render_handout(
+    prescription: Prescription,
+    *,
+    issued_on: datetime.date | None = None,
+    revision: int | None = None,
+    fetcher: HandoutFetcher | None = None,
+) -> RenderedHandout:
+    """Render ``prescription`` as it stands now (a preview, or the content of an issue)."""
+    issued_on = issued_on or timezone.localdate()
+    snapshot = handout_snapshot(prescription, issued_on=issued_on, revision=revision)
+    pdf, page_count = render_pdf(render_html(snapshot), fetcher)
+    return RenderedHandout(pdf=pdf, page_count=page_count, snapshot=snapshot)
+
+
+# ---------------------------------------------------------------------------
+# Issuing and downloading.
+
+
+@transaction.atomic
+def issue_handout(prescription: Prescription, user, *, ip: str | None = None) -> Handout:
+    """Render ``prescription`` once and store it as its next immutable handout revision.
+
+    The prescription row is locked while the revision number is chosen, so two
+    therapists issuing at once get revisions N and N+1, never the same number.
+    """
+    locked = Prescription.objects.select_for_update().get(pk=prescription.pk)
+    if not locked.items.exists():
+        raise CannotIssue("Add at least one exercise before issuing a handout.")
+    latest = locked.handouts.aggregate(latest=Max("revision"))["latest"] or 0
+    revision = latest + 1
+    rendered = render_handout(locked, revision=revision)
+    handout = Handout(
+        prescription=locked,
+        revision=revision,
+        sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+        page_count=rendered.page_count,
+        snapshot=rendered.snapshot,
+        issued_by=user,
+    )
+    handout.pdf.save(handout_storage_name(locked, revision), ContentFile(rendered.pdf), save=False)
+    handout.save()
+    AuditEvent.record(AuditAction.ISSUED, handout, actor=user, clinic=locked.patient.clinic, ip=ip)
+    return handout
+
+
+def handout_storage_name(prescription: Prescription, revision: int) -> str:
+    # Ids only: the storage path holds no name or condition.
+    return f"{prescription.patient.clinic_id}/{prescription.pk}-r{revision}.pdf"
+
+
+def handout_filename(handout: Handout) -> str:
+    """A readable download name with the patient's initials only, e.g. 'northside-JO-r2-2026-11-23.pdf'."""
+    snapshot = handout.snapshot or {}
+    clinic = re.sub(r"[^a-z0-9]+", "-", snapshot.get("clinic", {}).get("name", "").lower())
+    patient_initials = re.sub(r"[^A-Z]", "", snapshot.get("patient", {}).get("initials", ""))
+    parts = [
+        clinic.strip("-")[:40] or "handout",
+        "home-programme",
+        patient_initials,
+        f"r{handout.revision}",
+        handout.issued_at.date().isoformat(),
+    ]
+    return "-".join(part for part in parts if part) + ".pdf"

@@ -1,0 +1,104 @@
+"""Handout views for staff: preview a draft, issue a revision, download an issued one.
+
+The admin links here today; the therapist's own pages will use the same views.
+Every lookup goes through ``visible_to(request.user)``, so another clinic's
+programme or handout is a 404 like one that does not exist.
+"""
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
+
+from hipclinic.models import AuditAction, AuditEvent
+from patients.handouts import CannotIssue, handout_filename, issue_handout, render_handout
+from patients.models import Handout, Prescription
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def visible_prescription(request, pk: int) -> Prescription:
+    prescriptions = Prescription.objects.visible_to(request.user).select_related("patient__clinic")
+    return get_object_or_404(prescriptions, pk=pk)
+
+
+@staff_member_required
+@require_safe
+def download_handout(request, pk: int):
+    """The stored PDF of an issued handout, exactly as issued; never rendered again."""
+    handout = get_object_or_404(
+        Handout.objects.visible_to(request.user).select_related("prescription__patient__clinic"),
+        pk=pk,
+    )
+    AuditEvent.record(
+        AuditAction.DOWNLOADED,
+        handout,
+        actor=request.user,
+        clinic=handout.prescription.patient.clinic,
+        ip=client_ip(request),
+    )
+    etag = f'"{handout.sha256}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        not_modified["ETag"] = etag
+        return not_modified
+    response = FileResponse(
+        handout.pdf.open("rb"),
+        as_attachment=True,
+        filename=handout_filename(handout),
+        content_type="application/pdf",
+    )
+    response["ETag"] = etag
+    # Browsers may keep a copy for this user but must ask again before reusing it.
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@staff_member_required
+@require_safe
+def preview_handout(request, pk: int):
+    """The handout as the programme stands now, without issuing it."""
+    prescription = visible_prescription(request, pk)
+    rendered = render_handout(prescription)
+    AuditEvent.record(
+        AuditAction.VIEWED,
+        prescription,
+        actor=request.user,
+        clinic=prescription.patient.clinic,
+        ip=client_ip(request),
+    )
+    response = HttpResponse(rendered.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="handout-preview.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_member_required
+@require_POST
+def issue_handout_view(request, pk: int):
+    """Issue the programme's next handout revision, then go back where the user came from."""
+    if not request.user.has_perm("patients.add_handout"):
+        raise PermissionDenied
+    prescription = visible_prescription(request, pk)
+    try:
+        handout = issue_handout(prescription, request.user, ip=client_ip(request))
+    except CannotIssue as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Issued handout revision {handout.revision} ({handout.page_count} pages).",
+        )
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(reverse("admin:patients_prescription_change", args=[prescription.pk]))

@@ -1,0 +1,412 @@
+"""The printed handout: what the PDF says, how it is laid out, and what rendering may touch.
+
+Every assertion reads the real PDF WeasyPrint produced (text and pages through
+pypdf, pixels through pdftoppm), never the HTML.
+"""
+
+import datetime
+import shutil
+import socket
+import subprocess
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from PIL import Image
+
+from hipclinic.models import PaperSize
+from patients import handouts
+from patients.dosing import dose_sentence
+from tests.factories import (
+    ExerciseFactory,
+    PatientFactory,
+    PrescriptionFactory,
+    PrescriptionItemFactory,
+)
+from tests.pdfs import font_names, page_sizes_mm, pdf_text, reader, type_sizes_pt
+
+pytestmark = pytest.mark.django_db
+
+ISSUED_ON = datetime.date(2026, 11, 23)
+
+PNG_1PX = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x04\x00\x09\xfb\x03\xfd\xe3U\xf2\x9c"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture
+def patient(clinic, therapist):
+    clinic.address = "12 Mill Lane\nNorthside"
+    clinic.save()
+    return PatientFactory(
+        clinic=clinic,
+        first_name="Maria",
+        last_name="Okafor",
+        date_of_birth=datetime.date(1961, 3, 14),
+        primary_therapist=therapist,
+    )
+
+
+def add_items(prescription, count: int, **dose):
+    dose = {"sets": None, "reps": 3, "hold": 30, "side": "each", "times_per_day": 1, **dose}
+    return [
+        PrescriptionItemFactory(
+            prescription=prescription,
+            exercise=ExerciseFactory(
+                clinic=prescription.patient.clinic,
+                name=f"Stretch number {n + 1}",
+                purpose=f"Purpose of stretch {n + 1}.",
+                steps=f"Lie down for stretch {n + 1}.\nBreathe out slowly.",
+                precautions=f"Stop if stretch {n + 1} pinches.",
+            ),
+            order=n,
+            note=f"Therapist note {n + 1}.",
+            **dose,
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.fixture
+def programme(patient, therapist):
+    therapist.display_name = "Tom Becker"
+    therapist.credentials = "PT, DPT"
+    therapist.save()
+    prescription = PrescriptionFactory(
+        patient=patient,
+        therapist=therapist,
+        title="Outer-hip programme",
+        instructions="Warm up with a short walk first.",
+        review_date=ISSUED_ON + datetime.timedelta(days=28),
+    )
+    add_items(prescription, 3, days_per_week=5)
+    return prescription
+
+
+def render(prescription, **kwargs):
+    return handouts.render_handout(prescription, issued_on=ISSUED_ON, **kwargs)
+
+
+def test_pdf_holds_clinic_patient_therapist_dates_and_instructions(programme):
+    text = pdf_text(render(programme).pdf)
+
+    assert "Northside Physio" in text
+    assert "12 Mill Lane" in text
+    assert "Maria Okafor, born 14 March 1961" in text
+    assert "Tom Becker, PT, DPT" in text
+    assert "23 November 2026" in text
+    assert "21 December 2026" in text
+    assert "Warm up with a short walk first." in text
+
+
+def test_pdf_lists_exercises_in_prescribed_order_with_dose_and_note(programme):
+    first = programme.items.get(order=0)
+    first.order = 9
+    first.save()  # "Stretch number 1" now comes last
+
+    text = pdf_text(render(programme).pdf)
+
+    order = [text.index(f"Stretch number {n}") for n in (2, 3, 1)]
+    assert order == sorted(order)
+    for item in programme.items.all():
+        assert dose_sentence(item) in text
+        assert item.note in text
+        assert item.exercise.purpose in text
+        assert item.exercise.precautions in text
+
+
+def test_dose_reads_in_plain_words(programme):
+    text = pdf_text(render(programme).pdf)
+
+    assert "Hold for 30 seconds. Do this 3 times on each side. Once a day, 5 days a week." in text
+
+
+def test_steps_are_numbered_in_order(programme):
+    text = pdf_text(render(programme).pdf)
+
+    assert "1 Lie down for stretch 1. 2 Breathe out slowly." in text
+
+
+def test_stop_box_log_and_contact_follow_the_exercises(programme):
+    text = pdf_text(render(programme).pdf)
+
+    last_exercise = text.index("Therapist note 3.")
+    assert last_exercise < text.index("Stop and call us if") < text.index("Your exercise log")
+    assert "Week 4: 14 Dec to 20 Dec" in text  # 28 days to the review: four weeks
+    assert text.index("Your exercise log") < text.index("Your clinic")
+
+
+def test_log_has_at_least_two_weeks_without_a_review_date(programme):
+    programme.review_date = None
+    programme.save()
+
+    text = pdf_text(render(programme).pdf)
+
+    assert "Week 2: 30 Nov to 6 Dec" in text
+    assert "Week 3" not in text
+
+
+def test_every_page_has_the_patient_footer_and_page_n_of_m(programme):
+    rendered = render(programme)
+    pages = reader(rendered.pdf).pages
+
+    assert rendered.page_count == len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        text = " ".join(page.extract_text().split())
+        assert f"Page {number} of {len(pages)}" in text
+        assert "Maria Okafor · issued 23 November 2026" in text
+
+
+def test_pages_grow_with_the_programme(patient, therapist):
+    short = PrescriptionFactory(patient=patient, therapist=therapist)
+    add_items(short, 2)
+    long = PrescriptionFactory(patient=patient, therapist=therapist)
+    add_items(long, 20)
+
+    assert render(long).page_count > render(short).page_count + 3
+
+
+def test_metadata_names_the_programme_and_clinic(programme):
+    pdf_reader = reader(render(programme).pdf)
+
+    assert pdf_reader.metadata.title == "Outer-hip programme for Maria Okafor"
+    assert pdf_reader.metadata.author == "Northside Physio"
+    assert pdf_reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_type_is_atkinson_hyperlegible_embedded(programme):
+    pdf = render(programme).pdf
+
+    assert font_names(pdf) >= {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold"}
+    for page in reader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor  # the font program travels inside the PDF
+
+
+@pytest.mark.parametrize(
+    ("paper", "size_mm"), [(PaperSize.A4, (210, 297)), (PaperSize.LETTER, (216, 279))]
+)
+def test_paper_size_follows_the_patient(programme, paper, size_mm):
+    programme.patient.paper_size = paper
+    programme.patient.save()
+
+    assert set(page_sizes_mm(render(programme).pdf)) == {size_mm}
+
+
+def test_paper_size_falls_back_to_the_clinic(programme):
+    programme.patient.clinic.paper_size = PaperSize.LETTER
+    programme.patient.clinic.save()
+
+    assert set(page_sizes_mm(render(programme).pdf)) == {(216, 279)}
+
+
+def test_large_print_has_bigger_text_and_more_pages(programme):
+    normal = render(programme)
+    programme.patient.large_print = True
+    programme.patient.save()
+    large = render(programme)
+
+    step = "Lie down for stretch 1."
+    normal_size = type_sizes_pt(normal.pdf, 0)[step]
+    large_page = next(
+        n for n, page in enumerate(reader(large.pdf).pages) if step in page.extract_text()
+    )
+    large_size = type_sizes_pt(large.pdf, large_page)[step]
+    assert normal_size == 12
+    assert large_size >= 16
+    assert large.page_count > normal.page_count
+
+
+def test_large_print_puts_one_exercise_on_each_page(programme):
+    programme.patient.large_print = True
+    programme.patient.save()
+
+    pages = [page.extract_text() for page in reader(render(programme).pdf).pages]
+
+    exercise_pages = [text for text in pages if "Purpose of stretch" in text]
+    assert len(exercise_pages) == 3
+    assert all(text.count("Purpose of stretch") == 1 for text in exercise_pages)
+
+
+def test_an_exercise_is_never_split_across_pages(patient, therapist):
+    prescription = PrescriptionFactory(patient=patient, therapist=therapist)
+    add_items(prescription, 12)
+
+    pages = [page.extract_text() for page in reader(render(prescription).pdf).pages]
+
+    for n in range(1, 13):
+        # Name, steps, dose and note of one exercise all sit on the same page.
+        page = next(text for text in pages if f"Purpose of stretch {n}." in text)
+        assert f"Lie down for stretch {n}." in page
+        assert f"Therapist note {n}." in page
+
+
+# --- Safety: what a typed field can make the renderer do ---------------------------
+
+HOSTILE = [
+    '<img src="http://127.0.0.1:{port}/x">',
+    '<link rel="stylesheet" href="file:///etc/passwd">',
+    "<style>body {{ background: url(file:///etc/hostname) }}</style>url(file:///etc/hostname)",
+    "<script>document.write('scripted')</script>",
+    '<img src="https://handout.hipclinic.invalid/static/../../../../etc/passwd">',
+]
+
+
+@pytest.fixture
+def listening_socket():
+    """A local port that must never receive a connection during a render."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.setblocking(False)
+    yield server
+    server.close()
+
+
+def assert_nobody_connected(server):
+    with pytest.raises(BlockingIOError):
+        server.accept()
+
+
+@pytest.mark.parametrize("template", HOSTILE)
+def test_markup_in_typed_fields_prints_as_text_and_fetches_nothing(
+    programme, listening_socket, template
+):
+    hostile = template.format(port=listening_socket.getsockname()[1])
+    programme.patient.first_name = hostile
+    programme.patient.save()
+    item = programme.items.get(order=0)
+    item.note = hostile
+    item.save()
+    programme.instructions = hostile
+    programme.save()
+    fetcher = handouts.HandoutFetcher()
+
+    text = pdf_text(render(programme, fetcher=fetcher).pdf)
+
+    assert " ".join(hostile.split()) in text  # printed literally, as typed
+    assert fetcher.refused == []  # nothing typed was even asked for
+    assert all(url.startswith(handouts.HANDOUT_ORIGIN + "/static/") for url in fetcher.fetched)
+    assert_nobody_connected(listening_socket)
+    assert "root:" not in text
+    assert "scripted" not in text.replace("document.write('scripted')", "")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/x.png",
+        "https://example.org/logo.png",
+        "file:///etc/passwd",
+        "ftp://example.org/x",
+        "data:text/html,<b>x</b>",
+        "https://handout.hipclinic.invalid/static/../../settings.py",
+        "https://handout.hipclinic.invalid/static/%2e%2e/%2e%2e/hipclinic/settings.py",
+        "https://handout.hipclinic.invalid/media/../../hipclinic/settings.py",
+        "https://handout.hipclinic.invalid/etc/passwd",
+        "https://handout.hipclinic.invalid/static/handouts/handout.css?x=1",
+        "https://handout.hipclinic.invalid.evil.example/static/handouts/handout.css",
+    ],
+)
+def test_fetcher_refuses_everything_but_our_files(url):
+    fetcher = handouts.HandoutFetcher()
+
+    with pytest.raises(handouts.ResourceRefused):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url]
+
+
+def test_fetcher_serves_static_and_media_files_and_data_images():
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("exercise-illustrations/dot.png", ContentFile(PNG_1PX))
+    fetcher = handouts.HandoutFetcher()
+
+    css = fetcher.fetch(handouts.static_url("handouts/handout.css"))
+    image = fetcher.fetch(handouts.media_url(name))
+    inline = fetcher.fetch("data:image/png;base64,iVBORw0KGgo=")
+
+    assert b"@page" in css.read() and css.content_type == "text/css"
+    assert image.read() == PNG_1PX and image.content_type == "image/png"
+    assert inline.read().startswith(b"\x89PNG")
+
+
+def test_illustration_and_logo_print_from_media(programme):
+    from django.core.files.storage import default_storage
+
+    exercise = programme.items.get(order=0).exercise
+    exercise.illustration.save("bridge.png", ContentFile(PNG_1PX))
+    programme.patient.clinic.logo.save("logo.png", ContentFile(PNG_1PX))
+    fetcher = handouts.HandoutFetcher()
+
+    rendered = render(programme, fetcher=fetcher)
+
+    assert handouts.media_url(exercise.illustration.name) in fetcher.fetched
+    assert handouts.media_url(programme.patient.clinic.logo.name) in fetcher.fetched
+    images = sum(len(page.images) for page in reader(rendered.pdf).pages)
+    assert images >= 2
+    assert default_storage.exists(exercise.illustration.name)
+
+
+def test_missing_illustration_leaves_a_gap_not_a_failed_render(programme):
+    exercise = programme.items.get(order=0).exercise
+    exercise.illustration.name = "exercise-illustrations/gone.png"
+    exercise.save()
+    fetcher = handouts.HandoutFetcher()
+
+    rendered = render(programme, fetcher=fetcher)
+
+    assert fetcher.refused == [handouts.media_url("exercise-illustrations/gone.png")]
+    assert "Stretch number 1" in pdf_text(rendered.pdf)
+
+
+# --- Cost ---------------------------------------------------------------------------
+
+
+def count_render_queries(prescription) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        handouts.render_handout(prescription, issued_on=ISSUED_ON)
+    return len(queries)
+
+
+def test_render_queries_do_not_grow_with_exercises(patient, therapist):
+    few = PrescriptionFactory(patient=patient, therapist=therapist)
+    add_items(few, 3)
+    many = PrescriptionFactory(patient=patient, therapist=therapist)
+    add_items(many, 30)
+
+    assert count_render_queries(few) == count_render_queries(many) == 2
+
+
+def test_first_page_renders_to_a_picture_that_is_not_blank(programme, tmp_path):
+    if not shutil.which("pdftoppm"):
+        pytest.fail("pdftoppm is missing: install poppler-utils (see the README).")
+    (tmp_path / "handout.pdf").write_bytes(render(programme).pdf)
+
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "40",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            "handout.pdf",
+            "page",
+        ],
+        cwd=tmp_path,
+        check=True,
+    )
+
+    with Image.open(tmp_path / "page.png") as page:
+        grey = page.convert("L")
+        dark = sum(grey.histogram()[:128])
+        assert grey.size[0] < grey.size[1]  # portrait
+        assert dark > 0.005 * grey.size[0] * grey.size[1]  # ink on the page, not white

@@ -1,0 +1,48 @@
+"""Reading the PDFs the tests produce: text, page sizes and type sizes, through pypdf."""
+
+import io
+
+from pypdf import PdfReader
+
+POINTS_PER_MM = 72 / 25.4
+
+
+def reader(pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf))
+
+
+def pdf_text(pdf: bytes) -> str:
+    """All the PDF's text, pages joined, with runs of whitespace made single spaces."""
+    text = "\n".join(page.extract_text() for page in reader(pdf).pages)
+    return " ".join(text.split())
+
+
+def page_sizes_mm(pdf: bytes) -> list[tuple[int, int]]:
+    return [
+        (
+            round(float(page.mediabox.width) / POINTS_PER_MM),
+            round(float(page.mediabox.height) / POINTS_PER_MM),
+        )
+        for page in reader(pdf).pages
+    ]
+
+
+def type_sizes_pt(pdf: bytes, page_number: int = 0) -> dict[str, float]:
+    """The printed size in points of each run of text on one page, keyed by the text."""
+    sizes = {}
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            sizes[text.strip()] = round(font_size * abs(cm[0]) * abs(tm[0]), 1)
+
+    reader(pdf).pages[page_number].extract_text(visitor_text=visit)
+    return sizes
+
+
+def font_names(pdf: bytes) -> set[str]:
+    names = set()
+    for page in reader(pdf).pages:
+        fonts = page["/Resources"].get("/Font", {})
+        for font in fonts.values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names
