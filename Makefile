@@ -7,7 +7,7 @@ PORT ?= 8000
 # Extra pytest arguments, e.g. make test ARGS="-k admin"; ARGS="-m perf" runs the benchmarks.
 ARGS ?=
 
-.PHONY: setup run test lint format clean
+.PHONY: setup run test bench lint format clean
 
 # The virtualenv is rebuilt only when requirements.txt changes, so a second run takes seconds.
 $(BIN)/.installed: requirements.txt
@@ -25,6 +25,10 @@ run: setup
 test: setup
 	$(BIN)/python manage.py check
 	$(BIN)/pytest $(ARGS)
+
+# Handout rendering and download figures, in a throw-away database (not part of `make test`).
+bench: setup
+	$(BIN)/python manage.py bench_handouts
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
