@@ -30,6 +30,7 @@ from django.http import Http404
 from exercises.models import Dose
 from hipclinic.models import AuditEvent, Clinic, User
 from hipclinic.ordering import OUT_OF_THE_WAY, set_positions
+from patients.dosing import dose_sentence
 
 admin.site.site_header = "hipclinic"
 admin.site.site_title = "hipclinic admin"
@@ -303,7 +304,8 @@ class OrderedItemInline(ClinicScopedInline, SortableTabularInline):
     formset = OrderedItemFormSet
     extra = 0
     autocomplete_fields = ["exercise"]
-    fields = ["exercise", *Dose.DOSE_FIELDS, "note"]
+    fields = ["exercise", *Dose.DOSE_FIELDS, "note", "reads_as"]
+    readonly_fields = ["reads_as"]
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
         models.CharField: {"widget": forms.TextInput(attrs={"size": 12})},
@@ -311,6 +313,11 @@ class OrderedItemInline(ClinicScopedInline, SortableTabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("exercise")
+
+    @admin.display(description="the patient reads")
+    def reads_as(self, item):
+        """The dose as the handout prints it, so the therapist sees the patient's words."""
+        return dose_sentence(item) if item.pk else ""
 
 
 @admin.register(Clinic)

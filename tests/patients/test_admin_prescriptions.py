@@ -390,3 +390,12 @@ def test_view_only_user_sees_the_programme_without_a_form(client, clinic, prescr
     assert "Clamshell" in response.content.decode()
     assert 'name="title"' not in response.content.decode()
     assert "Seen revision" not in response.content.decode()
+
+
+def test_items_show_the_dose_in_the_patients_words(client, therapist, prescription):
+    client.force_login(therapist)
+
+    page = client.get(admin_url(prescription)).content.decode()
+
+    # PrescriptionItemFactory doses are 3 sets of 10, the handout's wording.
+    assert page.count("Do 3 sets of 10 repetitions.") == 3
