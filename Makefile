@@ -15,7 +15,14 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-setup: $(BIN)/.installed
+# The app's CSS and JavaScript (Bootstrap, SortableJS) from the npm registry, pinned by
+# package-lock.json and served by Django as static files; reinstalled only when the lock changes.
+node_modules/.installed: package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the app's CSS and JavaScript: install Node.js and npm (Debian: apt-get install npm)." >&2; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+setup: $(BIN)/.installed node_modules/.installed
 	$(BIN)/python manage.py bootstrap
 
 run: setup
@@ -39,4 +46,4 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf var
+	rm -rf var node_modules

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "adminsortable2",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_htmx",
     "hipclinic",
     "exercises",
     "patients",
@@ -58,8 +59,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page needs a login unless its view says otherwise (only the login page does).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "hipclinic.urls"
@@ -74,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "hipclinic.context_processors.app_frame",
             ],
         },
     },
@@ -107,10 +112,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # The handout's typeface, from its PyPI package (never committed, never a CDN).
     ("fonts/atkinson-hyperlegible", fontpkg_atkinson_hyperlegible.ROOT / "files"),
+    # The app's CSS and JavaScript packages, installed by `npm ci` from package-lock.json.
+    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
+    ("vendor/sortablejs", NODE_MODULES / "sortablejs"),
 ]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 MEDIA_URL = "media/"
@@ -121,7 +130,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "patients:today"
+LOGOUT_REDIRECT_URL = "login"
 
 # Uploaded illustrations are small; refuse anything large before it reaches a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

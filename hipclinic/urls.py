@@ -3,13 +3,21 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="hipclinic/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("exercises.urls")),
     path("", include("patients.urls")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
 
 if settings.DEBUG:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from hipclinic.access import client_ip
 from hipclinic.admin import ClinicScopedAdmin, ClinicScopedInline, OrderedItemInline
 from hipclinic.models import AuditAction, AuditEvent
 from patients.forms import PrescriptionAdminForm, StartFromProtocolForm
@@ -31,7 +32,6 @@ from patients.models import (
     SessionLog,
 )
 from patients.prescribing import prescription_from_protocol
-from patients.views import client_ip
 
 
 class ReadOnlyAdmin(ClinicScopedAdmin):

@@ -1,12 +1,11 @@
 """Handout views for staff: preview a draft, issue a revision, download an issued one.
 
-The admin links here today; the therapist's own pages will use the same views.
+The admin and the therapist's programme page both link here.
 Every lookup goes through ``visible_to(request.user)``, so another clinic's
 programme or handout is a 404 like one that does not exist.
 """
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,13 +14,10 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from hipclinic.access import client_ip, staff_required
 from hipclinic.models import AuditAction, AuditEvent
 from patients.handouts import CannotIssue, handout_filename, issue_handout, render_handout
 from patients.models import Handout, Prescription
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def visible_prescription(request, pk: int) -> Prescription:
@@ -29,7 +25,7 @@ def visible_prescription(request, pk: int) -> Prescription:
     return get_object_or_404(prescriptions, pk=pk)
 
 
-@staff_member_required
+@staff_required
 @require_safe
 def download_handout(request, pk: int):
     """The stored PDF of an issued handout, exactly as issued; never rendered again."""
@@ -61,7 +57,7 @@ def download_handout(request, pk: int):
     return response
 
 
-@staff_member_required
+@staff_required
 @require_safe
 def preview_handout(request, pk: int):
     """The handout as the programme stands now, without issuing it."""
@@ -80,7 +76,7 @@ def preview_handout(request, pk: int):
     return response
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def issue_handout_view(request, pk: int):
     """Issue the programme's next handout revision, then go back where the user came from."""
