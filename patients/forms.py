@@ -2,9 +2,11 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse
 
-from exercises.models import Protocol
-from patients.models import Patient, Prescription
+from exercises.models import Difficulty, Equipment, Exercise, Position, Protocol
+from patients.models import Patient, Prescription, PrescriptionItem
 
 
 def check_same_clinic(form: forms.Form, patient: Patient, therapist, protocol) -> None:
@@ -118,3 +120,167 @@ class StartFromProtocolForm(forms.Form):
                 self, patient, cleaned_data.get("therapist"), cleaned_data.get("protocol")
             )
         return cleaned_data
+
+
+# --- The programme builder -------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ProgrammeForm(forms.ModelForm):
+    """A programme's own fields, carrying the revision the editor opened."""
+
+    seen_revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Prescription
+        fields = ["title", "status", "start_date", "review_date", "instructions"]
+        widgets = {
+            "start_date": DateInput,
+            "review_date": DateInput,
+            "instructions": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"instructions": "Printed at the top of the handout."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_revision"].initial = self.instance.revision
+
+
+class ProgrammeItemForm(forms.ModelForm):
+    """One exercise of the programme being built: its dose and the note for this patient.
+
+    ``key`` names the row across re-renders (so focus and scrolling can follow it)
+    and ``position`` is where the therapist put it, by dragging or with the buttons.
+    """
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    position = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = PrescriptionItem
+        fields = ["exercise", *PrescriptionItem.DOSE_FIELDS, "note"]
+        widgets = {
+            "exercise": forms.HiddenInput,
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "load": forms.TextInput(attrs={"placeholder": "e.g. light band"}),
+        }
+        labels = {"times_per_day": "Times a day", "days_per_week": "Days a week"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Archived exercises stay valid for programmes that already hold them.
+        self.fields["exercise"].queryset = Exercise.objects.visible_to(user)
+        self.fields["exercise"].error_messages["invalid_choice"] = (
+            "That exercise is not in your library."
+        )
+        self.fields["rest_seconds"].label = "Rest (seconds)"
+
+    def item_values(self) -> dict:
+        """What ``save_programme`` stores for this row."""
+        return {
+            name: self.cleaned_data[name]
+            for name in ["exercise", *PrescriptionItem.DOSE_FIELDS, "note"]
+        }
+
+
+ProgrammeItemFormSet = forms.formset_factory(ProgrammeItemForm, extra=0)
+
+
+class NewProgrammeForm(forms.Form):
+    """How a new programme starts: empty, from a protocol, or as a copy of another programme."""
+
+    START_CHOICES = [
+        ("empty", "An empty programme"),
+        ("protocol", "A protocol"),
+        ("copy", "A copy of another patient's programme"),
+    ]
+
+    title = forms.CharField(
+        max_length=150,
+        required=False,
+        help_text="Leave empty to use the protocol's or the copied programme's title.",
+    )
+    start_from = forms.ChoiceField(
+        choices=START_CHOICES, widget=forms.RadioSelect, initial="empty", label="Start from"
+    )
+    protocol = forms.ModelChoiceField(queryset=Protocol.objects.none(), required=False)
+    source = forms.ModelChoiceField(
+        queryset=Prescription.objects.none(), required=False, label="Programme to copy"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["protocol"].queryset = Protocol.objects.visible_to(user).filter(archived=False)
+        self.fields["source"].queryset = (
+            Prescription.objects.visible_to(user)
+            .select_related("patient")
+            .order_by("patient__last_name", "patient__first_name", "title")
+        )
+        self.fields["source"].label_from_instance = lambda p: (
+            f"{p.patient.full_name} ({p.patient.chart_number}): {p.title}"
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        start_from = cleaned_data.get("start_from")
+        if start_from == "protocol" and not cleaned_data.get("protocol"):
+            self.add_error("protocol", "Choose the protocol to start from.")
+        if start_from == "copy" and not cleaned_data.get("source"):
+            self.add_error("source", "Choose the programme to copy.")
+        if start_from == "empty" and not cleaned_data.get("title"):
+            self.add_error("title", "Give the new programme a title.")
+        return cleaned_data
+
+
+class ExerciseSearchForm(forms.Form):
+    """Finding an exercise to add, without leaving the builder."""
+
+    q = forms.CharField(required=False, label="Find an exercise", max_length=100)
+    position = forms.ChoiceField(required=False, choices=[("", "Any position"), *Position.choices])
+    difficulty = forms.ChoiceField(
+        required=False, choices=[("", "Any difficulty"), *Difficulty.choices]
+    )
+    equipment = forms.ModelChoiceField(
+        queryset=Equipment.objects.all(), required=False, empty_label="Any equipment"
+    )
+
+    LIMIT = 20
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # With JavaScript, results follow the typing; without it, the Search button does it.
+        for name, field in self.fields.items():
+            field.widget.attrs.update(
+                {
+                    "hx-get": reverse("patients:programme_exercise_search"),
+                    "hx-trigger": "input changed delay:300ms, search" if name == "q" else "change",
+                    "hx-include": "[name^='find-']",
+                    "hx-target": "#search-results",
+                    "hx-swap": "outerHTML",
+                }
+            )
+        self.fields["q"].widget.attrs["type"] = "search"
+
+    def results(self, user):
+        """Up to ``LIMIT`` active exercises matching the search; none before anything is asked."""
+        if not self.is_valid() or not any(self.cleaned_data.values()):
+            return None
+        exercises = Exercise.objects.visible_to(user).active()
+        data = self.cleaned_data
+        if data["q"]:
+            for word in data["q"].split():
+                exercises = exercises.filter(
+                    Q(name__icontains=word)
+                    | Q(purpose__icontains=word)
+                    | Q(muscles__name__icontains=word)
+                )
+        if data["position"]:
+            exercises = exercises.filter(position=data["position"])
+        if data["difficulty"]:
+            exercises = exercises.filter(difficulty=data["difficulty"])
+        if data["equipment"]:
+            exercises = exercises.filter(equipment=data["equipment"])
+        return list(exercises.distinct().order_by("name")[: self.LIMIT])

@@ -34,3 +34,76 @@ def prescription_from_protocol(
         ]
     )
     return prescription
+
+
+@transaction.atomic
+def copy_prescription(
+    source: Prescription, patient: Patient, therapist, *, title: str = ""
+) -> Prescription:
+    """A new draft programme for ``patient`` with the exercises, doses and notes of ``source``.
+
+    Dates are left empty: they belong to the new patient's plan, not the old one's.
+    """
+    prescription = Prescription.objects.create(
+        patient=patient,
+        therapist=therapist,
+        protocol=source.protocol,
+        title=title or source.title,
+        instructions=source.instructions,
+    )
+    PrescriptionItem.objects.bulk_create(
+        [
+            PrescriptionItem(
+                prescription=prescription,
+                exercise=item.exercise,
+                order=position,
+                note=item.note,
+                **item.dose_values(),
+            )
+            for position, item in enumerate(source.items.order_by("order"))
+        ]
+    )
+    return prescription
+
+
+class StaleProgramme(Exception):
+    """Someone else saved the programme after this editor opened it."""
+
+    def __init__(self, current: int, seen: int):
+        self.current, self.seen = current, seen
+        super().__init__(
+            f"Someone saved this programme while you were editing it (it is now revision "
+            f"{current}; you opened revision {seen}). Nothing of yours was saved. Open it "
+            "again to see their changes, then make yours."
+        )
+
+
+@transaction.atomic
+def save_programme(
+    prescription: Prescription, seen_revision: int, items: list[dict]
+) -> Prescription:
+    """Save the programme's fields (already set on ``prescription``) and replace its items.
+
+    ``items`` are, in order, dicts of ``exercise``, ``note`` and the dose fields.
+    The save is refused with ``StaleProgramme`` when the stored revision is no
+    longer the one the editor opened; otherwise the revision goes up by one. The
+    row is locked first, so two saves can never both pass the check.
+    """
+    current = (
+        Prescription.objects.select_for_update()
+        .filter(pk=prescription.pk)
+        .values_list("revision", flat=True)
+        .get()
+    )
+    if current != seen_revision:
+        raise StaleProgramme(current, seen_revision)
+    prescription.revision = current + 1
+    prescription.save()
+    prescription.items.all().delete()
+    PrescriptionItem.objects.bulk_create(
+        [
+            PrescriptionItem(prescription=prescription, order=position, **item)
+            for position, item in enumerate(items)
+        ]
+    )
+    return prescription

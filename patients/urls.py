@@ -1,12 +1,20 @@
 from django.urls import path
 
-from patients.views import handouts, records
+from patients.views import handouts, programmes, records
 
 app_name = "patients"
 
 urlpatterns = [
     path("", records.today, name="today"),
     path("patients/", records.patient_list, name="patient_list"),
+    path(
+        "patients/<int:patient_pk>/programmes/new/",
+        programmes.programme_new,
+        name="programme_new",
+    ),
+    path("programmes/<int:pk>/", programmes.programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/edit/", programmes.programme_edit, name="programme_edit"),
+    path("programmes/exercises/", programmes.exercise_search, name="programme_exercise_search"),
     path("handouts/<int:pk>/download/", handouts.download_handout, name="download_handout"),
     path("programmes/<int:pk>/handout/preview/", handouts.preview_handout, name="preview_handout"),
     path("programmes/<int:pk>/handout/issue/", handouts.issue_handout_view, name="issue_handout"),

@@ -21,7 +21,9 @@ from patients.models import Handout, Prescription
 
 
 def visible_prescription(request, pk: int) -> Prescription:
-    prescriptions = Prescription.objects.visible_to(request.user).select_related("patient__clinic")
+    prescriptions = Prescription.objects.visible_to(request.user).select_related(
+        "patient__clinic", "therapist"
+    )
     return get_object_or_404(prescriptions, pk=pk)
 
 

@@ -1,0 +1,286 @@
+"""The programme builder and the programme page.
+
+The builder is one form: the programme's fields and its exercises as a formset.
+Every button (add, move, swap, remove, search, save) posts that whole form, so
+nothing typed is ever lost, and the page works with plain reloads. With
+JavaScript, htmx sends the same posts and swaps just the builder in, and
+SortableJS lets the therapist drag rows (it only renumbers hidden positions).
+"""
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+from django_htmx.http import HttpResponseClientRedirect
+
+from exercises.models import Exercise
+from hipclinic.access import staff_required
+from patients.dosing import dose_sentence
+from patients.forms import (
+    ExerciseSearchForm,
+    NewProgrammeForm,
+    ProgrammeForm,
+    ProgrammeItemForm,
+    ProgrammeItemFormSet,
+)
+from patients.models import Patient, Prescription, PrescriptionItem
+from patients.prescribing import (
+    StaleProgramme,
+    copy_prescription,
+    prescription_from_protocol,
+    save_programme,
+)
+from patients.views.handouts import visible_prescription
+
+ITEMS = "items"
+ROW_FIELDS = ["key", "position", "exercise", *PrescriptionItem.DOSE_FIELDS, "note"]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def programme_new(request, patient_pk: int):
+    """Start a draft programme for a patient: empty, from a protocol, or copied."""
+    patient = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient_pk)
+    form = NewProgrammeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["start_from"] == "protocol":
+            programme = prescription_from_protocol(
+                patient, data["protocol"], request.user, title=data["title"]
+            )
+        elif data["start_from"] == "copy":
+            programme = copy_prescription(
+                data["source"], patient, request.user, title=data["title"]
+            )
+        else:
+            programme = Prescription.objects.create(
+                patient=patient, therapist=request.user, title=data["title"]
+            )
+        messages.success(
+            request, "Draft programme created. Add or adjust its exercises, then save."
+        )
+        return redirect("patients:programme_edit", programme.pk)
+    return render(request, "patients/programme_new.html", {"patient": patient, "form": form})
+
+
+@staff_required
+@require_safe
+def programme_detail(request, pk: int):
+    """A programme as it stands, its issued handouts, and the ways to preview and issue."""
+    programme = visible_prescription(request, pk)
+    items = programme.items.select_related("exercise")
+    handouts = programme.handouts.select_related("issued_by").order_by("-revision")
+    return render(
+        request,
+        "patients/programme_detail.html",
+        {
+            "programme": programme,
+            "patient": programme.patient,
+            "items": [(item, dose_sentence(item)) for item in items],
+            "handouts": handouts,
+        },
+    )
+
+
+@staff_required
+@require_safe
+def exercise_search(request):
+    """Search results for the builder's exercise finder (fetched by htmx as you type)."""
+    search = ExerciseSearchForm(request.GET, prefix="find")
+    return render(
+        request,
+        "patients/_exercise_results.html",
+        {"results": search.results(request.user), "search": search},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, pk: int):
+    """The builder. See the module's docstring for how its buttons work."""
+    programme = visible_prescription(request, pk)
+    user = request.user
+    search = ExerciseSearchForm(request.POST or None, prefix="find")
+    status = ""
+
+    if request.method == "GET":
+        form = ProgrammeForm(instance=programme)
+        rows = stored_rows(programme)
+        formset = ProgrammeItemFormSet(initial=rows, prefix=ITEMS, form_kwargs={"user": user})
+    else:
+        action, _, argument = request.POST.get("action", "refresh").partition(":")
+        if action == "save":
+            form = ProgrammeForm(request.POST, instance=programme)
+            formset = ProgrammeItemFormSet(request.POST, prefix=ITEMS, form_kwargs={"user": user})
+            if form.is_valid() and formset.is_valid():
+                ordered = sorted(formset.forms, key=lambda f: f.cleaned_data["position"])
+                try:
+                    save_programme(
+                        form.instance,
+                        form.cleaned_data["seen_revision"],
+                        [item_form.item_values() for item_form in ordered],
+                    )
+                except StaleProgramme as stale:
+                    form.add_error(None, str(stale))
+                else:
+                    messages.success(request, f"Saved “{form.instance.title}”.")
+                    url = reverse("patients:programme_detail", args=[programme.pk])
+                    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+            status = "Nothing was saved: please correct the marked fields."
+        else:
+            # Everything typed comes back as it was; only the rows change.
+            form = ProgrammeForm(initial=request.POST.dict(), instance=programme)
+            rows, status = apply_action(action, argument, submitted_rows(request.POST), user)
+            formset = ProgrammeItemFormSet(initial=rows, prefix=ITEMS, form_kwargs={"user": user})
+
+    return render(
+        request,
+        "patients/programme_builder.html",
+        {
+            "programme": programme,
+            "patient": programme.patient,
+            "form": form,
+            "formset": formset,
+            "rows": builder_rows(formset, user),
+            "search": search,
+            "results": search.results(user) if search.is_bound else None,
+            "status": status,
+        },
+    )
+
+
+def stored_rows(programme: Prescription) -> list[dict]:
+    return [
+        {
+            "key": f"item-{item.pk}",
+            "position": position,
+            "exercise": item.exercise_id,
+            "note": item.note,
+            **item.dose_values(),
+        }
+        for position, item in enumerate(programme.items.all())
+    ]
+
+
+def submitted_rows(data) -> list[dict]:
+    """The builder's rows as posted, in the order the therapist left them."""
+    try:
+        total = min(int(data.get(f"{ITEMS}-TOTAL_FORMS", 0)), 200)
+    except ValueError:
+        total = 0
+    rows = [
+        {field: data.get(f"{ITEMS}-{index}-{field}", "") for field in ROW_FIELDS}
+        for index in range(total)
+    ]
+
+    def position(indexed):
+        index, row = indexed
+        try:
+            return (int(row["position"]), index)
+        except ValueError:
+            return (index, index)
+
+    return [row for _, row in sorted(enumerate(rows), key=position)]
+
+
+def apply_action(action: str, argument: str, rows: list[dict], user) -> tuple[list[dict], str]:
+    """The rows after one button press, and a sentence saying what happened."""
+    status = ""
+    index = next((i for i, row in enumerate(rows) if row["key"] == argument), None)
+    if action == "add":
+        exercise = Exercise.objects.visible_to(user).active().filter(pk=argument or None).first()
+        if exercise is None:
+            status = "That exercise is not in your library."
+        else:
+            rows.append(new_row(exercise))
+            status = f"Added {exercise.name} as exercise {len(rows)}."
+    elif index is not None and action in ("up", "down"):
+        target = index - 1 if action == "up" else index + 1
+        if 0 <= target < len(rows):
+            rows[index], rows[target] = rows[target], rows[index]
+            status = f"Moved to position {target + 1}."
+    elif index is not None and action == "remove":
+        rows.pop(index)
+        status = "Removed the exercise. Save to keep the change."
+    elif index is not None and action in ("easier", "harder"):
+        current = Exercise.objects.visible_to(user).filter(pk=rows[index]["exercise"] or None)
+        variation = variation_of(current.first(), action, user)
+        if variation is not None:
+            rows[index] = {
+                **new_row(variation),
+                "key": rows[index]["key"],
+                "note": rows[index]["note"],
+            }
+            status = f"Swapped for the {action} version, {variation.name}, at its usual dose."
+    for position, row in enumerate(rows):
+        row["position"] = position
+    return rows, status
+
+
+def new_row(exercise: Exercise) -> dict:
+    """A row for an exercise just added: its default dose, no note yet."""
+    return {
+        "key": f"new-{secrets.token_hex(4)}",
+        "position": 0,
+        "exercise": exercise.pk,
+        "note": "",
+        **exercise.dose_values(),
+    }
+
+
+def variation_of(exercise: Exercise | None, direction: str, user) -> Exercise | None:
+    if exercise is None:
+        return None
+    visible = Exercise.objects.visible_to(user).active()
+    if direction == "easier":
+        return visible.filter(pk=exercise.easier_version_id or None).first()
+    return visible.filter(easier_version=exercise).order_by("name").first()
+
+
+def builder_rows(formset, user) -> list[dict]:
+    """Each row's form with its exercise, variations and the dose as the patient will read it."""
+    ids = {str(form["exercise"].value()) for form in formset.forms}
+    exercises = (
+        Exercise.objects.visible_to(user)
+        .filter(pk__in=[i for i in ids if i.isdigit()])
+        .select_related("easier_version")
+        .prefetch_related(
+            Prefetch(
+                "harder_versions",
+                queryset=Exercise.objects.visible_to(user).active().order_by("name"),
+            )
+        )
+    )
+    by_id = {str(exercise.pk): exercise for exercise in exercises}
+    rows = []
+    for form in formset.forms:
+        exercise = by_id.get(str(form["exercise"].value()))
+        easier = exercise.easier_version if exercise else None
+        if easier is not None and easier.archived:
+            easier = None
+        harder = exercise.harder_versions.all()[:1] if exercise else []
+        rows.append(
+            {
+                "form": form,
+                "exercise": exercise,
+                "easier": easier,
+                "harder": harder[0] if harder else None,
+                "reads_as": typed_dose_sentence(form),
+            }
+        )
+    return rows
+
+
+def typed_dose_sentence(form: ProgrammeItemForm) -> str:
+    """The dose sentence for what is in the row now; empty while a field does not parse."""
+    item = PrescriptionItem()
+    for name in PrescriptionItem.DOSE_FIELDS:
+        try:
+            setattr(item, name, form.fields[name].clean(form[name].value()))
+        except ValidationError:
+            return ""
+    return dose_sentence(item)
