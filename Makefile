@@ -7,7 +7,7 @@ PORT ?= 8000
 # Extra pytest arguments, e.g. make test ARGS="-k admin"; ARGS="-m perf" runs the benchmarks.
 ARGS ?=
 
-.PHONY: setup run test bench lint format clean
+.PHONY: setup run test bench screenshots lint format clean
 
 # The virtualenv is rebuilt only when requirements.txt changes, so a second run takes seconds.
 $(BIN)/.installed: requirements.txt
@@ -26,7 +26,7 @@ setup: $(BIN)/.installed node_modules/.installed
 	$(BIN)/python manage.py bootstrap
 
 run: setup
-	@echo "Serving on http://$(HOST):$(PORT)/  (admin at http://$(HOST):$(PORT)/admin/)"
+	@echo "Serving on http://$(HOST):$(PORT)/  (log in with a demo account above; the admin is at /admin/)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
@@ -36,6 +36,10 @@ test: setup
 # Handout rendering and download figures, in a throw-away database (not part of `make test`).
 bench: setup
 	$(BIN)/python manage.py bench_handouts
+
+# Refresh the README's pictures (docs/screenshots/) from the browser test that makes them.
+screenshots: setup
+	HIPCLINIC_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_programme_builder.py -k downloaded_handout
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -176,7 +176,10 @@ class ProgrammeItemForm(forms.ModelForm):
         self.fields["exercise"].error_messages["invalid_choice"] = (
             "That exercise is not in your library."
         )
-        self.fields["rest_seconds"].label = "Rest (seconds)"
+        self.fields["rest_seconds"].label = "Rest (s)"
+        self.fields["side"].choices = [("", "Not said"), *self.fields["side"].choices[1:]]
+        for field in self.fields.values():
+            field.help_text = ""  # the row shows the whole dose as a sentence instead
 
     def item_values(self) -> dict:
         """What ``save_programme`` stores for this row."""

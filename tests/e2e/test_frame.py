@@ -43,3 +43,11 @@ def test_log_out_ends_the_session(page, base_url, therapist):
 
     page.goto(f"{base_url}/patients/")
     assert "/login/" in page.url
+
+
+def test_logging_out_says_so_on_the_login_page(page, base_url, therapist):
+    log_in(page, base_url, therapist)
+    page.get_by_role("button", name="Log out").click()
+
+    page.get_by_text("You have logged out.").wait_for()
+    assert page.get_by_role("button", name="Log in").is_visible()
