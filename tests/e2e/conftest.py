@@ -72,9 +72,11 @@ def new_page(browser, request):
     """A factory of pages, each in its own browser context (its own cookies, its own login)."""
     contexts = []
 
-    def make(width: int = 1280, height: int = 900):
+    def make(width: int = 1280, height: int = 900, javascript: bool = True):
         context = browser.new_context(
-            viewport={"width": width, "height": height}, accept_downloads=True
+            viewport={"width": width, "height": height},
+            accept_downloads=True,
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(15_000)
         contexts.append(context)

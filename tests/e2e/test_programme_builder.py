@@ -221,3 +221,29 @@ def test_the_builder_works_from_the_keyboard_alone(page, base_url, therapist, pr
     names = list(programme.items.order_by("order").values_list("exercise__name", flat=True))
     assert names == ["Cat stretch", "Happy baby stretch", "Knee hug", "Pelvic tilt"]
     assert Prescription.objects.get(pk=programme.pk).revision == 2
+
+
+def test_the_builder_works_without_javascript_by_reloading(
+    new_page, base_url, therapist, programme
+):
+    ExerciseFactory(clinic=None, name="Happy baby stretch")
+    page = new_page(javascript=False)
+    log_in(page, base_url, therapist)
+    page.goto(f"{base_url}/programmes/{programme.pk}/edit/")
+    page.locator("#items > li").nth(1).get_by_label("Note for this patient").fill("Slowly")
+
+    page.get_by_label("Find an exercise").fill("happy")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("button", name="Add Happy baby stretch").click()
+    page.get_by_role("button", name="Move Knee hug up").click()
+    page.get_by_role("button", name="Remove Pelvic tilt").click()
+
+    assert row_titles(page) == ["Knee hug", "Cat stretch", "Happy baby stretch"]
+    assert (
+        page.locator("#items > li").nth(0).get_by_label("Note for this patient").input_value()
+        == "Slowly"
+    )
+    page.get_by_role("button", name="Save programme").click()
+    page.get_by_text("Saved “Back care”.").wait_for()
+    names = list(programme.items.order_by("order").values_list("exercise__name", "note"))
+    assert names == [("Knee hug", "Slowly"), ("Cat stretch", ""), ("Happy baby stretch", "")]
