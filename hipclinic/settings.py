@@ -134,6 +134,37 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "patients:today"
 LOGOUT_REDIRECT_URL = "login"
 
+# Patients' private links: where they point, how long they last, and the key that makes
+# their tokens (defaults to one derived from SECRET_KEY; changing it retires every link).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+PATIENT_LINK_DAYS = int(os.environ.get("PATIENT_LINK_DAYS", "90"))
+PATIENT_LINK_KEY = os.environ.get("PATIENT_LINK_KEY", "")
+# How often one link, or one address, may open pages or post logs (django-ratelimit).
+PATIENT_LINK_RATE = os.environ.get("PATIENT_LINK_RATE", "60/m")
+PATIENT_IP_RATE = os.environ.get("PATIENT_IP_RATE", "120/m")
+
+# Email: printed to the console in development; SMTP from the environment in production.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hipclinic <no-reply@localhost>")
+
+# The cache holds rate-limit counters; it must be shared by every app server in production.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "hipclinic",
+    }
+}
+
 # Uploaded illustrations are small; refuse anything large before it reaches a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,12 +1,13 @@
 """Forms for building programmes."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 
 from exercises.models import Difficulty, Equipment, Exercise, Position, Protocol
-from patients.models import Patient, Prescription, PrescriptionItem
+from patients.models import Patient, Prescription, PrescriptionItem, SessionLog
 
 
 def check_same_clinic(form: forms.Form, patient: Patient, therapist, protocol) -> None:
@@ -287,3 +288,47 @@ class ExerciseSearchForm(forms.Form):
         if data["equipment"]:
             exercises = exercises.filter(equipment=data["equipment"])
         return list(exercises.distinct().order_by("name")[: self.LIMIT])
+
+
+# --- A patient's session log ---------------------------------------------------------
+
+
+class SessionLogForm(forms.Form):
+    """'I did my exercises today', with an optional pain score and a short note."""
+
+    pain = forms.TypedChoiceField(
+        label="How much pain did you have? (0 = none, 10 = the worst)",
+        choices=[("", "Rather not say"), *[(str(n), str(n)) for n in range(11)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose a pain score from 0 to 10."},
+    )
+    note = forms.CharField(
+        label="Anything to tell your therapist? (optional)",
+        max_length=SessionLog._meta.get_field("note").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": "Please keep the note to %(limit_value)d characters "
+            "(it has %(show_value)d)."
+        },
+    )
+
+
+class NewLinkForm(forms.Form):
+    """How long a new private link lasts, and whether it replaces the older ones."""
+
+    days = forms.IntegerField(
+        label="Opens for (days)",
+        min_value=1,
+        max_value=365,
+        initial=settings.PATIENT_LINK_DAYS,
+        error_messages={
+            "min_value": "A link must open for at least 1 day.",
+            "max_value": "A link can open for at most 365 days.",
+        },
+    )
+    revoke_others = forms.BooleanField(
+        label="Stop the older links from opening", required=False, initial=True
+    )

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
+import segno
 import weasyprint
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
@@ -32,10 +33,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from weasyprint.text.fonts import FontConfiguration
 
 from hipclinic.models import AuditAction, AuditEvent, PaperSize
 from patients.dosing import dose_sentence
+from patients.links import link_url, live_link_for
 from patients.models import Handout, Prescription
 
 # Handout pages name their resources under this origin. It is never contacted:
@@ -275,8 +278,19 @@ def font_config() -> FontConfiguration:
     return _fonts.config
 
 
-def render_html(snapshot: dict) -> str:
-    return render_to_string("handouts/programme.html", handout_context(snapshot))
+def qr_svg(url: str) -> str:
+    """A QR code of ``url`` as inline SVG markup (segno), sized by the handout's CSS."""
+    return segno.make(url, error="m").svg_inline(
+        omitsize=True, border=2, svgclass="qr-code", lineclass=None
+    )
+
+
+def render_html(snapshot: dict, patient_url: str = "") -> str:
+    """The handout's HTML; with ``patient_url``, it carries a QR code to the patient's page."""
+    context = handout_context(snapshot)
+    if patient_url:
+        context["qr_svg"] = mark_safe(qr_svg(patient_url))  # segno's own markup, no user text
+    return render_to_string("handouts/programme.html", context)
 
 
 def render_pdf(html: str, fetcher: HandoutFetcher | None = None) -> tuple[bytes, int]:
@@ -294,11 +308,16 @@ def render_handout(
     issued_on: datetime.date | None = None,
     revision: int | None = None,
     fetcher: HandoutFetcher | None = None,
+    patient_url: str = "",
 ) -> RenderedHandout:
-    """Render ``prescription`` as it stands now (a preview, or the content of an issue)."""
+    """Render ``prescription`` as it stands now (a preview, or the content of an issue).
+
+    ``patient_url`` is the patient's private link, printed as a QR code; it goes into
+    the PDF only, never into the snapshot kept in the database.
+    """
     issued_on = issued_on or timezone.localdate()
     snapshot = handout_snapshot(prescription, issued_on=issued_on, revision=revision)
-    pdf, page_count = render_pdf(render_html(snapshot), fetcher)
+    pdf, page_count = render_pdf(render_html(snapshot, patient_url), fetcher)
     return RenderedHandout(pdf=pdf, page_count=page_count, snapshot=snapshot)
 
 
@@ -312,13 +331,16 @@ def issue_handout(prescription: Prescription, user, *, ip: str | None = None) ->
 
     The prescription row is locked while the revision number is chosen, so two
     therapists issuing at once get revisions N and N+1, never the same number.
+    The handout's QR code opens the patient's newest live link; a patient without
+    one gets a new link.
     """
     locked = Prescription.objects.select_for_update().get(pk=prescription.pk)
     if not locked.items.exists():
         raise CannotIssue("Add at least one exercise before issuing a handout.")
     latest = locked.handouts.aggregate(latest=Max("revision"))["latest"] or 0
     revision = latest + 1
-    rendered = render_handout(locked, revision=revision)
+    link = live_link_for(locked.patient, user)
+    rendered = render_handout(locked, revision=revision, patient_url=link_url(link))
     handout = Handout(
         prescription=locked,
         revision=revision,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from exercises.models import Dose, Exercise, Protocol, dose_constraints
 from hipclinic.models import Clinic, PaperSize
@@ -189,14 +190,25 @@ class Handout(models.Model):
         return f"{self.prescription.title}, revision {self.revision}"
 
 
+class PatientLinkQuerySet(ClinicQuerySet):
+    def live(self):
+        """Links that open today: not revoked, not expired, for a patient still in care."""
+        return self.filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now(), patient__is_active=True
+        )
+
+
 class PatientLink(models.Model):
     """A private, expiring, revocable link to one patient's programme.
 
-    Only a SHA-256 hash of the random token is stored; the token itself exists
-    only in the URL given to the patient.
+    The token in the link is an HMAC of a random ``token_seed`` under a server key
+    (patients.links), and only its SHA-256 hash is stored: the database alone can
+    neither give the token away nor be searched for it, yet the clinic can print
+    the same link on every handout and email it again.
     """
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="links")
+    token_seed = models.CharField(max_length=64, editable=False, default="")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -213,13 +225,19 @@ class PatientLink(models.Model):
 
     clinic_lookup = "patient__clinic"
 
-    objects = ClinicQuerySet.as_manager()
+    objects = PatientLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Link for {self.patient.full_name}, created {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.revoked_at is None and self.expires_at > timezone.now() and self.patient.is_active
+        )
 
 
 class SessionLog(models.Model):

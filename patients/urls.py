@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import handouts, programmes, records
+from patients.views import handouts, links, programmes, records
 
 app_name = "patients"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme_detail"),
     path("programmes/<int:pk>/edit/", programmes.programme_edit, name="programme_edit"),
     path("programmes/exercises/", programmes.exercise_search, name="programme_exercise_search"),
+    path("patients/<int:pk>/links/new/", links.link_create, name="link_create"),
+    path("patients/<int:pk>/links/email/", links.link_email, name="link_email"),
+    path("links/<int:pk>/revoke/", links.link_revoke, name="link_revoke"),
     path("handouts/<int:pk>/download/", handouts.download_handout, name="download_handout"),
     path("programmes/<int:pk>/handout/preview/", handouts.preview_handout, name="preview_handout"),
     path("programmes/<int:pk>/handout/issue/", handouts.issue_handout_view, name="issue_handout"),

@@ -1,13 +1,19 @@
 """Issuing handouts as immutable revisions, downloading them, and where staff reach both."""
 
 import hashlib
+import json
+import shutil
+import subprocess
 
 import pytest
+import zxingcpp
 from django.urls import reverse
+from PIL import Image
 
 from hipclinic.models import AuditAction, AuditEvent
 from patients import handouts
-from patients.models import Handout
+from patients.links import link_url, token_for
+from patients.models import Handout, PatientLink
 from tests.factories import (
     ManagerFactory,
     PatientFactory,
@@ -250,3 +256,29 @@ def test_programme_page_offers_preview_issue_and_each_revision(client, therapist
     assert reverse("patients:issue_handout", args=[programme.pk]) in page
     assert f'href="{download_url(first)}">Download revision 1<' in page
     assert f'href="{download_url(second)}">Download revision 2<' in page
+
+
+def first_page_png(pdf: bytes, folder, dpi: int = 150):
+    if not shutil.which("pdftoppm"):
+        pytest.fail("pdftoppm is missing: install poppler-utils (see the README).")
+    (folder / "handout.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", "-singlefile"]
+        + ["handout.pdf", "page"],
+        cwd=folder,
+        check=True,
+    )
+    return Image.open(folder / "page.png")
+
+
+def test_the_printed_qr_code_opens_the_patients_live_link(programme, therapist, tmp_path):
+    handout = handouts.issue_handout(programme, therapist)
+
+    with first_page_png(handout.pdf.read(), tmp_path) as page:
+        codes = zxingcpp.read_barcodes(page)
+
+    link = PatientLink.objects.live().get(patient=programme.patient)
+    assert [code.text for code in codes] == [link_url(link)]
+    assert "/p/" in link_url(link)
+    # The snapshot kept in the database does not hold the link.
+    assert token_for(link) not in json.dumps(handout.snapshot)

@@ -1,0 +1,152 @@
+"""How well a patient keeps to their programme, and how their pain goes, from session logs.
+
+Weeks are counted in 7-day blocks from the programme's start (its start date, or
+the day its first handout was issued), so "week 1" means the same to therapist and
+patient. A week asks for the most days any of its exercises asks for (7 when no
+exercise says); the week still running asks only for the days it has had so far.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Max, Min
+
+from patients.models import Patient, Prescription, SessionLog
+
+DAYS_WHEN_UNSAID = 7
+
+
+@dataclass(frozen=True)
+class Week:
+    number: int
+    start: datetime.date
+    end: datetime.date
+    done: int
+    asked: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * min(self.done, self.asked) / self.asked) if self.asked else 0
+
+
+@dataclass(frozen=True)
+class Progress:
+    programme: Prescription | None
+    weeks: list[Week]
+    logs: list[SessionLog]
+
+    @property
+    def percent(self) -> int | None:
+        """Sessions done over sessions asked, all weeks together (extra days do not count)."""
+        asked = sum(week.asked for week in self.weeks)
+        done = sum(min(week.done, week.asked) for week in self.weeks)
+        return round(100 * done / asked) if asked else None
+
+
+def days_asked_per_week(programme: Prescription) -> int:
+    most = programme.items.aggregate(most=Max("days_per_week"))["most"]
+    return min(most or DAYS_WHEN_UNSAID, 7)
+
+
+def programme_start(programme: Prescription) -> datetime.date | None:
+    if programme.start_date:
+        return programme.start_date
+    first_issue = programme.handouts.aggregate(first=Min("issued_at"))["first"]
+    return first_issue.date() if first_issue else None
+
+
+def weeks_between(
+    start: datetime.date, today: datetime.date, logged: set[datetime.date], asked: int
+) -> list[Week]:
+    weeks = []
+    number = 0
+    while start + datetime.timedelta(days=7 * number) <= today:
+        first = start + datetime.timedelta(days=7 * number)
+        last = min(first + datetime.timedelta(days=6), today)
+        days_so_far = (last - first).days + 1
+        done = sum(1 for day in logged if first <= day <= last)
+        weeks.append(Week(number + 1, first, last, done, min(asked, days_so_far)))
+        number += 1
+    return weeks
+
+
+def current_programme(patient: Patient) -> Prescription | None:
+    """The programme the patient was last given (newest issued handout), else the newest active."""
+    issued = (
+        Prescription.objects.filter(patient=patient, handouts__isnull=False)
+        .order_by("-handouts__issued_at")
+        .first()
+    )
+    return issued or patient.prescriptions.filter(status="active").order_by("-updated_at").first()
+
+
+def progress(patient: Patient, today: datetime.date) -> Progress:
+    """Adherence by week for the current programme, and every log since it started."""
+    programme = current_programme(patient)
+    start = programme_start(programme) if programme else None
+    if programme is None or start is None or start > today:
+        return Progress(programme, [], [])
+    logs = list(
+        SessionLog.objects.filter(patient=patient, date__gte=start, date__lte=today).order_by(
+            "date"
+        )
+    )
+    weeks = weeks_between(start, today, {log.date for log in logs}, days_asked_per_week(programme))
+    return Progress(programme, weeks, logs)
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    x: float
+    y: float
+    date: datetime.date
+    pain: int | None
+
+    @property
+    def corner(self) -> tuple[float, float]:
+        """Top-left of the small square drawn for a day logged without a pain score."""
+        return round(self.x - 4, 1), round(self.y - 4, 1)
+
+
+def pain_chart(logs: list[SessionLog], start: datetime.date, end: datetime.date) -> dict:
+    """Coordinates for the server-drawn pain chart: one point per logged day.
+
+    Days logged without a pain score sit on the baseline as hollow marks, so the
+    chart shows every session as well as the pain.
+    """
+    width, height, left, right, top, bottom = 640, 220, 36, 12, 12, 28
+    span = max((end - start).days, 1)
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x_of(day: datetime.date) -> float:
+        return round(left + plot_w * (day - start).days / span, 1)
+
+    def y_of(pain: int) -> float:
+        return round(top + plot_h * (10 - pain) / 10, 1)
+
+    points = [
+        ChartPoint(
+            x_of(log.date), y_of(log.pain if log.pain is not None else 0), log.date, log.pain
+        )
+        for log in logs
+    ]
+    scored = [p for p in points if p.pain is not None]
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "plot_right": width - right,
+        "baseline": y_of(0),
+        "points": points,
+        "line": " ".join(f"{p.x},{p.y}" for p in scored),
+        "gridlines": [{"pain": pain, "y": y_of(pain)} for pain in (0, 5, 10)],
+        "start": start,
+        "end": end,
+    }
+
+
+def progress_context(patient: Patient, today: datetime.date) -> dict:
+    """What templates/patients/_progress.html needs for one patient."""
+    result = progress(patient, today)
+    chart = pain_chart(result.logs, result.weeks[0].start, today) if result.weeks else None
+    return {"progress": result, "pain_chart": chart}

@@ -1,0 +1,87 @@
+"""Staff actions on a patient's private links: create, revoke, and email one."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from hipclinic.access import client_ip, staff_required
+from patients.forms import NewLinkForm
+from patients.links import create_link, link_url, live_link_for, revoke_link
+from patients.models import Patient, PatientLink
+
+
+def visible_patient(request, pk: int) -> Patient:
+    return get_object_or_404(
+        Patient.objects.visible_to(request.user).select_related("clinic"), pk=pk
+    )
+
+
+def back_to_patient(patient: Patient):
+    return redirect("patients:patient_detail", patient.pk)
+
+
+@staff_required
+@require_POST
+def link_create(request, pk: int):
+    """A new private link for the patient, optionally retiring the older ones."""
+    if not request.user.has_perm("patients.add_patientlink"):
+        raise PermissionDenied
+    patient = visible_patient(request, pk)
+    if not patient.is_active:
+        messages.error(request, "This patient is discharged; their links do not open.")
+        return back_to_patient(patient)
+    form = NewLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return back_to_patient(patient)
+    create_link(
+        patient,
+        request.user,
+        days=form.cleaned_data["days"],
+        revoke_others=form.cleaned_data["revoke_others"],
+        ip=client_ip(request),
+    )
+    revoked = " Older links no longer open." if form.cleaned_data["revoke_others"] else ""
+    messages.success(request, f"New link created.{revoked}")
+    return back_to_patient(patient)
+
+
+@staff_required
+@require_POST
+def link_revoke(request, pk: int):
+    if not request.user.has_perm("patients.change_patientlink"):
+        raise PermissionDenied
+    link = get_object_or_404(
+        PatientLink.objects.visible_to(request.user).select_related("patient__clinic"), pk=pk
+    )
+    revoke_link(link, request.user, ip=client_ip(request))
+    messages.success(request, "The link is revoked and no longer opens.")
+    return back_to_patient(link.patient)
+
+
+@staff_required
+@require_POST
+def link_email(request, pk: int):
+    """Email the patient their newest live link (making one if needed). No health details."""
+    if not request.user.has_perm("patients.add_patientlink"):
+        raise PermissionDenied
+    patient = visible_patient(request, pk)
+    if not patient.email:
+        messages.error(request, "Add the patient's email address first.")
+        return back_to_patient(patient)
+    if not patient.is_active:
+        messages.error(request, "This patient is discharged; their links do not open.")
+        return back_to_patient(patient)
+    link = live_link_for(patient, request.user)
+    context = {"clinic": patient.clinic, "url": link_url(link), "expires_at": link.expires_at}
+    send_mail(
+        subject=f"Your home exercises from {patient.clinic.name}",
+        message=render_to_string("patients/email/link.txt", context),
+        from_email=None,
+        recipient_list=[patient.email],
+    )
+    messages.success(request, f"The link was emailed to {patient.email}.")
+    return back_to_patient(patient)

@@ -1,0 +1,130 @@
+"""The patient's pages, opened by their private link: no login, one patient, nothing else.
+
+Every answer that is not a live link is the same polite 404, whatever the reason
+(unknown, expired, revoked, discharged), so the page gives nothing away. Views and
+log posts are rate-limited per link and per address; each view, download and log
+writes an audit event holding ids only.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from hipclinic.access import client_ip
+from hipclinic.models import AuditAction, AuditEvent
+from hipclinic.ratelimit import over_limit
+from patients.forms import SessionLogForm
+from patients.handouts import date_or_none, handout_filename
+from patients.links import open_link
+from patients.public import clinic_today, latest_handout, log_for_today, picture_data_url
+
+
+def private(response):
+    """Headers every patient page carries: never cached, never indexed, never referred."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def not_found(request):
+    return private(render(request, "patients/public/not_found.html", status=404))
+
+
+def too_many(request):
+    response = private(render(request, "patients/public/too_many.html", status=429))
+    response["Retry-After"] = "60"
+    return response
+
+
+def limited(request, token: str) -> bool:
+    """Count this request against the link's and the address's limits (both, always)."""
+    by_link = over_limit("patient-link", token, settings.PATIENT_LINK_RATE)
+    by_address = over_limit("patient-ip", client_ip(request) or "", settings.PATIENT_IP_RATE)
+    return by_link or by_address
+
+
+def audit(action, target, link, request):
+    AuditEvent.record(
+        action, target, patient_link=link, clinic=link.patient.clinic, ip=client_ip(request)
+    )
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def patient_page(request, token: str):
+    """The patient's programme as last issued, the PDF button, and today's log."""
+    if limited(request, token):
+        return too_many(request)
+    link = open_link(token)
+    if link is None:
+        return not_found(request)
+    patient = link.patient
+    handout = latest_handout(patient)
+    today = clinic_today(patient)
+    todays_log = patient.session_logs.filter(date=today).first()
+
+    if request.method == "POST" and handout is not None:
+        form = SessionLogForm(request.POST)
+        if form.is_valid():
+            log = log_for_today(
+                patient,
+                handout.prescription if handout else None,
+                pain=form.cleaned_data["pain"],
+                note=form.cleaned_data["note"],
+            )
+            audit(AuditAction.CHANGED if todays_log else AuditAction.CREATED, log, link, request)
+            messages.success(request, "Thank you. Today's session is saved.")
+            return redirect(request.path)
+    else:  # a page view (a log posted before any handout was issued saves nothing)
+        initial = {"pain": todays_log.pain, "note": todays_log.note} if todays_log else {}
+        form = SessionLogForm(initial=initial)
+        audit(AuditAction.VIEWED, handout or patient, link, request)
+
+    snapshot = handout.snapshot if handout else {}
+    exercises = [
+        {**exercise, "picture": picture_data_url(exercise.get("illustration", ""))}
+        for exercise in snapshot.get("exercises", [])
+    ]
+    return private(
+        render(
+            request,
+            "patients/public/programme.html",
+            {
+                "clinic": patient.clinic,
+                "first_name": patient.first_name,
+                "handout": handout,
+                "programme": snapshot,
+                "review_date": date_or_none(snapshot.get("review_date", "")),
+                "exercises": exercises,
+                "form": form,
+                "todays_log": todays_log,
+                "today": today,
+            },
+        )
+    )
+
+
+@login_not_required
+@require_safe
+def patient_handout(request, token: str):
+    """The newest issued handout's stored PDF, exactly as issued."""
+    if limited(request, token):
+        return too_many(request)
+    link = open_link(token)
+    handout = latest_handout(link.patient) if link else None
+    if handout is None:
+        return not_found(request)
+    audit(AuditAction.DOWNLOADED, handout, link, request)
+    response = FileResponse(
+        handout.pdf.open("rb"),
+        as_attachment=True,
+        filename=handout_filename(handout),
+        content_type="application/pdf",
+    )
+    return private(response)

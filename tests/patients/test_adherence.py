@@ -1,0 +1,106 @@
+"""Adherence and pain over time, on an example worked out by hand."""
+
+import datetime
+import re
+
+import pytest
+from django.template.loader import render_to_string
+
+from patients.adherence import progress, progress_context
+from tests.factories import (
+    PatientFactory,
+    PrescriptionFactory,
+    PrescriptionItemFactory,
+    SessionLogFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+TODAY = D(2026, 3, 18)  # a Wednesday, in the programme's third week
+
+# Day logged -> pain (None: logged without a score). Week 1 is 2 to 8 March.
+LOGS = {
+    D(2026, 3, 2): 6,
+    D(2026, 3, 3): 5,
+    D(2026, 3, 4): 5,
+    D(2026, 3, 6): 4,
+    D(2026, 3, 7): None,
+    D(2026, 3, 8): 4,  # six days in week 1: more than the five asked
+    D(2026, 3, 10): 3,
+    D(2026, 3, 12): 3,  # two days in week 2
+    D(2026, 3, 16): 2,  # one day so far in week 3 (16 to 18 March)
+}
+
+
+@pytest.fixture
+def patient(clinic):
+    patient = PatientFactory(clinic=clinic)
+    programme = PrescriptionFactory(
+        patient=patient, status="active", start_date=D(2026, 3, 2), review_date=D(2026, 4, 13)
+    )
+    PrescriptionItemFactory(prescription=programme, days_per_week=5)
+    PrescriptionItemFactory(prescription=programme, days_per_week=3)
+    for day, pain in LOGS.items():
+        SessionLogFactory(patient=patient, prescription=programme, date=day, pain=pain)
+    SessionLogFactory(patient=patient, date=D(2026, 2, 27), pain=9)  # before the start
+    SessionLogFactory(patient=PatientFactory(clinic=clinic), date=D(2026, 3, 11))  # someone else
+    return patient
+
+
+def test_weekly_adherence_matches_the_hand_count(patient):
+    result = progress(patient, TODAY)
+
+    assert [(w.start, w.end, w.done, w.asked, w.percent) for w in result.weeks] == [
+        (D(2026, 3, 2), D(2026, 3, 8), 6, 5, 100),
+        (D(2026, 3, 9), D(2026, 3, 15), 2, 5, 40),
+        (D(2026, 3, 16), D(2026, 3, 18), 1, 3, 33),
+    ]
+    # (5 + 2 + 1) of (5 + 5 + 3): extra days in week 1 do not make up for week 2.
+    assert result.percent == 62
+
+
+def test_pain_over_time_lists_every_logged_day_since_the_start(patient):
+    result = progress(patient, TODAY)
+
+    assert [(log.date, log.pain) for log in result.logs] == list(LOGS.items())
+
+
+def test_the_chart_has_one_point_per_logged_day_and_a_line_through_the_scores(patient):
+    html = render_to_string("patients/_progress.html", progress_context(patient, TODAY))
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+
+    assert svg.count('class="point"') == len(LOGS) == 9
+    assert len(re.search(r'points="([^"]+)"', svg).group(1).split()) == 8  # scored days
+    assert "7 Mar: logged, no pain score" in svg
+    assert "2 Mar: pain 6" in svg and "16 Mar: pain 2" in svg
+    assert "<title" in svg and 'role="img"' in svg
+    assert "62%" in html
+
+
+def test_the_figures_are_also_a_table(patient):
+    html = render_to_string("patients/_progress.html", progress_context(patient, TODAY))
+
+    assert "<td>Mon 2 Mar 2026</td><td>6</td>" in html
+    assert "<td>Sat 7 Mar 2026</td><td>not given</td>" in html
+
+
+def test_highest_point_is_pain_10_and_lowest_is_0(clinic):
+    patient = PatientFactory(clinic=clinic)
+    programme = PrescriptionFactory(patient=patient, status="active", start_date=D(2026, 3, 2))
+    SessionLogFactory(patient=patient, prescription=programme, date=D(2026, 3, 2), pain=10)
+    SessionLogFactory(patient=patient, prescription=programme, date=D(2026, 3, 9), pain=0)
+
+    chart = progress_context(patient, D(2026, 3, 9))["pain_chart"]
+    high, low = chart["points"]
+
+    assert high.y < low.y == chart["baseline"]
+    assert (high.x, low.x) == (chart["left"], chart["plot_right"])
+
+
+def test_no_programme_or_no_start_gives_no_figures(clinic):
+    patient = PatientFactory(clinic=clinic)
+    PrescriptionFactory(patient=patient, status="draft")
+
+    assert progress(patient, TODAY).weeks == []
+    assert progress(patient, TODAY).percent is None
