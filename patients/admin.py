@@ -20,9 +20,9 @@ from django.utils.http import urlencode
 
 from hipclinic.access import client_ip
 from hipclinic.admin import ClinicScopedAdmin, ClinicScopedInline, OrderedItemInline
-from hipclinic.models import AuditAction, AuditEvent
 from patients.forms import PrescriptionAdminForm, StartFromProtocolForm
 from patients.handouts import CannotIssue, issue_handout
+from patients.links import revoke_link
 from patients.models import (
     Handout,
     Patient,
@@ -363,8 +363,8 @@ class LinkStatusFilter(admin.SimpleListFilter):
 class PatientLinkAdmin(ClinicScopedAdmin):
     """Private patient links: see their use, change the expiry, revoke them.
 
-    Links are created where the token can be shown to the therapist once (the
-    patient's programme page), never here: the admin only ever holds the hash.
+    Links are created on the patient's page in the app (or by issuing a handout),
+    never here; the admin shows neither the token nor its seed.
     """
 
     list_display = [
@@ -405,17 +405,8 @@ class PatientLinkAdmin(ClinicScopedAdmin):
     @admin.action(description="Revoke selected links", permissions=["change"])
     def revoke(self, request, queryset):
         links = list(queryset.filter(revoked_at__isnull=True).select_related("patient__clinic"))
-        now = timezone.now()
         for link in links:
-            link.revoked_at = now
-            link.save(update_fields=["revoked_at"])
-            AuditEvent.record(
-                AuditAction.REVOKED,
-                link,
-                actor=request.user,
-                clinic=link.patient.clinic,
-                ip=request.META.get("REMOTE_ADDR"),
-            )
+            revoke_link(link, request.user, ip=client_ip(request))
         self.message_user(request, f"Revoked {len(links)} patient links.")
 
 
