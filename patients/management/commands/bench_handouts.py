@@ -21,6 +21,8 @@ from patients.models import Patient, Prescription, PrescriptionItem
 
 SIZES = (3, 5, 10, 30)
 ISSUED_ON = datetime.date(2026, 11, 23)
+# Issued handouts print a QR code of the patient's link; measure them with one.
+LINK = "https://clinic.example/p/" + "A" * 43 + "/"
 
 
 def median_ms(seconds: list[float]) -> float:
@@ -70,12 +72,16 @@ class Command(BaseCommand):
         for size in SIZES:
             prescription = programmes[size]
             with CaptureQueriesContext(connection) as queries:
-                rendered = handouts.render_handout(prescription, issued_on=ISSUED_ON)
+                rendered = handouts.render_handout(
+                    prescription, issued_on=ISSUED_ON, patient_url=LINK
+                )
             figures[f"queries_{size}"] = len(queries)
             if size == 3:
                 continue
             times = timed(
-                lambda p=prescription: handouts.render_handout(p, issued_on=ISSUED_ON),
+                lambda p=prescription: handouts.render_handout(
+                    p, issued_on=ISSUED_ON, patient_url=LINK
+                ),
                 repeat if size < 30 else max(3, repeat // 3),
             )
             row = {
@@ -94,11 +100,13 @@ class Command(BaseCommand):
             figures[f"pdf_kib_{size}"] = row["pdf_kib"]
             figures[f"peak_mib_{size}"] = row["peak_mib"]
 
-        html = handouts.render_html(handouts.handout_snapshot(programmes[10], issued_on=ISSUED_ON))
+        html = handouts.render_html(
+            handouts.handout_snapshot(programmes[10], issued_on=ISSUED_ON), LINK
+        )
         figures["html_ms_10"] = median_ms(
             timed(
                 lambda: handouts.render_html(
-                    handouts.handout_snapshot(programmes[10], issued_on=ISSUED_ON)
+                    handouts.handout_snapshot(programmes[10], issued_on=ISSUED_ON), LINK
                 ),
                 repeat,
             )
@@ -172,7 +180,7 @@ def peak_mib(prescription) -> float:
     gc.collect()
     tracemalloc.start()
     try:
-        handouts.render_handout(prescription, issued_on=ISSUED_ON)
+        handouts.render_handout(prescription, issued_on=ISSUED_ON, patient_url=LINK)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
