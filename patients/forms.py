@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from exercises.models import Difficulty, Equipment, Exercise, Position, Protocol
 from patients.models import Patient, Prescription, PrescriptionItem, SessionLog
@@ -332,3 +333,80 @@ class NewLinkForm(forms.Form):
     revoke_others = forms.BooleanField(
         label="Stop the older links from opening", required=False, initial=True
     )
+
+
+# --- Patient records ---------------------------------------------------------------------
+
+
+class PatientForm(forms.ModelForm):
+    """A patient's record in the therapist's app. The clinic comes from the user, never the form."""
+
+    class Meta:
+        model = Patient
+        fields = [
+            "chart_number",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "email",
+            "phone",
+            "condition",
+            "notes",
+            "primary_therapist",
+            "large_print",
+            "paper_size",
+            "is_active",
+            "discharged_on",
+        ]
+        widgets = {
+            "date_of_birth": DateInput,
+            "discharged_on": DateInput,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"is_active": "Active (in care)", "discharged_on": "Discharged on"}
+        help_texts = {"is_active": "Untick when the patient is discharged."}
+        error_messages = {"email": {"invalid": "Enter an email address like name@example.com."}}
+
+    def __init__(self, *args, clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.fields["primary_therapist"].queryset = get_user_model().objects.filter(
+            clinic=clinic, is_active=True, is_staff=True
+        )
+        self.fields["primary_therapist"].empty_label = "No one yet"
+        self.fields["paper_size"].choices = [
+            ("", f"The clinic's default ({clinic.get_paper_size_display()})"),
+            *self.fields["paper_size"].choices[1:],
+        ]
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        if born is not None and born > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        if born is not None and born.year < 1900:
+            raise forms.ValidationError("Check the year: the date of birth is before 1900.")
+        return born
+
+    def clean_chart_number(self):
+        number = self.cleaned_data["chart_number"].strip()
+        taken = Patient.objects.filter(clinic=self.clinic, chart_number__iexact=number)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("Another patient in this clinic has this chart number.")
+        return number
+
+    def clean(self):
+        cleaned_data = super().clean()
+        active = cleaned_data.get("is_active")
+        discharged_on = cleaned_data.get("discharged_on")
+        if discharged_on is not None and discharged_on > timezone.localdate():
+            self.add_error("discharged_on", "The discharge date cannot be in the future.")
+        elif active and discharged_on is not None:
+            self.add_error(
+                "discharged_on",
+                "An active patient has no discharge date: clear it, or untick Active.",
+            )
+        elif active is False and discharged_on is None:
+            cleaned_data["discharged_on"] = timezone.localdate()
+        return cleaned_data

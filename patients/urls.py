@@ -7,6 +7,9 @@ app_name = "patients"
 urlpatterns = [
     path("", records.today, name="today"),
     path("patients/", records.patient_list, name="patient_list"),
+    path("patients/new/", records.patient_new, name="patient_new"),
+    path("patients/<int:pk>/", records.patient_detail, name="patient_detail"),
+    path("patients/<int:pk>/edit/", records.patient_edit, name="patient_edit"),
     path(
         "patients/<int:patient_pk>/programmes/new/",
         programmes.programme_new,

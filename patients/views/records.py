@@ -1,26 +1,155 @@
 """The therapist's day: the Today dashboard and patient records."""
 
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+import datetime
 
-from hipclinic.access import staff_required
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from hipclinic.access import client_ip, staff_required
+from hipclinic.models import AuditAction, AuditEvent
 from hipclinic.paging import paginate
-from patients.models import Patient
+from patients.adherence import progress_context
+from patients.forms import NewLinkForm, PatientForm
+from patients.links import links_for_staff
+from patients.models import Handout, Patient, Prescription, PrescriptionStatus, SessionLog
+
+TODAY_LIMIT = 10
 
 
 @staff_required
 @require_safe
 def today(request):
-    """The therapist's start page: their active patients."""
-    my_patients = Patient.objects.visible_to(request.user).filter(
-        primary_therapist=request.user, is_active=True
-    )
-    return render(request, "patients/today.html", {"my_patients": my_patients})
+    """The therapist's start page: their patients, reviews due, unissued drafts, recent logs."""
+    user, date = request.user, timezone.localdate()
+    programmes = Prescription.objects.visible_to(user).select_related("patient", "therapist")
+    issued = Handout.objects.filter(prescription=OuterRef("pk"))
+    context = {
+        "today": date,
+        "my_patients": Patient.objects.visible_to(user)
+        .filter(primary_therapist=user, is_active=True)
+        .annotate(
+            logs_this_week=Count(
+                "session_logs", filter=Q(session_logs__date__gt=date - datetime.timedelta(days=7))
+            )
+        )[:TODAY_LIMIT],
+        "reviews_due": programmes.exclude(status=PrescriptionStatus.ENDED)
+        .filter(review_date__lte=date, patient__is_active=True)
+        .order_by("review_date")[:TODAY_LIMIT],
+        "drafts": programmes.filter(status=PrescriptionStatus.DRAFT)
+        .exclude(Exists(issued))
+        .order_by("-updated_at")[:TODAY_LIMIT],
+        "recent_logs": SessionLog.objects.visible_to(user)
+        .select_related("patient")
+        .order_by("-date", "-updated_at")[:TODAY_LIMIT],
+    }
+    return render(request, "patients/today.html", context)
 
 
 @staff_required
 @require_safe
 def patient_list(request):
-    """Every patient of the clinic, a page at a time."""
+    """The clinic's patients, searchable by name or chart number, a page at a time."""
     patients = Patient.objects.visible_to(request.user).select_related("primary_therapist")
-    return render(request, "patients/patient_list.html", paginate(request, patients))
+    query = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "active")
+    whose = request.GET.get("whose", "all")
+    for word in query.split():
+        patients = patients.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(chart_number__icontains=word)
+        )
+    if status == "active":
+        patients = patients.filter(is_active=True)
+    elif status == "discharged":
+        patients = patients.filter(is_active=False)
+    if whose == "mine":
+        patients = patients.filter(primary_therapist=request.user)
+    context = {
+        **paginate(request, patients),
+        "q": query,
+        "status": status,
+        "whose": whose,
+        "status_choices": [("active", "Active"), ("discharged", "Discharged"), ("all", "All")],
+        "whose_choices": [("all", "Everyone in the clinic"), ("mine", "My patients")],
+    }
+    return render(request, "patients/patient_list.html", context)
+
+
+def visible_patient(request, pk: int) -> Patient:
+    return get_object_or_404(
+        Patient.objects.visible_to(request.user).select_related("clinic", "primary_therapist"),
+        pk=pk,
+    )
+
+
+@staff_required
+@require_safe
+def patient_detail(request, pk: int):
+    """A patient's record, programmes, private links, and sessions logged."""
+    patient = visible_patient(request, pk)
+    AuditEvent.record(
+        AuditAction.VIEWED,
+        patient,
+        actor=request.user,
+        clinic=patient.clinic,
+        ip=client_ip(request),
+    )
+    programmes = (
+        patient.prescriptions.select_related("therapist")
+        .annotate(handouts_issued=Count("handouts"))
+        .order_by("-updated_at")
+    )
+    context = {
+        "patient": patient,
+        "programmes": programmes,
+        "patient_links": links_for_staff(patient),
+        "link_form": NewLinkForm(),
+        **progress_context(patient, timezone.localdate()),
+    }
+    return render(request, "patients/patient_detail.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def patient_new(request):
+    if not request.user.has_perm("patients.add_patient") or request.user.clinic is None:
+        raise PermissionDenied
+    clinic = request.user.clinic
+    form = PatientForm(
+        request.POST or None, clinic=clinic, initial={"primary_therapist": request.user}
+    )
+    if request.method == "POST" and form.is_valid():
+        form.instance.clinic = clinic
+        patient = form.save()
+        AuditEvent.record(
+            AuditAction.CREATED, patient, actor=request.user, clinic=clinic, ip=client_ip(request)
+        )
+        messages.success(request, f"Added {patient.full_name}.")
+        return redirect("patients:patient_detail", patient.pk)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": None})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def patient_edit(request, pk: int):
+    patient = visible_patient(request, pk)
+    if not request.user.has_perm("patients.change_patient"):
+        raise PermissionDenied
+    form = PatientForm(request.POST or None, instance=patient, clinic=patient.clinic)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        AuditEvent.record(
+            AuditAction.CHANGED,
+            patient,
+            actor=request.user,
+            clinic=patient.clinic,
+            ip=client_ip(request),
+        )
+        messages.success(request, f"Saved {patient.full_name}'s record.")
+        return redirect("patients:patient_detail", patient.pk)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": patient})

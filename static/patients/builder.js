@@ -18,15 +18,17 @@
     if (status) status.textContent = text;
   }
 
-  function enableDragging(root) {
-    var list = root.querySelector ? root.querySelector("#items") : null;
-    if (!list && root.id === "items") list = root;
+  function enableDragging() {
+    var list = document.getElementById("items");
     if (!list || list.dataset.sortable) return;
     list.dataset.sortable = "on";
     Sortable.create(list, {
       handle: ".drag-handle",
       draggable: "li.programme-item",
       animation: 150,
+      // Pointer events rather than the browser's native drag and drop: the same on
+      // a laptop's mouse and a tablet's finger.
+      forceFallback: true,
       onEnd: function (event) {
         renumber(list);
         if (event.oldIndex !== event.newIndex) {
@@ -36,9 +38,7 @@
     });
   }
 
-  if (window.htmx) {
-    htmx.onLoad(enableDragging);
-  } else {
-    document.addEventListener("DOMContentLoaded", function () { enableDragging(document); });
-  }
+  // On the first load, and again whenever htmx swaps in a new builder.
+  document.addEventListener("DOMContentLoaded", enableDragging);
+  document.addEventListener("htmx:afterSettle", enableDragging);
 })();

@@ -1,0 +1,86 @@
+"""The Today page: the therapist's patients, reviews due, drafts and recent logs."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    HandoutFactory,
+    PatientFactory,
+    PrescriptionFactory,
+    SessionLogFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def staff_client(client, therapist):
+    client.force_login(therapist)
+    return client
+
+
+def section(html: str, heading: str) -> str:
+    """The part of the page under one heading, up to the next section."""
+    start = html.index(f">{heading}</h2>")
+    end = html.find("<section", start)
+    return html[start : end if end != -1 else None]
+
+
+def test_today_shows_each_list_with_the_right_rows(staff_client, clinic, other_clinic, therapist):
+    colleague = UserFactory(clinic=clinic)
+    mine = PatientFactory(clinic=clinic, first_name="Mine", primary_therapist=therapist)
+    PatientFactory(clinic=clinic, first_name="Colleagues", primary_therapist=colleague)
+    PatientFactory(
+        clinic=clinic, first_name="Discharged", primary_therapist=therapist, is_active=False
+    )
+    PrescriptionFactory(
+        patient=mine, title="Overdue review", review_date=TODAY - DAY, status="active"
+    )
+    PrescriptionFactory(patient=mine, title="Review next month", review_date=TODAY + 30 * DAY)
+    PrescriptionFactory(
+        patient=mine, title="Ended long ago", review_date=TODAY - DAY, status="ended"
+    )
+    PrescriptionFactory(patient=mine, title="Unissued draft", status="draft")
+    issued_draft = PrescriptionFactory(patient=mine, title="Issued draft", status="draft")
+    HandoutFactory(prescription=issued_draft)
+    SessionLogFactory(patient=mine, date=TODAY, pain=4)
+    theirs = PatientFactory(clinic=other_clinic, first_name="Elsewhere")
+    PrescriptionFactory(patient=theirs, title="Their draft", review_date=TODAY)
+    SessionLogFactory(patient=theirs, date=TODAY)
+
+    html = staff_client.get(reverse("patients:today")).content.decode()
+
+    patients = section(html, "My active patients")
+    assert "Mine " in patients
+    assert "Colleagues" not in patients and "Discharged" not in patients
+    reviews = section(html, "Reviews due")
+    assert "Overdue review" in reviews
+    assert "Review next month" not in reviews and "Ended long ago" not in reviews
+    drafts = section(html, "Drafts not yet issued")
+    assert "Unissued draft" in drafts and "Issued draft" not in drafts
+    logs = section(html, "Recent session logs")
+    assert "pain 4" in logs and "Elsewhere" not in logs
+    assert "Their draft" not in html
+
+
+def test_today_uses_the_same_queries_for_5_and_50_rows(staff_client, clinic, therapist):
+    counts = []
+    for size in (5, 50):
+        for n in range(size):
+            patient = PatientFactory(clinic=clinic, primary_therapist=therapist)
+            PrescriptionFactory(patient=patient, review_date=TODAY, status="draft")
+            SessionLogFactory(patient=patient, date=TODAY - n * DAY)
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(reverse("patients:today")).status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
