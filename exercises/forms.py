@@ -1,0 +1,190 @@
+"""Forms for the exercise library and protocols in the therapist's app."""
+
+from django import forms
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
+
+from exercises.illustrations import validate_illustration
+from exercises.models import (
+    Difficulty,
+    Equipment,
+    Exercise,
+    Kind,
+    Muscle,
+    MuscleGroup,
+    Position,
+    Protocol,
+    ProtocolItem,
+)
+
+
+class LibraryFilterForm(forms.Form):
+    """Browse the library: words, and the kinds of exercise a therapist looks for."""
+
+    q = forms.CharField(required=False, label="Search", max_length=100)
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Kind.choices])
+    position = forms.ChoiceField(required=False, choices=[("", "Any position"), *Position.choices])
+    difficulty = forms.ChoiceField(
+        required=False, choices=[("", "Any difficulty"), *Difficulty.choices]
+    )
+    muscle_group = forms.ChoiceField(
+        required=False, choices=[("", "Any muscle group"), *MuscleGroup.choices]
+    )
+    equipment = forms.ModelChoiceField(
+        queryset=Equipment.objects.all(), required=False, empty_label="Any equipment"
+    )
+    archived = forms.BooleanField(required=False, label="Show archived exercises")
+
+    def filter(self, exercises):
+        """``exercises`` narrowed to what the form asks for (all of them if it is invalid)."""
+        if not self.is_valid():
+            return exercises.filter(archived=False)
+        data = self.cleaned_data
+        if not data["archived"]:
+            exercises = exercises.filter(archived=False)
+        for word in data["q"].split():
+            exercises = exercises.filter(
+                Q(name__icontains=word)
+                | Q(purpose__icontains=word)
+                | Q(muscles__name__icontains=word)
+                | Q(muscles__plain_name__icontains=word)
+            )
+        for field in ("kind", "position", "difficulty"):
+            if data[field]:
+                exercises = exercises.filter(**{field: data[field]})
+        if data["muscle_group"]:
+            exercises = exercises.filter(muscles__group=data["muscle_group"])
+        if data["equipment"]:
+            exercises = exercises.filter(equipment=data["equipment"])
+        return exercises.distinct()
+
+
+class ExerciseForm(forms.ModelForm):
+    """A clinic's own exercise. The clinic and slug come from the manager and the name."""
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "name",
+            "kind",
+            "position",
+            "difficulty",
+            "purpose",
+            "steps",
+            "cues",
+            "precautions",
+            "muscles",
+            "equipment",
+            "easier_version",
+            "illustration",
+            *Exercise.DOSE_FIELDS,
+        ]
+        widgets = {
+            "steps": forms.Textarea(attrs={"rows": 5}),
+            "cues": forms.Textarea(attrs={"rows": 3}),
+            "precautions": forms.Textarea(attrs={"rows": 3}),
+            "muscles": forms.CheckboxSelectMultiple,
+            "equipment": forms.CheckboxSelectMultiple,
+        }
+        labels = {"times_per_day": "Times a day", "days_per_week": "Days a week"}
+        help_texts = {"illustration": "PNG, JPEG or SVG, at most 2 MB."}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = user.clinic
+        self.fields["muscles"].queryset = Muscle.objects.all()
+        easier = Exercise.objects.visible_to(user).filter(archived=False)
+        if self.instance.pk:
+            easier = easier.exclude(pk=self.instance.pk)
+        self.fields["easier_version"].queryset = easier
+        self.fields["easier_version"].empty_label = "None"
+        self.fields["illustration"].validators.append(validate_illustration)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        slug = slugify(name)
+        if not slug:
+            raise forms.ValidationError("Give the exercise a name with letters or numbers.")
+        taken = Exercise.objects.filter(clinic=self.clinic, slug=slug)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("Your clinic already has an exercise with this name.")
+        return name
+
+    def save(self, commit=True):
+        exercise = super().save(commit=False)
+        exercise.clinic = self.clinic
+        exercise.slug = slugify(exercise.name)
+        if commit:
+            exercise.save()
+            self.save_m2m()
+        return exercise
+
+
+class ProtocolForm(forms.ModelForm):
+    class Meta:
+        model = Protocol
+        fields = ["name", "condition", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"description": "Copied into a programme's general instructions."}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = user.clinic
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        slug = slugify(name)
+        if not slug:
+            raise forms.ValidationError("Give the protocol a name with letters or numbers.")
+        taken = Protocol.objects.filter(clinic=self.clinic, slug=slug)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("Your clinic already has a protocol with this name.")
+        return name
+
+
+class ProtocolItemForm(forms.ModelForm):
+    class Meta:
+        model = ProtocolItem
+        fields = ["exercise", *ProtocolItem.DOSE_FIELDS, "note"]
+        widgets = {"note": forms.TextInput}
+        labels = {"times_per_day": "Times a day", "days_per_week": "Days a week"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exercise"].queryset = Exercise.objects.visible_to(user)
+        for field in self.fields.values():
+            field.help_text = ""
+
+
+ProtocolItemFormSet = forms.formset_factory(
+    ProtocolItemForm, extra=2, can_delete=True, can_order=True
+)
+
+
+@transaction.atomic
+def save_protocol(form: ProtocolForm, items: ProtocolItemFormSet) -> Protocol:
+    """Save the protocol and replace its items with the formset's, in the order given."""
+    protocol = form.save(commit=False)
+    protocol.clinic = form.clinic
+    protocol.slug = slugify(protocol.name)
+    protocol.save()
+    protocol.items.all().delete()
+    kept = [f for f in items.ordered_forms if f.cleaned_data.get("exercise")]
+    ProtocolItem.objects.bulk_create(
+        [
+            ProtocolItem(
+                protocol=protocol,
+                order=position,
+                exercise=item_form.cleaned_data["exercise"],
+                note=item_form.cleaned_data["note"],
+                **{f: item_form.cleaned_data[f] for f in ProtocolItem.DOSE_FIELDS},
+            )
+            for position, item_form in enumerate(kept)
+        ]
+    )
+    return protocol
