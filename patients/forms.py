@@ -303,6 +303,7 @@ class SessionLogForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose a pain score from 0 to 10."},
     )
     note = forms.CharField(

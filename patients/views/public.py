@@ -24,9 +24,14 @@ from patients.public import clinic_today, latest_handout, log_for_today, picture
 
 
 def private(response):
-    """Headers every patient page carries: never cached, never indexed, never referred."""
+    """Headers every patient page carries: never cached, never indexed, never referred.
+
+    "same-origin" rather than "no-referrer": the link is never sent to another site,
+    and the browser still sends a real Origin with the log form (Django's CSRF check
+    refuses the "null" origin that "no-referrer" makes Chromium send).
+    """
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -182,7 +182,7 @@ def test_the_page_shows_the_issued_programme_not_the_draft(client, link, issued)
     assert "Unissued draft move" not in html
     assert "20 December 2026" in html
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_the_pdf_is_the_stored_revision_byte_for_byte(client, link, issued):
