@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -15,7 +15,14 @@ from hipclinic.paging import paginate
 from patients.adherence import progress_context
 from patients.forms import NewLinkForm, PatientForm
 from patients.links import links_for_staff
-from patients.models import Handout, Patient, Prescription, PrescriptionStatus, SessionLog
+from patients.models import (
+    Handout,
+    Patient,
+    Prescription,
+    PrescriptionItem,
+    PrescriptionStatus,
+    SessionLog,
+)
 
 TODAY_LIMIT = 10
 
@@ -29,13 +36,7 @@ def today(request):
     issued = Handout.objects.filter(prescription=OuterRef("pk"))
     context = {
         "today": date,
-        "my_patients": Patient.objects.visible_to(user)
-        .filter(primary_therapist=user, is_active=True)
-        .annotate(
-            logs_this_week=Count(
-                "session_logs", filter=Q(session_logs__date__gt=date - datetime.timedelta(days=7))
-            )
-        )[:TODAY_LIMIT],
+        "my_patients": my_patients_this_week(user, date),
         "reviews_due": programmes.exclude(status=PrescriptionStatus.ENDED)
         .filter(review_date__lte=date, patient__is_active=True)
         .order_by("review_date")[:TODAY_LIMIT],
@@ -47,6 +48,35 @@ def today(request):
         .order_by("-date", "-updated_at")[:TODAY_LIMIT],
     }
     return render(request, "patients/today.html", context)
+
+
+def my_patients_this_week(user, date) -> list[Patient]:
+    """The user's active patients, each with sessions logged in the last 7 days against the
+    days their active programmes ask for (``adherence``, a percentage, or None)."""
+    week = Q(session_logs__date__gt=date - datetime.timedelta(days=7), session_logs__date__lte=date)
+    active_items = PrescriptionItem.objects.filter(
+        prescription__patient=OuterRef("pk"), prescription__status=PrescriptionStatus.ACTIVE
+    )
+    patients = list(
+        Patient.objects.visible_to(user)
+        .filter(primary_therapist=user, is_active=True)
+        .annotate(
+            logs_this_week=Count("session_logs", filter=week),
+            has_programme=Exists(active_items),
+            days_asked=Subquery(
+                active_items.values("prescription__patient")
+                .annotate(most=Max("days_per_week"))
+                .values("most")[:1]
+            ),
+        )[:TODAY_LIMIT]
+    )
+    for patient in patients:
+        asked = min(patient.days_asked or 7, 7) if patient.has_programme else None
+        patient.days_asked = asked
+        patient.adherence = (
+            round(100 * min(patient.logs_this_week, asked) / asked) if asked else None
+        )
+    return patients
 
 
 @staff_required

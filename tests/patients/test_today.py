@@ -12,6 +12,7 @@ from tests.factories import (
     HandoutFactory,
     PatientFactory,
     PrescriptionFactory,
+    PrescriptionItemFactory,
     SessionLogFactory,
     UserFactory,
 )
@@ -84,3 +85,22 @@ def test_today_uses_the_same_queries_for_5_and_50_rows(staff_client, clinic, the
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_my_patients_show_this_weeks_sessions_against_the_days_asked(
+    staff_client, clinic, therapist
+):
+    patient = PatientFactory(clinic=clinic, first_name="Dana", primary_therapist=therapist)
+    programme = PrescriptionFactory(patient=patient, status="active")
+    PrescriptionItemFactory(prescription=programme, days_per_week=5)
+    PrescriptionItemFactory(prescription=programme, days_per_week=3)
+    for days_ago in (0, 2, 4, 9):  # three inside the last 7 days, one before
+        SessionLogFactory(patient=patient, date=TODAY - days_ago * DAY)
+    PatientFactory(clinic=clinic, first_name="Noprog", primary_therapist=therapist)
+
+    html = section(
+        staff_client.get(reverse("patients:today")).content.decode(), "My active patients"
+    )
+
+    assert "3 of 5 (60%)" in html
+    assert "0 (no active programme)" in html
