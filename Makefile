@@ -39,7 +39,7 @@ bench: setup
 
 # Refresh the README's pictures (docs/screenshots/) from the browser test that makes them.
 screenshots: setup
-	HIPCLINIC_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_programme_builder.py -k downloaded_handout
+	HIPCLINIC_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_programme_builder.py tests/e2e/test_patient_link.py -k "downloaded_handout or phone"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from exercises.models import Protocol
 from hipclinic.models import Clinic, PaperSize, Role, User
-from patients.models import Patient, Prescription, PrescriptionStatus
+from patients.models import Patient, Prescription, PrescriptionStatus, SessionLog
 from patients.prescribing import prescription_from_protocol
 
 DEMO_PASSWORD = "demo-hip-2026"
@@ -135,9 +135,25 @@ def seed_demo() -> list[DemoLogin]:
             protocol = _protocol(hint) if hint else None
             if protocol and not patient.prescriptions.filter(protocol=protocol).exists():
                 prescription = prescription_from_protocol(patient, protocol, therapist)
+                started = today - datetime.timedelta(days=DEMO_DAYS_IN)
                 Prescription.objects.filter(pk=prescription.pk).update(
                     status=PrescriptionStatus.ACTIVE,
-                    start_date=today,
-                    review_date=today + datetime.timedelta(weeks=4),
+                    start_date=started,
+                    review_date=started + datetime.timedelta(weeks=4),
                 )
+                _demo_logs(patient, prescription, started)
     return logins
+
+
+# Demo programmes started three weeks ago, so the patient page has sessions and pain to chart.
+DEMO_DAYS_IN = 20
+DEMO_LOG_DAYS = [0, 1, 2, 4, 5, 7, 8, 10, 13, 14, 15, 17, 19]
+
+
+def _demo_logs(patient: Patient, prescription: Prescription, started: datetime.date) -> None:
+    for n, day in enumerate(DEMO_LOG_DAYS):
+        SessionLog.objects.get_or_create(
+            patient=patient,
+            date=started + datetime.timedelta(days=day),
+            defaults={"prescription": prescription, "pain": max(6 - n // 2, 1) if n % 4 else None},
+        )
