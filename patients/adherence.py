@@ -14,6 +14,8 @@ from django.db.models import Max, Min
 from patients.models import Patient, Prescription, SessionLog
 
 DAYS_WHEN_UNSAID = 7
+# The table and the chart show the latest weeks; the overall figure counts them all.
+WEEKS_SHOWN = 12
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,17 @@ class Progress:
     programme: Prescription | None
     weeks: list[Week]
     logs: list[SessionLog]
+
+    @property
+    def recent_weeks(self) -> list[Week]:
+        return self.weeks[-WEEKS_SHOWN:]
+
+    @property
+    def recent_logs(self) -> list[SessionLog]:
+        if not self.weeks:
+            return []
+        first = self.recent_weeks[0].start
+        return [log for log in self.logs if log.date >= first]
 
     @property
     def percent(self) -> int | None:
@@ -148,5 +161,9 @@ def pain_chart(logs: list[SessionLog], start: datetime.date, end: datetime.date)
 def progress_context(patient: Patient, today: datetime.date) -> dict:
     """What templates/patients/_progress.html needs for one patient."""
     result = progress(patient, today)
-    chart = pain_chart(result.logs, result.weeks[0].start, today) if result.weeks else None
+    chart = (
+        pain_chart(result.recent_logs, result.recent_weeks[0].start, today)
+        if result.weeks
+        else None
+    )
     return {"progress": result, "pain_chart": chart}

@@ -33,3 +33,13 @@ def fast_password_hashing(settings):
 def media_in_tmp(settings, tmp_path):
     """Issued handouts and uploads go to a throwaway folder, never the developer's var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

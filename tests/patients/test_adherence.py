@@ -104,3 +104,21 @@ def test_no_programme_or_no_start_gives_no_figures(clinic):
 
     assert progress(patient, TODAY).weeks == []
     assert progress(patient, TODAY).percent is None
+
+
+def test_a_long_programme_shows_its_latest_twelve_weeks_and_counts_them_all(clinic):
+    patient = PatientFactory(clinic=clinic)
+    start = D(2025, 1, 6)
+    programme = PrescriptionFactory(patient=patient, status="active", start_date=start)
+    PrescriptionItemFactory(prescription=programme, days_per_week=1)
+    SessionLogFactory(patient=patient, prescription=programme, date=start, pain=5)  # week 1
+    SessionLogFactory(patient=patient, prescription=programme, date=TODAY, pain=2)  # latest
+
+    context = progress_context(patient, TODAY)
+    html = render_to_string("patients/_progress.html", context)
+
+    assert len(context["progress"].weeks) > 60
+    assert len(context["progress"].recent_weeks) == 12
+    assert html.count('<tr><th scope="row">') == 12
+    assert html.count('class="point"') == 1  # only the log inside the latest weeks
+    assert "The table and chart show the latest 12 weeks." in html
