@@ -7,7 +7,7 @@ PORT ?= 8000
 # Extra pytest arguments, e.g. make test ARGS="-k admin"; ARGS="-m perf" runs the benchmarks.
 ARGS ?=
 
-.PHONY: setup run test bench screenshots lint format clean
+.PHONY: setup run serve test bench screenshots lint format clean
 
 # The virtualenv is rebuilt only when requirements.txt changes, so a second run takes seconds.
 $(BIN)/.installed: requirements.txt
@@ -28,6 +28,16 @@ setup: $(BIN)/.installed node_modules/.installed
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/  (log in with a demo account above; the admin is at /admin/)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production-style serving: DEBUG off, hashed static files collected and served by
+# WhiteNoise, gunicorn in front. Needs SECRET_KEY and ALLOWED_HOSTS (and usually
+# DATABASE_URL); WORKERS defaults to 2.
+WORKERS ?= 2
+serve: $(BIN)/.installed node_modules/.installed
+	DEBUG=0 $(BIN)/python manage.py migrate --no-input
+	DEBUG=0 $(BIN)/python manage.py load_library
+	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DEBUG=0 $(BIN)/gunicorn hipclinic.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT)
 
 test: setup
 	$(BIN)/python manage.py check

@@ -16,6 +16,7 @@ from tests.factories import (
     MuscleFactory,
     ProtocolFactory,
     ProtocolItemFactory,
+    SuperuserFactory,
     UserFactory,
 )
 
@@ -99,10 +100,79 @@ def test_therapists_cannot_change_the_library(client, therapist, own, method, ur
     assert Exercise.objects.filter(clinic=own.clinic).count() == 1
 
 
-def test_anonymous_visitors_go_to_the_login_page(client, own):
-    url = reverse("exercises:exercise_detail", args=[own.pk])
+@pytest.mark.parametrize(
+    "url",
+    ["/library/", "/library/{shared}/", "/library/{own}/", "/library/new/", "/library/{own}/edit/"],
+)
+def test_a_manager_opens_every_page_of_their_library(client, manager, shared, own, url):
+    response = login(client, manager).get(url.format(shared=shared.pk, own=own.pk))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/library/",
+        "/library/{own}/",
+        "/library/new/",
+        "/library/{own}/edit/",
+        "/library/{own}/archive/",
+    ],
+)
+def test_anonymous_visitors_go_to_the_login_page(client, own, url):
+    url = url.format(own=own.pk)
 
     assert client.get(url)["Location"] == f"/login/?next={url}"
+
+
+def test_archiving_is_a_post_only(client, manager, own):
+    response = login(client, manager).get(reverse("exercises:exercise_archive", args=[own.pk]))
+
+    assert response.status_code == 405
+    own.refresh_from_db()
+    assert own.archived is False
+
+
+def test_a_platform_admin_without_a_clinic_adds_exercises_in_the_admin_not_here(client):
+    response = login(client, SuperuserFactory()).post(reverse("exercises:exercise_new"), NEW)
+
+    assert response.status_code == 403
+    assert not Exercise.objects.exists()
+
+
+def test_only_managers_see_new_exercise(client, therapist, manager):
+    as_therapist = login(client, therapist).get(reverse("exercises:exercise_list"))
+    as_manager = login(client, manager).get(reverse("exercises:exercise_list"))
+
+    assert "New exercise" not in as_therapist.content.decode()
+    assert "New exercise" in as_manager.content.decode()
+
+
+@pytest.mark.parametrize(("which", "editable"), [("own", True), ("shared", False)])
+def test_managers_get_edit_and_archive_on_their_clinics_exercises_only(
+    client, manager, request, which, editable
+):
+    exercise = request.getfixturevalue(which)
+
+    html = (
+        login(client, manager)
+        .get(reverse("exercises:exercise_detail", args=[exercise.pk]))
+        .content.decode()
+    )
+
+    assert (reverse("exercises:exercise_edit", args=[exercise.pk]) in html) is editable
+    assert (reverse("exercises:exercise_archive", args=[exercise.pk]) in html) is editable
+
+
+def test_therapists_get_no_edit_button_on_their_clinics_exercises(client, therapist, own):
+    html = (
+        login(client, therapist)
+        .get(reverse("exercises:exercise_detail", args=[own.pk]))
+        .content.decode()
+    )
+
+    assert reverse("exercises:exercise_edit", args=[own.pk]) not in html
 
 
 # --- Browsing -----------------------------------------------------------------------------
@@ -160,6 +230,31 @@ def test_filters_narrow_the_list(client, therapist, catalogue, params, expected)
     assert shown(response) == expected
 
 
+def test_managers_may_show_archived_exercises(client, manager, own):
+    ExerciseFactory(clinic=own.clinic, name="Retired drill", archived=True)
+
+    response = login(client, manager).get(reverse("exercises:exercise_list"), {"archived": "on"})
+
+    assert shown(response) == {"Our band walk", "Retired drill"}
+    assert "Archived" in response.content.decode()
+
+
+def test_therapists_do_not_get_the_show_archived_switch(client, therapist, own):
+    ExerciseFactory(clinic=own.clinic, name="Retired drill", archived=True)
+
+    response = login(client, therapist).get(reverse("exercises:exercise_list"), {"archived": "on"})
+
+    assert shown(response) == {"Our band walk"}
+    assert "Show archived" not in response.content.decode()
+
+
+def test_every_filter_has_a_label(client, therapist):
+    html = login(client, therapist).get(reverse("exercises:exercise_list")).content.decode()
+
+    for field in ["q", "kind", "position", "difficulty", "muscle_group", "equipment"]:
+        assert f'for="id_{field}"' in html
+
+
 def test_filter_by_equipment(client, therapist, catalogue):
     response = login(client, therapist).get(
         reverse("exercises:exercise_list"), {"equipment": catalogue.pk}
@@ -170,12 +265,15 @@ def test_filter_by_equipment(client, therapist, catalogue):
 
 def test_the_list_uses_the_same_queries_for_5_and_50_exercises(client, therapist, clinic):
     login(client, therapist)
-    muscle = MuscleFactory()
+    muscles = [MuscleFactory(), MuscleFactory()]
+    band = EquipmentFactory()
     counts = []
     for total in (5, 50):
         Exercise.objects.all().delete()
         for _ in range(total):
-            ExerciseFactory(clinic=clinic).muscles.add(muscle)
+            exercise = ExerciseFactory(clinic=clinic)
+            exercise.muscles.add(*muscles)
+            exercise.equipment.add(band)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("exercises:exercise_list"))
         assert len(response.context["page_obj"]) == min(total, 25)
@@ -194,9 +292,12 @@ def test_the_exercise_page_shows_what_the_handout_prints_and_its_relations(
         easier_version=easier,
         steps="Lie on your back.\nLift your hips.",
         precautions="Stop if your back hurts.",
+        cues="Keep your ribs down.",
         sets=3,
         reps=10,
     )
+    bridge.muscles.add(MuscleFactory(name="Gluteus maximus", slug="gluteus-maximus"))
+    bridge.equipment.add(EquipmentFactory(name="Yoga mat", slug="yoga-mat"))
     ExerciseFactory(clinic=None, name="Single-leg bridge", easier_version=bridge)
     protocol = ProtocolFactory(clinic=None, name="Glute basics")
     ProtocolItemFactory(protocol=protocol, exercise=bridge)
@@ -211,10 +312,39 @@ def test_the_exercise_page_shows_what_the_handout_prints_and_its_relations(
     )
 
     assert "<li>Lie on your back.</li><li>Lift your hips.</li>" in html
+    assert "Keep your ribs down." in html
+    assert "Gluteus maximus" in html and "Yoga mat" in html
     assert "Do 3 sets of 10 repetitions." in html
     assert "Stop if your back hurts." in html
     assert "Small bridge" in html and "Single-leg bridge" in html
     assert "Glute basics" in html and "Theirs" not in html
+
+
+def test_archived_variations_are_not_linked(client, therapist):
+    easier = ExerciseFactory(clinic=None, name="Retired small bridge", archived=True)
+    bridge = ExerciseFactory(clinic=None, name="Bridge", easier_version=easier)
+    ExerciseFactory(clinic=None, name="Retired big bridge", easier_version=bridge, archived=True)
+
+    html = (
+        login(client, therapist)
+        .get(reverse("exercises:exercise_detail", args=[bridge.pk]))
+        .content.decode()
+    )
+
+    assert "Retired small bridge" not in html and "Retired big bridge" not in html
+
+
+def test_the_exercise_page_shows_its_picture(client, therapist, own):
+    own.illustration.save("walk.png", png_upload().file)
+
+    html = (
+        login(client, therapist)
+        .get(reverse("exercises:exercise_detail", args=[own.pk]))
+        .content.decode()
+    )
+
+    assert f'src="{own.illustration.url}"' in html
+    assert 'alt="How to do Our band walk"' in html
 
 
 # --- Managers' own exercises ---------------------------------------------------------------
@@ -258,6 +388,11 @@ def test_a_manager_adds_an_exercise_to_their_clinic_with_a_picture(client, manag
         ({"sets": "0"}, "Ensure this value is greater than or equal to 1."),
         ({"hold": "10000"}, "Ensure this value is less than or equal to"),
         ({"name": "!!!"}, "Give the exercise a name with letters or numbers."),
+        ({"purpose": ""}, "This field is required."),
+        ({"kind": "juggling"}, "Select a valid choice. juggling is not one of the available"),
+        ({"reps": "101"}, "Ensure this value is less than or equal to 100."),
+        ({"days_per_week": "8"}, "Ensure this value is less than or equal to 7."),
+        ({"illustration": SimpleUploadedFile("notes.txt", b"hello")}, "must be a PNG, JPEG or SVG"),
     ],
 )
 def test_bad_exercise_forms_say_what_is_wrong_and_save_nothing(client, manager, changes, message):
@@ -306,3 +441,60 @@ def test_archiving_hides_an_exercise_and_restoring_brings_it_back(client, manage
     back = shown(client.get(reverse("exercises:exercise_list")))
 
     assert own.name not in hidden and own.name in back
+
+
+def test_an_easier_version_from_another_clinic_is_refused(client, manager, other_clinic):
+    theirs = ExerciseFactory(clinic=other_clinic, name="Their secret drill")
+
+    response = login(client, manager).post(
+        reverse("exercises:exercise_new"), {**NEW, "easier_version": theirs.pk}
+    )
+
+    assert "Select a valid choice" in response.content.decode()
+    assert not Exercise.objects.filter(name=NEW["name"]).exists()
+
+
+def test_the_easier_version_choices_are_the_visible_active_ones(
+    client, manager, shared, own, theirs
+):
+    ExerciseFactory(clinic=None, name="Retired stretch", archived=True)
+
+    form = (
+        login(client, manager)
+        .get(reverse("exercises:exercise_edit", args=[own.pk]))
+        .context["form"]
+    )
+
+    names = {exercise.name for exercise in form.fields["easier_version"].queryset}
+    assert names == {"Figure four stretch"}
+
+
+def test_editing_keeps_the_clinic_and_follows_the_new_name(client, manager, own, shared):
+    response = login(client, manager).post(
+        reverse("exercises:exercise_edit", args=[own.pk]),
+        {**NEW, "name": "Band walk, wide", "easier_version": shared.pk},
+    )
+
+    own.refresh_from_db()
+    assert response.status_code == 302
+    assert (own.name, own.slug, own.clinic_id) == (
+        "Band walk, wide",
+        "band-walk-wide",
+        manager.clinic_id,
+    )
+    assert own.easier_version == shared
+    assert (own.sets, own.reps) == (2, 12)
+
+
+def test_editing_an_exercise_whose_easier_version_was_archived_still_saves(client, manager, own):
+    retired = ExerciseFactory(clinic=own.clinic, name="Retired drill", archived=True)
+    own.easier_version = retired
+    own.save()
+
+    login(client, manager).post(
+        reverse("exercises:exercise_edit", args=[own.pk]),
+        {**NEW, "name": "Our band walk", "easier_version": retired.pk},
+    )
+
+    own.refresh_from_db()
+    assert (own.purpose, own.easier_version) == (NEW["purpose"], retired)

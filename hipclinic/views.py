@@ -1,0 +1,31 @@
+"""Site-wide views that belong to no app: the health check."""
+
+import uuid
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+
+@login_not_required
+@never_cache
+@require_safe
+def healthz(request):
+    """200 when the database answers and storage takes a write; 503 otherwise. No data, no login.
+
+    The answer says only "ok" or "unavailable", so a load balancer can poll it from
+    anywhere without learning anything about the clinic.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        name = default_storage.save(f"healthz/{uuid.uuid4().hex}", ContentFile(b"ok"))
+        default_storage.delete(name)
+    except (DatabaseError, OSError):
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})

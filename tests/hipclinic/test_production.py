@@ -1,0 +1,133 @@
+"""Production readiness: deploy checks, security headers, the health check, sessions, logs."""
+
+import io
+import logging
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.urls import reverse
+
+from hipclinic import settings as project_settings
+from patients.links import create_link, link_path
+from tests.factories import PatientFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.django_db
+
+
+def test_deploy_check_is_clean_with_debug_off(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "clinic.example",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.fixture
+def patient_page(clinic, therapist):
+    return link_path(create_link(PatientFactory(clinic=clinic), therapist))
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        ("anonymous", "/login/"),
+        ("anonymous", "/p/not-a-real-token-at-all-xxxxxxxx/"),
+        ("anonymous", "patient_page"),
+        ("therapist", "/"),
+        ("therapist", "/patients/"),
+        ("therapist", "/library/"),
+        ("therapist", "/protocols/"),
+        ("therapist", "/patients/999999/"),
+        ("manager", "/admin/"),
+        ("manager", "/admin/patients/patient/"),
+    ],
+)
+def test_every_html_answer_carries_the_content_security_policy(
+    client, request, patient_page, who, url
+):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    response = client.get(patient_page if url == "patient_page" else url)
+
+    assert response["Content-Type"].startswith("text/html")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_health_check_answers_without_a_login_and_without_data(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_health_check_says_unavailable_when_storage_fails(client, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(default_storage, "save", broken)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+
+
+def test_staff_sessions_expire_after_30_idle_minutes_and_each_request_renews(client, therapist):
+    client.force_login(therapist)
+
+    first = client.get(reverse("patients:today"))
+    second = client.get(reverse("patients:today"))
+
+    assert project_settings.SESSION_COOKIE_AGE == 30 * 60
+    for response in (first, second):
+        cookie = response.cookies["sessionid"]
+        assert cookie["max-age"] == 1800
+        assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_passwords_are_hashed_with_argon2(settings):
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+
+    assert make_password("correct horse battery staple").startswith("argon2$")
+
+
+def test_a_patient_token_never_reaches_the_log(client, settings, patient_page):
+    settings.PATIENT_LINK_RATE = "1/m"
+    handler = logging.getLogger("django.request").handlers[0]
+    stream = io.StringIO()
+    original = handler.setStream(stream)
+    try:
+        client.get(patient_page)
+        client.get(patient_page)  # 429, which Django logs with the path
+    finally:
+        handler.setStream(original)
+
+    token = patient_page.split("/")[2]
+    assert "Too Many Requests: /p/[token]/" in stream.getvalue()
+    assert token not in stream.getvalue()
