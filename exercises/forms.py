@@ -19,6 +19,11 @@ from exercises.models import (
 )
 
 
+def is_manager(user) -> bool:
+    """Managers (and platform admins) keep the clinic's own exercises and protocols."""
+    return user.is_superuser or user.is_manager
+
+
 class LibraryFilterForm(forms.Form):
     """Browse the library: words, and the kinds of exercise a therapist looks for."""
 
@@ -36,12 +41,18 @@ class LibraryFilterForm(forms.Form):
     )
     archived = forms.BooleanField(required=False, label="Show archived exercises")
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not is_manager(user):
+            # Archived exercises are the managers' business: they decide what comes back.
+            del self.fields["archived"]
+
     def filter(self, exercises):
-        """``exercises`` narrowed to what the form asks for (all of them if it is invalid)."""
+        """``exercises`` narrowed to what the form asks for (the unarchived ones if it is invalid)."""
         if not self.is_valid():
             return exercises.filter(archived=False)
         data = self.cleaned_data
-        if not data["archived"]:
+        if not data.get("archived"):
             exercises = exercises.filter(archived=False)
         for word in data["q"].split():
             exercises = exercises.filter(
@@ -92,9 +103,17 @@ class ExerciseForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.clinic = user.clinic
+        # A new exercise joins the manager's clinic; an edited one stays where it is.
+        self.clinic = self.instance.clinic if self.instance.pk else user.clinic
+        # Muscles and equipment are one shared list for every clinic.
         self.fields["muscles"].queryset = Muscle.objects.all()
-        easier = Exercise.objects.visible_to(user).filter(archived=False)
+        self.fields["equipment"].queryset = Equipment.objects.all()
+        # The easier version comes from the same library: this clinic's or the shared one.
+        easier = (
+            Exercise.objects.visible_to(user)
+            .for_clinic(self.clinic)
+            .filter(Q(archived=False) | Q(pk=self.instance.easier_version_id))
+        )
         if self.instance.pk:
             easier = easier.exclude(pk=self.instance.pk)
         self.fields["easier_version"].queryset = easier
@@ -106,7 +125,7 @@ class ExerciseForm(forms.ModelForm):
         slug = slugify(name)
         if not slug:
             raise forms.ValidationError("Give the exercise a name with letters or numbers.")
-        taken = Exercise.objects.filter(clinic=self.clinic, slug=slug)
+        taken = Exercise.objects.filter(Q(slug=slug) | Q(name__iexact=name), clinic=self.clinic)
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
@@ -123,6 +142,27 @@ class ExerciseForm(forms.ModelForm):
         return exercise
 
 
+class ProtocolFilterForm(forms.Form):
+    """Find a protocol by words in its name or condition."""
+
+    q = forms.CharField(required=False, label="Name or condition", max_length=100)
+    archived = forms.BooleanField(required=False, label="Show archived protocols")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not is_manager(user):
+            del self.fields["archived"]
+
+    def filter(self, protocols):
+        """``protocols`` narrowed to what the form asks for (unarchived ones if it is invalid)."""
+        data = self.cleaned_data if self.is_valid() else {"q": ""}
+        if not data.get("archived"):
+            protocols = protocols.filter(archived=False)
+        for word in data["q"].split():
+            protocols = protocols.filter(Q(name__icontains=word) | Q(condition__icontains=word))
+        return protocols
+
+
 class ProtocolForm(forms.ModelForm):
     class Meta:
         model = Protocol
@@ -132,14 +172,14 @@ class ProtocolForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.clinic = user.clinic
+        self.clinic = self.instance.clinic if self.instance.pk else user.clinic
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         slug = slugify(name)
         if not slug:
             raise forms.ValidationError("Give the protocol a name with letters or numbers.")
-        taken = Protocol.objects.filter(clinic=self.clinic, slug=slug)
+        taken = Protocol.objects.filter(Q(slug=slug) | Q(name__iexact=name), clinic=self.clinic)
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
@@ -154,9 +194,14 @@ class ProtocolItemForm(forms.ModelForm):
         widgets = {"note": forms.TextInput}
         labels = {"times_per_day": "Times a day", "days_per_week": "Days a week"}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, clinic, keep=(), **kwargs):
+        """``keep``: exercises already in the protocol, still allowed once archived."""
         super().__init__(*args, **kwargs)
-        self.fields["exercise"].queryset = Exercise.objects.visible_to(user)
+        self.fields["exercise"].queryset = (
+            Exercise.objects.visible_to(user)
+            .for_clinic(clinic)
+            .filter(Q(archived=False) | Q(pk__in=keep))
+        )
         for field in self.fields.values():
             field.help_text = ""
 

@@ -6,15 +6,18 @@ change it, in the admin.
 """
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from exercises.forms import (
     ExerciseForm,
     LibraryFilterForm,
+    ProtocolFilterForm,
     ProtocolForm,
     ProtocolItemFormSet,
+    is_manager,
     save_protocol,
 )
 from exercises.models import Exercise, Protocol, ProtocolItem
@@ -23,9 +26,15 @@ from hipclinic.paging import paginate
 from patients.dosing import dose_sentence
 
 
-def own_or_404(queryset, request, pk: int):
-    """A row of the manager's own clinic; the shared library and other clinics are 404 here."""
-    return get_object_or_404(queryset.filter(clinic_id=request.user.clinic_id), pk=pk)
+def clinic_row_or_404(queryset, request, pk: int):
+    """A clinic's own row the user can see; the shared library is read-only here, so 404."""
+    return get_object_or_404(queryset.visible_to(request.user).exclude(clinic=None), pk=pk)
+
+
+def require_a_clinic(request) -> None:
+    """New rows join the user's clinic; a platform admin without one uses the admin instead."""
+    if request.user.clinic_id is None:
+        raise PermissionDenied
 
 
 # --- Exercises ---------------------------------------------------------------------------
@@ -35,7 +44,7 @@ def own_or_404(queryset, request, pk: int):
 @require_safe
 def exercise_list(request):
     """The shared library and the clinic's own exercises, filtered and a page at a time."""
-    filters = LibraryFilterForm(request.GET)
+    filters = LibraryFilterForm(request.GET, user=request.user)
     exercises = filters.filter(Exercise.objects.visible_to(request.user)).prefetch_related(
         "muscles", "equipment"
     )
@@ -48,16 +57,12 @@ def exercise_list(request):
 def exercise_detail(request, pk: int):
     """Everything the handout prints for an exercise, its variations, and where it is used."""
     visible = Exercise.objects.visible_to(request.user)
-    exercise = get_object_or_404(
-        visible.select_related("easier_version").prefetch_related("muscles", "equipment"), pk=pk
-    )
+    exercise = get_object_or_404(visible.prefetch_related("muscles", "equipment"), pk=pk)
     context = {
         "exercise": exercise,
         "dose": dose_sentence(exercise),
-        "easier": exercise.easier_version
-        if exercise.easier_version_id and visible.filter(pk=exercise.easier_version_id).exists()
-        else None,
-        "harder": visible.filter(easier_version=exercise).order_by("name"),
+        "easier": visible.active().filter(pk=exercise.easier_version_id).first(),
+        "harder": visible.active().filter(easier_version=exercise).order_by("name"),
         "protocols": Protocol.objects.visible_to(request.user)
         .filter(items__exercise=exercise, archived=False)
         .distinct()
@@ -67,13 +72,10 @@ def exercise_detail(request, pk: int):
     return render(request, "exercises/exercise_detail.html", context)
 
 
-def is_manager(user) -> bool:
-    return user.is_superuser or user.is_manager
-
-
 @manager_required
 @require_http_methods(["GET", "POST"])
 def exercise_new(request):
+    require_a_clinic(request)
     form = ExerciseForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         exercise = form.save()
@@ -85,7 +87,7 @@ def exercise_new(request):
 @manager_required
 @require_http_methods(["GET", "POST"])
 def exercise_edit(request, pk: int):
-    exercise = own_or_404(Exercise.objects.all(), request, pk)
+    exercise = clinic_row_or_404(Exercise.objects, request, pk)
     form = ExerciseForm(
         request.POST or None, request.FILES or None, instance=exercise, user=request.user
     )
@@ -100,7 +102,7 @@ def exercise_edit(request, pk: int):
 @require_POST
 def exercise_archive(request, pk: int):
     """Archive (hide from new programmes) or restore one of the clinic's exercises."""
-    exercise = own_or_404(Exercise.objects.all(), request, pk)
+    exercise = clinic_row_or_404(Exercise.objects, request, pk)
     exercise.archived = not exercise.archived
     exercise.save(update_fields=["archived", "updated_at"])
     if exercise.archived:
@@ -117,14 +119,11 @@ def exercise_archive(request, pk: int):
 @require_safe
 def protocol_list(request):
     """Programme templates: the shared library's and the clinic's own."""
-    protocols = Protocol.objects.visible_to(request.user).filter(archived=False)
-    query = request.GET.get("q", "").strip()
-    for word in query.split():
-        protocols = protocols.filter(Q(name__icontains=word) | Q(condition__icontains=word))
+    filters = ProtocolFilterForm(request.GET, user=request.user)
+    protocols = filters.filter(Protocol.objects.visible_to(request.user))
     protocols = protocols.annotate(exercise_count=Count("items")).order_by("name")
-    return render(
-        request, "exercises/protocol_list.html", {**paginate(request, protocols), "q": query}
-    )
+    context = {**paginate(request, protocols), "filters": filters}
+    return render(request, "exercises/protocol_list.html", context)
 
 
 @staff_required
@@ -148,27 +147,33 @@ def protocol_detail(request, pk: int):
 @manager_required
 @require_http_methods(["GET", "POST"])
 def protocol_new(request):
+    require_a_clinic(request)
     return protocol_form(request, Protocol())
 
 
 @manager_required
 @require_http_methods(["GET", "POST"])
 def protocol_edit(request, pk: int):
-    return protocol_form(request, own_or_404(Protocol.objects.all(), request, pk))
+    return protocol_form(request, clinic_row_or_404(Protocol.objects, request, pk))
 
 
 def protocol_form(request, protocol: Protocol):
-    initial = (
-        [
-            {"exercise": item.exercise_id, "note": item.note, "ORDER": n + 1, **item.dose_values()}
-            for n, item in enumerate(protocol.items.order_by("order"))
-        ]
-        if protocol.pk
-        else []
-    )
+    """The protocol's fields and its rows; saving replaces the rows, in one transaction."""
+    current = list(protocol.items.order_by("order")) if protocol.pk else []
+    initial = [
+        {"exercise": item.exercise_id, "note": item.note, "ORDER": n + 1, **item.dose_values()}
+        for n, item in enumerate(current)
+    ]
     form = ProtocolForm(request.POST or None, instance=protocol, user=request.user)
     items = ProtocolItemFormSet(
-        request.POST or None, initial=initial, prefix="items", form_kwargs={"user": request.user}
+        request.POST or None,
+        initial=initial,
+        prefix="items",
+        form_kwargs={
+            "user": request.user,
+            "clinic": form.clinic,
+            "keep": [item.exercise_id for item in current],
+        },
     )
     if request.method == "POST" and form.is_valid() and items.is_valid():
         protocol = save_protocol(form, items)
@@ -184,7 +189,7 @@ def protocol_form(request, protocol: Protocol):
 @manager_required
 @require_POST
 def protocol_archive(request, pk: int):
-    protocol = own_or_404(Protocol.objects.all(), request, pk)
+    protocol = clinic_row_or_404(Protocol.objects, request, pk)
     protocol.archived = not protocol.archived
     protocol.save(update_fields=["archived", "updated_at"])
     verb = "Archived" if protocol.archived else "Restored"
