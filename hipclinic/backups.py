@@ -1,0 +1,129 @@
+"""Backups: a consistent copy of the database plus the media files, and the way back.
+
+SQLite is copied with its online backup API (a consistent snapshot while the app
+keeps running); PostgreSQL with ``pg_dump`` in its custom format. Media (issued
+handouts, pictures, logos) are copied file by file from local storage. A
+``manifest.json`` records what was copied, with a SHA-256 of the database copy.
+"""
+
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+SQLITE_COPY = "db.sqlite3"
+POSTGRES_COPY = "db.pgdump"
+MANIFEST = "manifest.json"
+
+
+class BackupError(Exception):
+    pass
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def postgres_env() -> dict:
+    params = connection.settings_dict
+    env = {**os.environ, "PGPASSWORD": params.get("PASSWORD") or ""}
+    env.update(
+        PGHOST=params.get("HOST") or "",
+        PGPORT=str(params.get("PORT") or ""),
+        PGUSER=params.get("USER") or "",
+        PGDATABASE=params["NAME"],
+    )
+    return env
+
+
+def backup(folder: Path) -> dict:
+    """Write the database and media into ``folder`` (created, must be empty); return the manifest."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if any(folder.iterdir()):
+        raise BackupError(f"{folder} is not empty; choose a new folder for each backup.")
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        database = folder / SQLITE_COPY
+        connection.ensure_connection()
+        target = sqlite3.connect(database)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+    elif vendor == "postgresql":
+        database = folder / POSTGRES_COPY
+        run(["pg_dump", "--format=custom", "--no-owner", f"--file={database}"])
+    else:
+        raise BackupError(f"No backup method for the {vendor} database.")
+    media = Path(settings.MEDIA_ROOT)
+    copied = 0
+    if media.exists():
+        shutil.copytree(media, folder / "media")
+        copied = sum(1 for path in (folder / "media").rglob("*") if path.is_file())
+    manifest = {
+        "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "database": vendor,
+        "database_file": database.name,
+        "database_sha256": sha256_of(database),
+        "media_files": copied,
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    return manifest
+
+
+def restore(folder: Path) -> dict:
+    """Bring the database and media back from a backup folder, replacing what is there now."""
+    manifest = json.loads((folder / MANIFEST).read_text())
+    database = folder / manifest["database_file"]
+    if sha256_of(database) != manifest["database_sha256"]:
+        raise BackupError("The database copy does not match its manifest; it may be damaged.")
+    if manifest["database"] != connection.vendor:
+        raise BackupError(
+            f"This backup is of a {manifest['database']} database; "
+            f"the configured one is {connection.vendor}."
+        )
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        source = sqlite3.connect(database)
+        try:
+            source.backup(connection.connection)
+        finally:
+            source.close()
+    else:
+        run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                f"--dbname={connection.settings_dict['NAME']}",
+                str(database),
+            ]
+        )
+    media = Path(settings.MEDIA_ROOT)
+    if (folder / "media").exists():
+        if media.exists():
+            shutil.rmtree(media)
+        shutil.copytree(folder / "media", media)
+    return manifest
+
+
+def run(command: list[str]) -> None:
+    if shutil.which(command[0]) is None:
+        raise BackupError(
+            f"{command[0]} is not installed (Debian: apt-get install postgresql-client)."
+        )
+    result = subprocess.run(command, env=postgres_env(), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BackupError(f"{command[0]} failed: {result.stderr.strip()}")
