@@ -6,7 +6,7 @@ from django.contrib.auth.signals import user_logged_out
 def say_logged_out(sender, request, user, **kwargs):
     """The login page a user lands on after logging out tells them it worked."""
     if request is not None:
-        messages.info(request, "You have logged out.")
+        messages.info(request, "You have logged out.", fail_silently=True)
 
 
 class HipclinicConfig(AppConfig):
@@ -14,4 +14,12 @@ class HipclinicConfig(AppConfig):
     verbose_name = "Clinics and staff"
 
     def ready(self):
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from hipclinic import audit
+
         user_logged_out.connect(say_logged_out, dispatch_uid="hipclinic-say-logged-out")
+        user_logged_in.connect(audit.logged_in, dispatch_uid="hipclinic-audit-login")
+        user_login_failed.connect(audit.login_failed, dispatch_uid="hipclinic-audit-failed")
+        user_locked_out.connect(audit.locked_out, dispatch_uid="hipclinic-audit-locked-out")

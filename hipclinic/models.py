@@ -102,6 +102,9 @@ class AuditAction(models.TextChoices):
     DELETED = "deleted", "Deleted"
     ISSUED = "issued", "Issued"
     REVOKED = "revoked", "Revoked"
+    LOGGED_IN = "logged_in", "Logged in"
+    LOGIN_FAILED = "login_failed", "Login failed"
+    LOCKED_OUT = "locked_out", "Locked out"
 
 
 class AuditEvent(models.Model):
@@ -144,13 +147,14 @@ class AuditEvent(models.Model):
 
     @classmethod
     def record(cls, action, target, *, actor=None, patient_link=None, clinic=None, ip=None):
-        """Write one event about ``target`` (any model instance)."""
+        """Write one event about ``target`` (any model instance, or None: a failed login
+        for a username that matches no account leaves the target empty)."""
         return cls.objects.create(
             clinic=clinic,
             actor=actor if actor is not None and actor.is_authenticated else None,
             patient_link=patient_link,
             action=action,
-            target_type=target._meta.label_lower,
-            target_id=str(target.pk),
+            target_type=target._meta.label_lower if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
             ip_address=ip,
         )

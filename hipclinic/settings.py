@@ -5,6 +5,7 @@ variables; the defaults are safe for local development only (SQLite under var/,
 DEBUG on, a throwaway secret key).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "axes",
     "hipclinic",
     "exercises",
     "patients",
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hipclinic.urls"
@@ -102,7 +106,22 @@ DATABASES = {
 }
 
 AUTH_USER_MODEL = "hipclinic.User"
-AUTHENTICATION_BACKENDS = ["hipclinic.auth.RolePermissionBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login for an account locked out after repeated failures.
+    "axes.backends.AxesStandaloneBackend",
+    "hipclinic.auth.RolePermissionBackend",
+]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username (or from one address), that account (or address) cannot log in for
+# LOGIN_LOCKOUT_MINUTES; every step is audited.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: an account, or an address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "hipclinic/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "hipclinic.access.client_ip"
+AXES_VERBOSE = False
 
 # Argon2 for new and changed passwords; older hashes still check and are upgraded at login.
 PASSWORD_HASHERS = [

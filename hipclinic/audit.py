@@ -1,0 +1,59 @@
+"""Audit events for logins: success, failure and lock-out (django-axes).
+
+Only ids go into the trail: never the username typed, never a password. A failed
+login for a username that matches an account names that account; otherwise the
+event has no target.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from hipclinic.access import client_ip
+from hipclinic.models import AuditAction, AuditEvent
+
+
+def account_named(username: str | None):
+    if not username:
+        return None
+    return get_user_model().objects.filter(username=username).first()
+
+
+def logged_in(sender, request, user, **kwargs):
+    AuditEvent.record(
+        AuditAction.LOGGED_IN, user, actor=user, clinic=user.clinic, ip=client_ip(request)
+    )
+
+
+def login_failed(sender, credentials, request=None, **kwargs):
+    account = account_named(credentials.get("username"))
+    AuditEvent.record(
+        AuditAction.LOGIN_FAILED,
+        account,
+        clinic=account.clinic if account else None,
+        ip=client_ip(request) if request else None,
+    )
+
+
+def locked_out(sender, request, username, ip_address, **kwargs):
+    """The moment an account (or address) gets locked: once per lock, not once per refusal.
+
+    django-axes signals again at every attempt made while the lock lasts; those
+    attempts are already audited as failed logins.
+    """
+    account = account_named(username)
+    target_id = str(account.pk) if account else ""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    already = AuditEvent.objects.filter(
+        action=AuditAction.LOCKED_OUT, target_id=target_id, created_at__gte=since
+    )
+    if not account:
+        already = already.filter(ip_address=ip_address or None)
+    if already.exists():
+        return
+    AuditEvent.record(
+        AuditAction.LOCKED_OUT,
+        account,
+        clinic=account.clinic if account else None,
+        ip=ip_address or None,
+    )
