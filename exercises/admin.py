@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from exercises.illustrations import validate_illustration
 from exercises.models import Equipment, Exercise, Muscle, Protocol, ProtocolItem
 from hipclinic.admin import ClinicScopedAdmin, OrderedItemInline
 
@@ -69,6 +70,13 @@ class ExerciseAdminForm(forms.ModelForm):
     class Meta:
         model = Exercise
         fields = ["clinic", "easier_version"]  # the admin adds the rest from its fieldsets
+
+    def clean_illustration(self):
+        """The same picture checks as the app's form: PNG, JPEG or a self-contained SVG."""
+        picture = self.cleaned_data.get("illustration")
+        if picture and hasattr(picture, "content_type"):  # a new upload, not the stored file
+            validate_illustration(picture)
+        return picture
 
     def clean(self):
         cleaned_data = super().clean()

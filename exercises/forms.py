@@ -17,11 +17,7 @@ from exercises.models import (
     Protocol,
     ProtocolItem,
 )
-
-
-def is_manager(user) -> bool:
-    """Managers (and platform admins) keep the clinic's own exercises and protocols."""
-    return user.is_superuser or user.is_manager
+from hipclinic.access import is_manager
 
 
 class LibraryFilterForm(forms.Form):

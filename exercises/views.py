@@ -17,11 +17,10 @@ from exercises.forms import (
     ProtocolFilterForm,
     ProtocolForm,
     ProtocolItemFormSet,
-    is_manager,
     save_protocol,
 )
 from exercises.models import Exercise, Protocol, ProtocolItem
-from hipclinic.access import manager_required, staff_required
+from hipclinic.access import is_manager, manager_required, staff_required
 from hipclinic.paging import paginate
 from patients.dosing import dose_sentence
 

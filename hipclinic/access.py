@@ -25,13 +25,18 @@ def staff_required(view):
     return wrapped
 
 
+def is_manager(user) -> bool:
+    """Managers (and platform admins) keep the clinic's own exercises and protocols."""
+    return user.is_superuser or user.is_manager
+
+
 def manager_required(view):
     """A clinic manager (or a platform admin): the people who curate the clinic's library."""
 
     @wraps(view)
     @staff_required
     def wrapped(request, *args, **kwargs):
-        if not (request.user.is_superuser or request.user.is_manager):
+        if not is_manager(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -296,3 +296,21 @@ def test_protocol_list_offers_to_start_a_programme(client, therapist):
 
     url = reverse("admin:patients_prescription_from_protocol")
     assert f'href="{url}?protocol={protocol.pk}"' in content
+
+
+def test_the_admin_checks_uploaded_pictures_like_the_app(client, manager):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    own = ExerciseFactory(clinic=manager.clinic)
+    client.force_login(manager)
+    page = client.get(admin_url(own))
+    evil = SimpleUploadedFile(
+        "evil.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    )
+
+    response = client.post(admin_url(own), form_data(page) | {"illustration": evil})
+
+    assert response.status_code == 200
+    assert "contains &lt;script&gt;" in response.content.decode()
+    own.refresh_from_db()
+    assert not own.illustration
