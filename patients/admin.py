@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 
 from hipclinic.access import client_ip
 from hipclinic.admin import ClinicScopedAdmin, ClinicScopedInline, OrderedItemInline
+from hipclinic.models import AuditAction, AuditEvent
 from patients.forms import PrescriptionAdminForm, StartFromProtocolForm
 from patients.handouts import CannotIssue, issue_handout
 from patients.links import revoke_link
@@ -71,8 +72,31 @@ class PrescriptionSummaryInline(ClinicScopedInline, admin.TabularInline):
         return False
 
 
+class AuditedChanges:
+    """Every add, change and delete in the admin also writes an audit event (ids only).
+
+    Hooks Django's own admin log calls, so bulk deletes are covered too.
+    """
+
+    def audit(self, request, obj, action):
+        AuditEvent.record(action, obj, actor=request.user, clinic=obj.clinic, ip=client_ip(request))
+
+    def log_addition(self, request, obj, message):
+        self.audit(request, obj, AuditAction.CREATED)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self.audit(request, obj, AuditAction.CHANGED)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            self.audit(request, obj, AuditAction.DELETED)
+        return super().log_deletions(request, queryset)
+
+
 @admin.register(Patient)
-class PatientAdmin(ClinicScopedAdmin):
+class PatientAdmin(AuditedChanges, ClinicScopedAdmin):
     list_display = [
         "chart_number",
         "last_name",
@@ -145,7 +169,7 @@ class HandoutInline(ClinicScopedInline, admin.TabularInline):
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(SortableAdminBase, ClinicScopedAdmin):
+class PrescriptionAdmin(AuditedChanges, SortableAdminBase, ClinicScopedAdmin):
     form = PrescriptionAdminForm
     list_display = [
         "title",

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from exercises.models import Exercise
-from hipclinic.access import staff_required
+from hipclinic.access import client_ip, staff_required
+from hipclinic.models import AuditAction, AuditEvent
 from patients.dosing import dose_sentence
 from patients.forms import (
     ExerciseSearchForm,
@@ -60,6 +61,13 @@ def programme_new(request, patient_pk: int):
             programme = Prescription.objects.create(
                 patient=patient, therapist=request.user, title=data["title"]
             )
+        AuditEvent.record(
+            AuditAction.CREATED,
+            programme,
+            actor=request.user,
+            clinic=patient.clinic,
+            ip=client_ip(request),
+        )
         messages.success(
             request, "Draft programme created. Add or adjust its exercises, then save."
         )
@@ -127,6 +135,13 @@ def programme_edit(request, pk: int):
                 except StaleProgramme as stale:
                     form.add_error(None, str(stale))
                 else:
+                    AuditEvent.record(
+                        AuditAction.CHANGED,
+                        programme,
+                        actor=user,
+                        clinic=programme.patient.clinic,
+                        ip=client_ip(request),
+                    )
                     messages.success(request, f"Saved “{form.instance.title}”.")
                     url = reverse("patients:programme_detail", args=[programme.pk])
                     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
