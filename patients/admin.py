@@ -7,9 +7,10 @@ handouts and patients' session logs are records to read, not to edit.
 
 from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,6 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from simple_history.admin import SimpleHistoryAdmin
 
 from hipclinic.access import client_ip
 from hipclinic.admin import ClinicScopedAdmin, ClinicScopedInline, OrderedItemInline
@@ -169,7 +171,23 @@ class HandoutInline(ClinicScopedInline, admin.TabularInline):
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(AuditedChanges, SortableAdminBase, ClinicScopedAdmin):
+class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, ClinicScopedAdmin):
+    # Programme history (django-simple-history) is read-only: a past version is never
+    # restored over the current one, which would skip the revision check. And it is
+    # scoped like the programme itself: another clinic's history is a 404.
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     form = PrescriptionAdminForm
     list_display = [
         "title",
@@ -268,10 +286,11 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, ClinicScopedAdmin):
         if obj.therapist_id is None:
             obj.therapist = request.user
         if change:
-            obj.revision = F("revision") + 1
+            # The form's clean() locked the row for this transaction (optimistic locking),
+            # so reading then writing the next revision cannot race.
+            stored = Prescription.objects.filter(pk=obj.pk).values_list("revision", flat=True)
+            obj.revision = stored.get() + 1
         super().save_model(request, obj, form, change)
-        if change:
-            obj.refresh_from_db(fields=["revision"])
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from exercises.models import Dose, Exercise, Protocol, dose_constraints
 from hipclinic.models import Clinic, PaperSize
@@ -106,6 +107,8 @@ class Prescription(models.Model):
     revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who changed what, when: every save keeps a copy (django-simple-history).
+    history = HistoricalRecords()
 
     clinic_lookup = "patient__clinic"
 
@@ -140,6 +143,7 @@ class PrescriptionItem(Dose):
     )
     order = models.PositiveIntegerField(default=0, db_index=True)
     note = models.TextField("note for this patient", blank=True)
+    history = HistoricalRecords()
 
     clinic_lookup = "prescription__patient__clinic"
 

@@ -1,6 +1,7 @@
 """Building programmes: starting a prescription from a protocol."""
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from exercises.models import Protocol
 from patients.models import Patient, Prescription, PrescriptionItem
@@ -21,7 +22,7 @@ def prescription_from_protocol(
         title=title or protocol.name,
         instructions=protocol.description,
     )
-    PrescriptionItem.objects.bulk_create(
+    bulk_create_with_history(
         [
             PrescriptionItem(
                 prescription=prescription,
@@ -31,7 +32,9 @@ def prescription_from_protocol(
                 **item.dose_values(),
             )
             for position, item in enumerate(protocol.items.order_by("order"))
-        ]
+        ],
+        PrescriptionItem,
+        default_user=therapist,
     )
     return prescription
 
@@ -51,7 +54,7 @@ def copy_prescription(
         title=title or source.title,
         instructions=source.instructions,
     )
-    PrescriptionItem.objects.bulk_create(
+    bulk_create_with_history(
         [
             PrescriptionItem(
                 prescription=prescription,
@@ -61,7 +64,9 @@ def copy_prescription(
                 **item.dose_values(),
             )
             for position, item in enumerate(source.items.order_by("order"))
-        ]
+        ],
+        PrescriptionItem,
+        default_user=therapist,
     )
     return prescription
 
@@ -80,11 +85,12 @@ class StaleProgramme(Exception):
 
 @transaction.atomic
 def save_programme(
-    prescription: Prescription, seen_revision: int, items: list[dict]
+    prescription: Prescription, seen_revision: int, items: list[dict], user=None
 ) -> Prescription:
     """Save the programme's fields (already set on ``prescription``) and replace its items.
 
-    ``items`` are, in order, dicts of ``exercise``, ``note`` and the dose fields.
+    ``items`` are, in order, dicts of ``exercise``, ``note`` and the dose fields;
+    ``user`` is recorded as the author of the change in the programme's history.
     The save is refused with ``StaleProgramme`` when the stored revision is no
     longer the one the editor opened; otherwise the revision goes up by one. The
     row is locked first, so two saves can never both pass the check.
@@ -100,10 +106,12 @@ def save_programme(
     prescription.revision = current + 1
     prescription.save()
     prescription.items.all().delete()
-    PrescriptionItem.objects.bulk_create(
+    bulk_create_with_history(
         [
             PrescriptionItem(prescription=prescription, order=position, **item)
             for position, item in enumerate(items)
-        ]
+        ],
+        PrescriptionItem,
+        default_user=user,
     )
     return prescription

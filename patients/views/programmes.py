@@ -131,6 +131,7 @@ def programme_edit(request, pk: int):
                         form.instance,
                         form.cleaned_data["seen_revision"],
                         [item_form.item_values() for item_form in ordered],
+                        user=user,
                     )
                 except StaleProgramme as stale:
                     form.add_error(None, str(stale))
