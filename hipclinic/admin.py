@@ -28,6 +28,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 
 from exercises.models import Dose
+from hipclinic.auth import put_in_role_group
 from hipclinic.models import AuditEvent, Clinic, User
 from hipclinic.ordering import OUT_OF_THE_WAY, set_positions
 from patients.dosing import dose_sentence
@@ -398,6 +399,11 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
         if request.user.is_superuser:
             list_filter = [*list_filter, "is_staff", "is_superuser"]
         return list_filter
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The groups field (platform admins only) must not undo the role's group.
+        put_in_role_group(User, form.instance)
 
     def save_model(self, request, obj, form, change):
         if not change and (obj.clinic_id or not request.user.is_superuser):

@@ -16,10 +16,14 @@ class HipclinicConfig(AppConfig):
     def ready(self):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.db.models.signals import post_migrate, post_save
 
-        from hipclinic import audit
+        from hipclinic import audit, auth
+        from hipclinic.models import User
 
         user_logged_out.connect(say_logged_out, dispatch_uid="hipclinic-say-logged-out")
         user_logged_in.connect(audit.logged_in, dispatch_uid="hipclinic-audit-login")
         user_login_failed.connect(audit.login_failed, dispatch_uid="hipclinic-audit-failed")
         user_locked_out.connect(audit.locked_out, dispatch_uid="hipclinic-audit-locked-out")
+        post_migrate.connect(auth.sync_role_groups, sender=self, dispatch_uid="hipclinic-groups")
+        post_save.connect(auth.put_in_role_group, sender=User, dispatch_uid="hipclinic-role-group")

@@ -1,11 +1,14 @@
-"""Permissions that follow from a staff member's role.
+"""Roles as Django groups: "Therapists" and "Managers", with explicit permissions.
 
-Therapists and managers get their model permissions from their role rather than
-from hand-kept groups, so a new clinic works the moment its users exist. Which
+The groups are created by a migration (hipclinic 0004) and kept exactly as listed
+here after every `migrate` (a post_migrate hook), so what a role may do is read in
+one place and reviewed like code. A staff member joins their role's group when
+their account is saved, so a new clinic works the moment its users exist. Which
 *rows* they may touch is decided by clinic scoping (hipclinic.scoping), not here.
 """
 
-from django.contrib.auth.backends import ModelBackend
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 
 from hipclinic.models import Role
 
@@ -32,6 +35,8 @@ THERAPIST_PERMISSIONS = frozenset(
     | _perms("patients", "sessionlog", "view")
 )
 
+# Managers also run the clinic: its details and branding, its staff accounts, its own
+# exercises and protocols, and the audit trail.
 MANAGER_PERMISSIONS = frozenset(
     THERAPIST_PERMISSIONS
     | _perms("hipclinic", "clinic", "change")
@@ -43,17 +48,56 @@ MANAGER_PERMISSIONS = frozenset(
     | _perms("patients", "patient", "delete")
 )
 
-ROLE_PERMISSIONS = {
-    Role.THERAPIST: THERAPIST_PERMISSIONS,
-    Role.MANAGER: MANAGER_PERMISSIONS,
+ROLE_GROUPS = {
+    Role.THERAPIST: ("Therapists", THERAPIST_PERMISSIONS),
+    Role.MANAGER: ("Managers", MANAGER_PERMISSIONS),
 }
+GROUP_NAMES = frozenset(name for name, _ in ROLE_GROUPS.values())
 
 
-class RolePermissionBackend(ModelBackend):
-    """ModelBackend plus the permissions of the user's role in their clinic."""
+def ensure_role_groups(apps) -> None:
+    """Create the role groups, with exactly their listed permissions.
 
-    def get_all_permissions(self, user_obj, obj=None):
-        perms = set(super().get_all_permissions(user_obj, obj))
-        if user_obj.is_active and user_obj.is_staff and getattr(user_obj, "clinic_id", None):
-            perms |= ROLE_PERMISSIONS.get(user_obj.role, frozenset())
-        return perms
+    `apps` is the migration state's registry or django.apps.apps. Permissions are
+    normally made after migrating, so they are made here first when missing.
+    """
+    for app_config in apps.get_app_configs():
+        # create_permissions skips configs without a models module, which is every
+        # config of a migration state; it only checks that one is set.
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        try:
+            create_permissions(app_config, verbosity=0, apps=apps)
+        finally:
+            app_config.models_module = models_module
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for name, wanted in ROLE_GROUPS.values():
+        group, _ = group_model.objects.get_or_create(name=name)
+        permissions = []
+        for codename in sorted(wanted):
+            app_label, perm = codename.split(".")
+            permissions.append(
+                permission_model.objects.get(content_type__app_label=app_label, codename=perm)
+            )
+        group.permissions.set(permissions)
+
+
+def sync_role_groups(sender, apps=global_apps, **kwargs) -> None:
+    """post_migrate: keep the groups as listed here (and back after a flush, which
+    sends the signal without a migration state)."""
+    ensure_role_groups(apps)
+
+
+def put_in_role_group(sender, instance, **kwargs) -> None:
+    """post_save of a user: a clinic's staff member is in their role's group only."""
+    from django.contrib.auth.models import Group
+
+    wanted = set()
+    if instance.is_staff and instance.clinic_id and instance.role in ROLE_GROUPS:
+        wanted = {ROLE_GROUPS[instance.role][0]}
+    current = set(instance.groups.filter(name__in=GROUP_NAMES).values_list("name", flat=True))
+    if current == wanted:
+        return
+    instance.groups.remove(*Group.objects.filter(name__in=current - wanted))
+    instance.groups.add(*Group.objects.filter(name__in=wanted - current))

@@ -112,7 +112,8 @@ AUTH_USER_MODEL = "hipclinic.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses any login for an account locked out after repeated failures.
     "axes.backends.AxesStandaloneBackend",
-    "hipclinic.auth.RolePermissionBackend",
+    # Permissions come from the role's group (hipclinic.auth).
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
