@@ -27,16 +27,20 @@ setup: $(BIN)/.installed node_modules/.installed
 
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/  (log in with a demo account above; the admin is at /admin/)"
+	$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production-style serving: DEBUG off, hashed static files collected and served by
-# WhiteNoise, gunicorn in front. Needs SECRET_KEY and ALLOWED_HOSTS (and usually
+# WhiteNoise, gunicorn in front, and one background-task worker (db_worker). Needs SECRET_KEY and ALLOWED_HOSTS (and usually
 # DATABASE_URL); WORKERS defaults to 2.
 WORKERS ?= 2
 serve: $(BIN)/.installed node_modules/.installed
 	DEBUG=0 $(BIN)/python manage.py migrate --no-input
 	DEBUG=0 $(BIN)/python manage.py load_library
 	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DEBUG=0 $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=0 $(BIN)/gunicorn hipclinic.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT)
 
 test: setup

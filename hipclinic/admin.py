@@ -21,7 +21,7 @@ which lets a drag-and-drop reorder swap positions without tripping the database'
 
 from adminsortable2.admin import CustomInlineFormSet, SortableTabularInline
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.forms.models import BaseInlineFormSet
@@ -29,7 +29,8 @@ from django.http import Http404
 
 from exercises.models import Dose
 from hipclinic.auth import put_in_role_group
-from hipclinic.models import AuditEvent, Clinic, User
+from hipclinic.jobs import start_job
+from hipclinic.models import AuditEvent, BackgroundJob, Clinic, JobKind, User
 from hipclinic.ordering import OUT_OF_THE_WAY, set_positions
 from patients.dosing import dose_sentence
 
@@ -347,6 +348,56 @@ class ClinicAdmin(ClinicScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and BRANDING_FIELDS & set(form.changed_data):
+            from patients.tasks import rebrand_handouts
+
+            start_job(JobKind.REBRAND_HANDOUTS, obj, request.user, rebrand_handouts)
+            self.message_user(
+                request,
+                "Current handouts are being issued again with the new details in the "
+                "background; Background jobs shows how far it has got.",
+                messages.INFO,
+            )
+
+
+# What a handout prints of the clinic (patients.handouts.clinic_heading).
+BRANDING_FIELDS = {"name", "address", "phone", "email", "website", "logo", "handout_footer"}
+
+
+@admin.register(BackgroundJob)
+class BackgroundJobAdmin(ClinicScopedAdmin):
+    """Bulk work running or done for the clinic, to read only."""
+
+    list_display = ["created_at", "kind", "status", "progress", "summary", "requested_by"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["requested_by"]
+    fields = [
+        "kind",
+        "status",
+        "progress",
+        "summary",
+        "requested_by",
+        "created_at",
+        "finished_at",
+        "task_id",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="progress")
+    def progress(self, job: BackgroundJob) -> str:
+        return f"{job.done} of {job.total}" if job.total else str(job.done)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)

@@ -22,6 +22,7 @@ ALL = ("view", "add", "change", "delete")
 THERAPIST_PERMISSIONS = frozenset(
     _perms("hipclinic", "clinic", "view")
     | _perms("hipclinic", "user", "view")
+    | _perms("hipclinic", "backgroundjob", "view")
     | _perms("exercises", "exercise", "view")
     | _perms("exercises", "muscle", "view")
     | _perms("exercises", "equipment", "view")
@@ -74,13 +75,13 @@ def ensure_role_groups(apps) -> None:
     permission_model = apps.get_model("auth", "Permission")
     for name, wanted in ROLE_GROUPS.values():
         group, _ = group_model.objects.get_or_create(name=name)
-        permissions = []
-        for codename in sorted(wanted):
-            app_label, perm = codename.split(".")
-            permissions.append(
-                permission_model.objects.get(content_type__app_label=app_label, codename=perm)
-            )
-        group.permissions.set(permissions)
+        # A permission whose model a later migration adds is missing here the first
+        # time; the post_migrate hook adds it once migrating is over.
+        group.permissions.set(
+            permission
+            for permission in permission_model.objects.select_related("content_type")
+            if f"{permission.content_type.app_label}.{permission.codename}" in wanted
+        )
 
 
 def sync_role_groups(sender, apps=global_apps, **kwargs) -> None:

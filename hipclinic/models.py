@@ -158,3 +158,49 @@ class AuditEvent(models.Model):
             target_id=str(target.pk) if target is not None else "",
             ip_address=ip,
         )
+
+
+class JobKind(models.TextChoices):
+    ISSUE_HANDOUTS = "issue_handouts", "Issue handouts"
+    REBRAND_HANDOUTS = "rebrand_handouts", "Re-render handouts with new branding"
+    EMAIL_LINK = "email_link", "Email a patient link"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class BackgroundJob(models.Model):
+    """Work a clinic asked for that runs outside the request (hipclinic.jobs).
+
+    The clinic-facing side of a task: what was asked, by whom, how far it got and a
+    summary in counts. It names no patient and holds no clinical text; the task's
+    arguments are ids only.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="jobs")
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
+    kind = models.CharField(max_length=30, choices=JobKind.choices)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Items to work through.")
+    done = models.PositiveIntegerField(default=0, help_text="Items finished so far.")
+    summary = models.CharField(max_length=300, blank=True)
+    task_id = models.CharField("task id", max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    clinic_lookup = "clinic"
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "background job"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display().lower()})"

@@ -7,6 +7,7 @@ DEBUG on, a throwaway secret key).
 
 import datetime
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,10 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    # Background tasks: the Django tasks API (built in from Django 6; the django-tasks
+    # backport before) with the django-tasks-db database backend and its db_worker.
+    *([] if find_spec("django.tasks") else ["django_tasks"]),
+    "django_tasks_db",
     "hipclinic",
     "exercises",
     "patients",
@@ -227,6 +232,19 @@ else:
             "LOCATION": "hipclinic",
         }
     }
+
+# Background tasks are stored in the database and run by `manage.py db_worker` (make run
+# and make serve start one). TASKS_BACKEND=immediate runs them inside the request
+# instead, for a set-up with no worker; the tests do that.
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": (
+        "django.tasks.backends.immediate.ImmediateBackend"
+        if find_spec("django.tasks")
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    ),
+}
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[os.environ.get("TASKS_BACKEND", "database")]}}
 
 # Issued handouts and uploads go through Django's default storage: the local MEDIA_ROOT,
 # or with STORAGE_BACKEND=s3 any S3-compatible bucket through django-storages

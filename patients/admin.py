@@ -22,7 +22,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from hipclinic.access import client_ip
 from hipclinic.admin import ClinicScopedAdmin, ClinicScopedInline, OrderedItemInline
-from hipclinic.models import AuditAction, AuditEvent
+from hipclinic.jobs import start_job
+from hipclinic.models import AuditAction, AuditEvent, JobKind
 from patients.forms import PrescriptionAdminForm, StartFromProtocolForm
 from patients.handouts import CannotIssue, issue_handout
 from patients.links import revoke_link
@@ -35,6 +36,7 @@ from patients.models import (
     SessionLog,
 )
 from patients.prescribing import prescription_from_protocol
+from patients.tasks import issue_handouts as issue_handouts_task
 
 
 class ReadOnlyAdmin(ClinicScopedAdmin):
@@ -219,18 +221,40 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
 
     @admin.action(description="Issue handouts for the selected programmes", permissions=["issue"])
     def issue_handouts(self, request, queryset):
-        issued, refused = [], []
-        for prescription in queryset.order_by("pk"):
-            try:
-                handout = issue_handout(prescription, request.user, ip=client_ip(request))
-            except CannotIssue as error:
-                refused.append(f"“{prescription.title}”: {error}")
-            else:
-                issued.append(f"“{prescription.title}” revision {handout.revision}")
-        if issued:
-            self.message_user(request, f"Issued {', '.join(issued)}.", messages.SUCCESS)
-        for message in refused:
-            self.message_user(request, f"Not issued {message}", messages.ERROR)
+        """One programme is issued at once; more are issued by a background task."""
+        programmes = list(queryset.select_related("patient__clinic").order_by("pk"))
+        if len(programmes) > 1:
+            clinics = {programme.patient.clinic for programme in programmes}
+            for clinic in sorted(clinics, key=lambda clinic: clinic.pk):
+                ids = [p.pk for p in programmes if p.patient.clinic_id == clinic.pk]
+                start_job(
+                    JobKind.ISSUE_HANDOUTS,
+                    clinic,
+                    request.user,
+                    issue_handouts_task,
+                    ids,
+                    total=len(ids),
+                )
+            self.message_user(
+                request,
+                f"Issuing {len(programmes)} handouts in the background; Background jobs "
+                "shows how far it has got.",
+                messages.INFO,
+            )
+            return
+        prescription = programmes[0]
+        try:
+            handout = issue_handout(prescription, request.user, ip=client_ip(request))
+        except CannotIssue as error:
+            self.message_user(
+                request, f"Not issued “{prescription.title}”: {error}", messages.ERROR
+            )
+        else:
+            self.message_user(
+                request,
+                f"Issued “{prescription.title}” revision {handout.revision}.",
+                messages.SUCCESS,
+            )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

@@ -198,15 +198,7 @@ def handout_snapshot(
         "review_date": iso(prescription.review_date),
         "paper_size": patient.handout_paper_size,
         "large_print": patient.large_print,
-        "clinic": {
-            "name": clinic.name,
-            "address": clinic.address,
-            "phone": clinic.phone,
-            "email": clinic.email,
-            "website": clinic.website,
-            "logo": clinic.logo.name or "",
-            "footer": clinic.handout_footer,
-        },
+        "clinic": clinic_heading(clinic),
         "patient": {
             "name": patient.full_name,
             "initials": initials(patient.first_name, patient.last_name),
@@ -225,6 +217,19 @@ def handout_snapshot(
             }
             for item in items
         ],
+    }
+
+
+def clinic_heading(clinic) -> dict:
+    """The clinic's details and branding as a handout prints them."""
+    return {
+        "name": clinic.name,
+        "address": clinic.address,
+        "phone": clinic.phone,
+        "email": clinic.email,
+        "website": clinic.website,
+        "logo": clinic.logo.name or "",
+        "footer": clinic.handout_footer,
     }
 
 
@@ -337,10 +342,43 @@ def issue_handout(prescription: Prescription, user, *, ip: str | None = None) ->
     locked = Prescription.objects.select_for_update().get(pk=prescription.pk)
     if not locked.items.exists():
         raise CannotIssue("Add at least one exercise before issuing a handout.")
-    latest = locked.handouts.aggregate(latest=Max("revision"))["latest"] or 0
-    revision = latest + 1
+    revision = next_revision(locked)
     link = live_link_for(locked.patient, user)
     rendered = render_handout(locked, revision=revision, patient_url=link_url(link))
+    return store_handout(locked, rendered, user, ip=ip)
+
+
+@transaction.atomic
+def rebrand_handout(prescription: Prescription, user) -> Handout | None:
+    """Issue the latest handout again with the clinic's current details and logo.
+
+    The exercises, doses and dates are the latest issued revision's, not the
+    programme's draft: a branding change never publishes unreviewed edits. Returns
+    None when there is nothing to redo (never issued, or already in this branding).
+    """
+    locked = Prescription.objects.select_for_update().select_related("patient__clinic")
+    locked = locked.get(pk=prescription.pk)
+    latest = locked.handouts.order_by("-revision").first()
+    heading = clinic_heading(locked.patient.clinic)
+    if latest is None or latest.snapshot.get("clinic") == heading:
+        return None
+    revision = next_revision(locked)
+    snapshot = {**latest.snapshot, "revision": revision, "clinic": heading}
+    link = live_link_for(locked.patient, user)
+    pdf, page_count = render_pdf(render_html(snapshot, link_url(link)))
+    rendered = RenderedHandout(pdf=pdf, page_count=page_count, snapshot=snapshot)
+    return store_handout(locked, rendered, user)
+
+
+def next_revision(locked: Prescription) -> int:
+    return (locked.handouts.aggregate(latest=Max("revision"))["latest"] or 0) + 1
+
+
+def store_handout(
+    locked: Prescription, rendered: RenderedHandout, user, *, ip: str | None = None
+) -> Handout:
+    """Save a rendered handout as the revision its snapshot names, and audit it."""
+    revision = rendered.snapshot["revision"]
     handout = Handout(
         prescription=locked,
         revision=revision,

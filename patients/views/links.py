@@ -2,15 +2,16 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from hipclinic.access import client_ip, staff_required
+from hipclinic.jobs import start_job
+from hipclinic.models import JobKind
 from patients.forms import NewLinkForm
-from patients.links import create_link, link_url, live_link_for, revoke_link
+from patients.links import create_link, revoke_link
 from patients.models import Patient, PatientLink
+from patients.tasks import email_patient_link
 
 
 def visible_patient(request, pk: int) -> Patient:
@@ -75,13 +76,6 @@ def link_email(request, pk: int):
     if not patient.is_active:
         messages.error(request, "This patient is discharged; their links do not open.")
         return back_to_patient(patient)
-    link = live_link_for(patient, request.user)
-    context = {"clinic": patient.clinic, "url": link_url(link), "expires_at": link.expires_at}
-    send_mail(
-        subject=f"Your home exercises from {patient.clinic.name}",
-        message=render_to_string("patients/email/link.txt", context),
-        from_email=None,
-        recipient_list=[patient.email],
-    )
-    messages.success(request, f"The link was emailed to {patient.email}.")
+    start_job(JobKind.EMAIL_LINK, patient.clinic, request.user, email_patient_link, patient.pk)
+    messages.success(request, f"The link is on its way to {patient.email}.")
     return back_to_patient(patient)

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from hipclinic.auth import MANAGER_PERMISSIONS, THERAPIST_PERMISSIONS
 from hipclinic.models import Role
 from tests.factories import ManagerFactory, SuperuserFactory, UserFactory
 
@@ -107,3 +108,9 @@ def test_a_therapist_cannot_change_the_clinics_branding(client, therapist):
     assert response.status_code == 403
     therapist.clinic.refresh_from_db()
     assert therapist.clinic.name != "Renamed"
+
+
+def test_every_listed_permission_exists_and_is_granted():
+    # A misspelt or removed permission would silently be missing from the group.
+    assert group_permissions("Therapists") == THERAPIST_PERMISSIONS
+    assert group_permissions("Managers") == MANAGER_PERMISSIONS

@@ -10,7 +10,7 @@ import zxingcpp
 from django.urls import reverse
 from PIL import Image
 
-from hipclinic.models import AuditAction, AuditEvent
+from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, JobKind, JobStatus
 from patients import handouts
 from patients.links import link_url, token_for
 from patients.models import Handout, PatientLink
@@ -226,7 +226,9 @@ def test_preview_of_another_clinics_programme_is_404(client, programme, other_cl
     assert response.status_code == 404
 
 
-def test_admin_action_issues_each_selected_programme(client, therapist, programme, clinic):
+def test_admin_action_issues_many_programmes_in_a_background_job(
+    client, therapist, programme, clinic
+):
     empty = PrescriptionFactory(patient=PatientFactory(clinic=clinic), therapist=therapist)
     client.force_login(therapist)
 
@@ -237,9 +239,46 @@ def test_admin_action_issues_each_selected_programme(client, therapist, programm
     )
 
     messages = [str(message) for message in response.context["messages"]]
+    assert any("Issuing 2 handouts in the background" in message for message in messages)
+    # Tests run tasks at once, so the job has finished by now.
     assert list(programme.handouts.values_list("revision", flat=True)) == [1]
     assert not empty.handouts.exists()
+    job = BackgroundJob.objects.get()
+    assert (job.kind, job.status, job.clinic, job.requested_by) == (
+        JobKind.ISSUE_HANDOUTS,
+        JobStatus.DONE,
+        clinic,
+        therapist,
+    )
+    assert (job.done, job.total) == (2, 2)
+    assert job.summary == "1 handout issued, 1 skipped (no exercises)."
+
+
+def test_admin_action_issues_one_programme_at_once(client, therapist, programme, clinic):
+    client.force_login(therapist)
+
+    response = client.post(
+        reverse("admin:patients_prescription_changelist"),
+        {"action": "issue_handouts", "_selected_action": [programme.pk]},
+        follow=True,
+    )
+
+    messages = [str(message) for message in response.context["messages"]]
     assert any("Issued “Hip set” revision 1" in message for message in messages)
+    assert not BackgroundJob.objects.exists()
+
+
+def test_admin_action_says_why_an_empty_programme_is_not_issued(client, therapist, clinic):
+    empty = PrescriptionFactory(patient=PatientFactory(clinic=clinic), therapist=therapist)
+    client.force_login(therapist)
+
+    response = client.post(
+        reverse("admin:patients_prescription_changelist"),
+        {"action": "issue_handouts", "_selected_action": [empty.pk]},
+        follow=True,
+    )
+
+    messages = [str(message) for message in response.context["messages"]]
     assert any("Add at least one exercise" in message for message in messages)
 
 

@@ -1,0 +1,77 @@
+"""Bulk work that runs in the background (see hipclinic.jobs): issuing handouts for
+many programmes, re-rendering handouts after a branding change, emailing a link.
+
+Every task takes a BackgroundJob id and other ids, never names or clinical text,
+and only touches rows of the job's clinic.
+"""
+
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+from hipclinic.jobs import advance, running_job, task
+from patients.handouts import CannotIssue, issue_handout, rebrand_handout
+from patients.links import link_url, live_link_for
+from patients.models import Patient, Prescription
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@task()
+def issue_handouts(job_id: int, prescription_ids: list[int]) -> dict:
+    """Issue the next handout revision of each programme; skip those with no exercises."""
+    with running_job(job_id) as job:
+        programmes = Prescription.objects.for_clinic(job.clinic).filter(pk__in=prescription_ids)
+        issued = skipped = 0
+        for prescription in programmes.order_by("pk"):
+            try:
+                issue_handout(prescription, job.requested_by)
+            except CannotIssue:
+                skipped += 1
+            else:
+                issued += 1
+            advance(job, f"{plural(issued, 'handout')} issued, {skipped} skipped (no exercises).")
+        return {"issued": issued, "skipped": skipped}
+
+
+@task()
+def rebrand_handouts(job_id: int) -> dict:
+    """After the clinic's details or logo change, issue the latest handout of every
+    active programme again in the new branding (same exercises and doses)."""
+    with running_job(job_id) as job:
+        programmes = (
+            Prescription.objects.for_clinic(job.clinic)
+            .filter(status="active", patient__is_active=True, handouts__isnull=False)
+            .distinct()
+            .order_by("pk")
+        )
+        job.total = programmes.count()
+        redone = 0
+        for prescription in programmes:
+            if rebrand_handout(prescription, job.requested_by) is not None:
+                redone += 1
+            advance(job, f"{plural(redone, 'handout')} re-rendered.")
+        if not job.total:
+            job.summary = "No issued handouts to re-render."
+        return {"rerendered": redone}
+
+
+@task()
+def email_patient_link(job_id: int, patient_id: int) -> dict:
+    """Email the patient their newest live link (making one if needed). No health details."""
+    with running_job(job_id) as job:
+        patient = Patient.objects.for_clinic(job.clinic).get(pk=patient_id)
+        if not patient.is_active or not patient.email:
+            job.summary = "Not sent: the patient is discharged or has no email address."
+            return {"sent": 0}
+        link = live_link_for(patient, job.requested_by)
+        context = {"clinic": patient.clinic, "url": link_url(link), "expires_at": link.expires_at}
+        send_mail(
+            subject=f"Your home exercises from {patient.clinic.name}",
+            message=render_to_string("patients/email/link.txt", context),
+            from_email=None,
+            recipient_list=[patient.email],
+        )
+        advance(job, "Email sent.")
+        return {"sent": 1}
