@@ -46,6 +46,9 @@ def run_worker():
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
+# The worker closes database connections between tasks, as a long-running process
+# should, so this test commits for real instead of running in a rolled-back transaction.
+@pytest.mark.django_db(transaction=True)
 def test_emailing_a_link_waits_for_the_worker_not_the_request(
     queued_in_database, client, therapist, patient
 ):
