@@ -1,0 +1,366 @@
+"""Who may open what: every URL (app, admin, patient links, downloads) against every
+kind of visitor, with the status each cell must give, and no cross-clinic leaks.
+
+Visitors: nobody logged in; a therapist and a manager of clinic A; a therapist and
+a manager of clinic B; and a patient of clinic A holding their own private link
+(who must not reach another patient's records). The records asked for belong to
+clinic A's patient Zanzibar, whose details must never appear in a response to
+anyone outside clinic A's staff, unless the URL itself carries that patient's
+private link token (the token is the credential).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from hipclinic.auth import MANAGER_PERMISSIONS, THERAPIST_PERMISSIONS
+from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, JobKind
+from patients import handouts
+from patients.links import create_link, token_for
+from patients.models import PrescriptionStatus, SessionLog
+from tests.factories import (
+    ClinicFactory,
+    ExerciseFactory,
+    ManagerFactory,
+    PatientFactory,
+    PrescriptionFactory,
+    PrescriptionItemFactory,
+    ProtocolFactory,
+    ProtocolItemFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+VISITORS = ["anonymous", "patient_link", "therapist_a", "manager_a", "therapist_b", "manager_b"]
+OUTSIDERS = {"anonymous", "patient_link", "therapist_b", "manager_b"}
+# What only clinic A's staff may read about patient Zanzibar.
+SECRETS = ["Zanzibar", "ZZ-7731", "Secret labral tear", "Zanzibar hip plan"]
+
+
+@dataclass
+class World:
+    patient: object
+    programme: object
+    handout: object
+    link: object
+    token: str
+    other_token: str
+    own_exercise: object
+    shared_exercise: object
+    protocol: object
+    session_log: object
+    therapist_a: object
+    manager_a: object
+    job: object
+    audit_event: object
+
+
+RENDERED = {}
+
+
+def issue_quickly(programme, user):
+    """Issue a handout with a real snapshot and a PDF rendered once for the module: the
+    matrix is about who may fetch it, and rendering ~700 times would take minutes."""
+    if "pdf" not in RENDERED:
+        RENDERED["pdf"] = handouts.render_handout(programme).pdf
+    snapshot = handouts.handout_snapshot(programme, issued_on=timezone.localdate(), revision=1)
+    handouts.live_link_for(programme.patient, user)
+    rendered = handouts.RenderedHandout(pdf=RENDERED["pdf"], page_count=1, snapshot=snapshot)
+    return handouts.store_handout(programme, rendered, user)
+
+
+@pytest.fixture
+def world(db):
+    clinic_a, clinic_b = ClinicFactory(name="Clinic A"), ClinicFactory(name="Clinic B")
+    therapist_a = UserFactory(clinic=clinic_a, username="therapist-a")
+    manager_a = ManagerFactory(clinic=clinic_a, username="manager-a")
+    UserFactory(clinic=clinic_b, username="therapist-b")
+    ManagerFactory(clinic=clinic_b, username="manager-b")
+    patient = PatientFactory(
+        clinic=clinic_a,
+        first_name="Ziggy",
+        last_name="Zanzibar",
+        chart_number="ZZ-7731",
+        condition="Secret labral tear",
+        email="ziggy@example.com",
+    )
+    own_exercise = ExerciseFactory(clinic=clinic_a, name="Clinic A bridge")
+    programme = PrescriptionFactory(
+        patient=patient,
+        therapist=therapist_a,
+        title="Zanzibar hip plan",
+        status=PrescriptionStatus.ACTIVE,
+    )
+    PrescriptionItemFactory(prescription=programme, exercise=own_exercise)
+    handout = issue_quickly(programme, therapist_a)
+    link = programme.patient.links.get()
+    other_patient = PatientFactory(clinic=clinic_a, first_name="Olive", last_name="Other")
+    other_link = create_link(other_patient, therapist_a)
+    protocol = ProtocolFactory(clinic=clinic_a, name="Clinic A protocol")
+    ProtocolItemFactory(protocol=protocol, exercise=own_exercise)
+    return World(
+        patient=patient,
+        programme=programme,
+        handout=handout,
+        link=link,
+        token=token_for(link),
+        other_token=token_for(other_link),
+        own_exercise=own_exercise,
+        shared_exercise=ExerciseFactory(clinic=None, name="Shared clamshell"),
+        protocol=protocol,
+        session_log=SessionLog.objects.create(patient=patient, date=timezone.localdate()),
+        therapist_a=therapist_a,
+        manager_a=manager_a,
+        job=BackgroundJob.objects.create(clinic=clinic_a, kind=JobKind.EMAIL_LINK),
+        audit_event=AuditEvent.record(
+            AuditAction.VIEWED, patient, actor=therapist_a, clinic=clinic_a
+        ),
+    )
+
+
+def visit_as(client, visitor: str, world: World):
+    if visitor == "patient_link":
+        # A patient who opened their own page: whatever it set in the browser comes along.
+        assert client.get(f"/p/{world.other_token}/").status_code == 200
+    elif visitor != "anonymous":
+        from hipclinic.models import User
+
+        client.force_login(User.objects.get(username=visitor.replace("_", "-")))
+    return client
+
+
+def statuses(anonymous, therapist_a, manager_a, therapist_b, manager_b, patient_link=None):
+    return {
+        "anonymous": anonymous,
+        "patient_link": anonymous if patient_link is None else patient_link,
+        "therapist_a": therapist_a,
+        "manager_a": manager_a,
+        "therapist_b": therapist_b,
+        "manager_b": manager_b,
+    }
+
+
+LOGIN = 302  # sent to the login page
+EVERYONE = statuses(200, 200, 200, 200, 200)
+STAFF = statuses(LOGIN, 200, 200, 200, 200)
+CLINIC_A_ONLY = statuses(LOGIN, 200, 200, 404, 404)
+CLINIC_A_POST = statuses(LOGIN, 302, 302, 404, 404)
+MANAGERS = statuses(LOGIN, 403, 200, 403, 200)
+MANAGER_A_ONLY = statuses(LOGIN, 403, 200, 403, 404)
+MANAGER_A_POST = statuses(LOGIN, 403, 302, 403, 404)
+
+# (url name, method, how to build its arguments, expected status per visitor,
+#  whether the URL carries patient Zanzibar's own token)
+APP_URLS = [
+    ("login", "get", lambda w: [], statuses(200, 302, 302, 302, 302, patient_link=200), False),
+    ("logout", "post", lambda w: [], statuses(302, 302, 302, 302, 302), False),
+    ("healthz", "get", lambda w: [], EVERYONE, False),
+    ("patient_page", "get", lambda w: [w.token], EVERYONE, True),
+    ("patient_handout", "get", lambda w: [w.token], EVERYONE, True),
+    ("patient_page", "get", lambda w: [w.other_token], EVERYONE, False),
+    (
+        "patient_page",
+        "get",
+        lambda w: ["not-a-real-token-at-all-0000"],
+        statuses(*[404] * 5),
+        False,
+    ),
+    ("patients:today", "get", lambda w: [], STAFF, False),
+    ("patients:patient_list", "get", lambda w: [], STAFF, False),
+    ("patients:patient_new", "get", lambda w: [], STAFF, False),
+    ("patients:patient_detail", "get", lambda w: [w.patient.pk], CLINIC_A_ONLY, False),
+    ("patients:patient_edit", "get", lambda w: [w.patient.pk], CLINIC_A_ONLY, False),
+    ("patients:programme_new", "get", lambda w: [w.patient.pk], CLINIC_A_ONLY, False),
+    ("patients:programme_detail", "get", lambda w: [w.programme.pk], CLINIC_A_ONLY, False),
+    ("patients:programme_edit", "get", lambda w: [w.programme.pk], CLINIC_A_ONLY, False),
+    ("patients:programme_exercise_search", "get", lambda w: [], STAFF, False),
+    ("patients:link_create", "post", lambda w: [w.patient.pk], CLINIC_A_POST, False),
+    ("patients:link_email", "post", lambda w: [w.patient.pk], CLINIC_A_POST, False),
+    ("patients:link_revoke", "post", lambda w: [w.link.pk], CLINIC_A_POST, False),
+    ("patients:download_handout", "get", lambda w: [w.handout.pk], CLINIC_A_ONLY, False),
+    ("patients:preview_handout", "get", lambda w: [w.programme.pk], CLINIC_A_ONLY, False),
+    ("patients:issue_handout", "post", lambda w: [w.programme.pk], CLINIC_A_POST, False),
+    ("exercises:exercise_list", "get", lambda w: [], STAFF, False),
+    ("exercises:exercise_new", "get", lambda w: [], MANAGERS, False),
+    ("exercises:exercise_detail", "get", lambda w: [w.own_exercise.pk], CLINIC_A_ONLY, False),
+    ("exercises:exercise_detail", "get", lambda w: [w.shared_exercise.pk], STAFF, False),
+    ("exercises:exercise_edit", "get", lambda w: [w.own_exercise.pk], MANAGER_A_ONLY, False),
+    ("exercises:exercise_archive", "post", lambda w: [w.own_exercise.pk], MANAGER_A_POST, False),
+    ("exercises:protocol_list", "get", lambda w: [], STAFF, False),
+    ("exercises:protocol_new", "get", lambda w: [], MANAGERS, False),
+    ("exercises:protocol_detail", "get", lambda w: [w.protocol.pk], CLINIC_A_ONLY, False),
+    ("exercises:protocol_edit", "get", lambda w: [w.protocol.pk], MANAGER_A_ONLY, False),
+    ("exercises:protocol_archive", "post", lambda w: [w.protocol.pk], MANAGER_A_POST, False),
+]
+
+
+# The admin, model by model: which row of clinic A each object page asks for, and how
+# much each role may do there (none, view, add = view/add/change, full = also delete).
+ADMIN_MODELS = {
+    "auth.group": (lambda w: Group.objects.get(name="Therapists"), "none", "none"),
+    "axes.accessattempt": (None, "none", "none"),
+    "axes.accesslog": (None, "none", "none"),
+    "axes.accessfailurelog": (None, "none", "none"),
+    "django_tasks_database.dbtaskresult": (None, "none", "none"),
+    "hipclinic.clinic": (lambda w: w.patient.clinic, "view", "view"),
+    "hipclinic.backgroundjob": (lambda w: w.job, "view", "view"),
+    "hipclinic.user": (lambda w: w.therapist_a, "view", "add"),
+    "hipclinic.auditevent": (lambda w: w.audit_event, "none", "view"),
+    "exercises.muscle": (None, "view", "view"),
+    "exercises.equipment": (None, "view", "view"),
+    "exercises.exercise": (lambda w: w.own_exercise, "view", "full"),
+    "exercises.protocol": (lambda w: w.protocol, "view", "full"),
+    "patients.patient": (lambda w: w.patient, "add", "full"),
+    "patients.prescription": (lambda w: w.programme, "full", "full"),
+    "patients.handout": (lambda w: w.handout, "view", "view"),
+    "patients.patientlink": (lambda w: w.link, "view", "view"),
+    "patients.sessionlog": (lambda w: w.session_log, "view", "view"),
+}
+SHARED_ROWS = {"auth.group"}
+# Where the admin allows less than the role's permissions: clinics are added by
+# platform admins, jobs by the app, handouts by issuing a programme, and links on the
+# patient's page, not here.
+ADMIN_NARROWER = {
+    "hipclinic.clinic",
+    "hipclinic.backgroundjob",
+    "patients.handout",
+    "patients.patientlink",
+}  # rows that belong to no clinic
+ADMIN_PAGES = ["changelist", "add", "change", "delete", "history"]
+ALLOWED = {
+    "none": set(),
+    "view": {"changelist", "change", "history"},
+    "add": {"changelist", "add", "change", "history"},
+    "full": {"changelist", "add", "change", "delete", "history"},
+}
+
+
+def admin_status(level: str, page: str, same_clinic: bool, clinic_row: bool) -> int:
+    if clinic_row and page in {"change", "delete", "history"} and not same_clinic:
+        return 404  # another clinic's row: as if it did not exist, whatever the role
+    return 200 if page in ALLOWED[level] else 403
+
+
+def admin_expectations(label: str, page: str):
+    get_object, therapist, manager = ADMIN_MODELS[label]
+    clinic_row = get_object is not None and label not in SHARED_ROWS
+    return statuses(
+        LOGIN,
+        admin_status(therapist, page, True, clinic_row),
+        admin_status(manager, page, True, clinic_row),
+        admin_status(therapist, page, False, clinic_row),
+        admin_status(manager, page, False, clinic_row),
+    )
+
+
+ADMIN_URLS = [
+    (label, page)
+    for label in ADMIN_MODELS
+    for page in ADMIN_PAGES
+    if page in {"changelist", "add"} or ADMIN_MODELS[label][0] is not None
+]
+
+
+def check_no_leak(response, visitor: str, carries_token: bool) -> None:
+    if visitor in OUTSIDERS and not carries_token:
+        body = response.content.decode(errors="replace") if not response.streaming else ""
+        for secret in SECRETS:
+            assert secret not in body, f"{visitor} saw {secret!r}"
+        assert "Zanzibar" not in response.get("Location", "")
+
+
+def check_csp(response) -> None:
+    if response.get("Content-Type", "").startswith("text/html"):
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize(
+    ("name", "method", "arguments", "expected", "carries_token"),
+    APP_URLS,
+    ids=[f"{row[0]}-{i}" for i, row in enumerate(APP_URLS)],
+)
+def test_app_url(client, world, visitor, name, method, arguments, expected, carries_token):
+    url = reverse(name, args=arguments(world))
+    visit_as(client, visitor, world)
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code == expected[visitor], f"{visitor} {method.upper()} {url}"
+    if response.status_code == LOGIN and expected[visitor] == LOGIN and visitor in OUTSIDERS:
+        assert response["Location"].startswith(("/login/", "/admin/login/", "/")), url
+    check_no_leak(response, visitor, carries_token)
+    check_csp(response)
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize(
+    ("label", "page"), ADMIN_URLS, ids=[f"{label}-{page}" for label, page in ADMIN_URLS]
+)
+def test_admin_url(client, world, visitor, label, page):
+    app_label, model = label.split(".")
+    get_object = ADMIN_MODELS[label][0]
+    args = [get_object(world).pk] if page in {"change", "delete", "history"} else []
+    url = reverse(f"admin:{app_label}_{model}_{page}", args=args)
+    visit_as(client, visitor, world)
+
+    response = client.get(url)
+
+    assert response.status_code == admin_expectations(label, page)[visitor], f"{visitor} {url}"
+    if visitor in {"anonymous", "patient_link"}:
+        assert response["Location"].startswith("/login/?next=/admin/")
+    check_no_leak(response, visitor, carries_token=False)
+    check_csp(response)
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_admin_custom_pages(client, world, visitor):
+    visit_as(client, visitor, world)
+    expected = statuses(LOGIN, 200, 200, 200, 200)
+
+    for url in [
+        "/admin/",
+        "/admin/patients/",
+        reverse("admin:patients_prescription_from_protocol"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == expected[visitor], f"{visitor} {url}"
+        check_no_leak(response, visitor, carries_token=False)
+
+
+def test_the_matrix_covers_every_url_and_every_admin_model():
+    """A new URL or admin model fails here until the matrix says who may open it."""
+    covered = {row[0] for row in APP_URLS}
+    named = set()
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                named.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    assert named - covered == set()
+    assert {model._meta.label_lower for model in admin.site._registry} == set(ADMIN_MODELS)
+
+
+def test_the_role_levels_in_the_matrix_follow_the_role_permissions():
+    # The admin expectations above are written by hand; they must agree with the roles.
+    for label, (_, therapist, manager) in ADMIN_MODELS.items():
+        app_label, model = label.split(".")
+        for level, perms in ((therapist, THERAPIST_PERMISSIONS), (manager, MANAGER_PERMISSIONS)):
+            can = {a for a in ("view", "add", "delete") if f"{app_label}.{a}_{model}" in perms}
+            assert ("view" in can) == (level != "none"), label
+            if label not in ADMIN_NARROWER:
+                assert ("add" in can) == (level in {"add", "full"}), label
+                assert ("delete" in can) == (level == "full"), label
