@@ -84,12 +84,13 @@ class PoseError(ValueError):
 
     def __init__(self, where: str, field_name: str, problem: str, value=NO_VALUE):
         self.where, self.field, self.problem, self.value = where, field_name, problem, value
-        super().__init__(f"{where}: {field_name} {self.detail}")
+        equals = "" if value is NO_VALUE else "= "
+        super().__init__(f"{where}: {field_name} {equals}{self.detail}")
 
     @property
     def detail(self) -> str:
-        """The problem with the value, e.g. "= 400 is out of range (0 to 160 degrees)"."""
-        return self.problem if self.value is NO_VALUE else f"= {self.value!r} {self.problem}"
+        """The value and its problem, e.g. "400 is out of range (0 to 160 degrees)"."""
+        return self.problem if self.value is NO_VALUE else f"{self.value!r} {self.problem}"
 
 
 # ---------------------------------------------------------------------------

@@ -183,6 +183,8 @@ def update_drawing(exercise) -> bool:
     """
     current = exercise.illustration.name or ""
     if current and not is_drawn(current):
+        if exercise.pk and default_storage.exists(drawn_name(exercise)):
+            default_storage.delete(drawn_name(exercise))  # replaced by an upload
         return False
     if not exercise.pose:
         if not current:
