@@ -206,7 +206,7 @@ PROPS = {
 }
 PROP_NEEDS = {"ball": "at", "pillow": "at", "chair": "at", "foam_roller": "at", "yoga_block": "at"}
 POSE_KEYS = {"base", "lean", "twist", "neck", "near", "far", "props", "arrows", "end"}
-END_KEYS = {"base", "lean", "twist", "neck", "near", "far", "layout"}
+END_KEYS = {"base", "lean", "twist", "neck", "near", "far", "layout", "anchor"}
 ARROW_KEYS = {"at", "offset", "direction", "length", "curve", "pose"}
 LAYOUTS = ("over", "beside")
 
@@ -227,6 +227,7 @@ def check_pose(pose, where: str = "pose") -> None:
         checker.table(end, "pose.end", END_KEYS)
         checker.choice(end, "base", "pose.end", BASES)
         checker.choice(end, "layout", "pose.end", LAYOUTS)
+        checker.landmark(end, "anchor", "pose.end")
         end_view = BASES[end.get("base", pose["base"])].view
         checker.body(end, "pose.end", end_view)
         merged = end_pose(pose)
@@ -612,10 +613,13 @@ def draw(pose: dict, title: str, where: str = "pose") -> str:
     if "end" not in pose:
         scenes = [(start, False)]
     else:
-        scenes = [
-            (start, pose["end"].get("layout", "over") == "over"),
-            (solve(end_pose(pose)), False),
-        ]
+        over = pose["end"].get("layout", "over") == "over"
+        end = solve(end_pose(pose))
+        if over:  # the part that stays put (the pelvis unless named) is drawn in one place
+            anchor = pose["end"].get("anchor", "pelvis")
+            start_at, end_at = start.points[anchor], end.points[anchor]
+            _move(end, (start_at[0] - end_at[0], start_at[1] - end_at[1]))
+        scenes = [(start, over), (end, False)]
     _stand_on_floor(scenes, beside=len(scenes) == 2 and not scenes[0][1])
 
     canvas = Canvas()

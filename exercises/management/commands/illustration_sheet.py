@@ -34,7 +34,7 @@ def sheet_html(path: Path = LIBRARY_FILE) -> str:
     rows = -(-len(exercises) // COLUMNS)
     return render_to_string(
         "exercises/illustration_sheet.html",
-        {"exercises": exercises, "page_height_mm": 24 + rows * 62},
+        {"exercises": exercises, "page_height_mm": 22 + rows * 56},
     )
 
 
