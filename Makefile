@@ -7,7 +7,7 @@ PORT ?= 8000
 # Extra pytest arguments, e.g. make test ARGS="-k admin"; ARGS="-m perf" runs the benchmarks.
 ARGS ?=
 
-.PHONY: setup run serve test bench screenshots lint format clean
+.PHONY: setup run serve test bench screenshots illustrations lint format clean
 
 # The virtualenv is rebuilt only when requirements.txt changes, so a second run takes seconds.
 $(BIN)/.installed: requirements.txt
@@ -54,6 +54,10 @@ bench: setup
 # Refresh the README's pictures (docs/screenshots/) from the browser test that makes them.
 screenshots: setup
 	HIPCLINIC_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_programme_builder.py tests/e2e/test_patient_link.py -k "downloaded_handout or phone"
+
+# Redraw docs/illustrations.png and .html: every shipped exercise's figure, from library.toml.
+illustrations: $(BIN)/.installed
+	$(BIN)/python manage.py illustration_sheet
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

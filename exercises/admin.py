@@ -11,7 +11,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from exercises.illustrations import validate_illustration
+from exercises import figures
+from exercises.illustrations import update_drawing, validate_illustration
 from exercises.models import Equipment, Exercise, Muscle, Protocol, ProtocolItem
 from hipclinic.admin import ClinicScopedAdmin, OrderedItemInline
 
@@ -78,6 +79,16 @@ class ExerciseAdminForm(forms.ModelForm):
             validate_illustration(picture)
         return picture
 
+    def clean_pose(self):
+        """Pose data must draw; the error names the field, e.g. pose.near.knee."""
+        pose = self.cleaned_data.get("pose") or {}
+        if pose:
+            try:
+                figures.check_pose(pose, self.instance.slug or "new exercise")
+            except figures.PoseError as error:
+                raise forms.ValidationError(f"{error.field}: {error.detail}.") from error
+        return pose
+
     def clean(self):
         cleaned_data = super().clean()
         easier = cleaned_data.get("easier_version")
@@ -128,12 +139,23 @@ class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
             },
         ),
         ("Variations", {"fields": ["easier_version", "harder_version_list"]}),
-        ("Sources and illustration", {"fields": ["sources", "illustration"]}),
+        (
+            "Sources and illustration",
+            {
+                "description": "With a pose and no uploaded picture, the illustration is "
+                "drawn from the pose when you save.",
+                "fields": ["sources", "illustration", "pose"],
+            },
+        ),
         (None, {"fields": ["archived", "created_at", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("muscles")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        update_drawing(obj)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from exercises.illustrations import validate_illustration
+from exercises.illustrations import update_drawing, validate_illustration
 from exercises.models import (
     Difficulty,
     Equipment,
@@ -135,6 +135,7 @@ class ExerciseForm(forms.ModelForm):
         if commit:
             exercise.save()
             self.save_m2m()
+            update_drawing(exercise)  # a renamed exercise's drawing carries the new title
         return exercise
 
 

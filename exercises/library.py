@@ -14,6 +14,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from exercises import figures
+from exercises.illustrations import update_drawing
 from exercises.models import Dose, Equipment, Exercise, Muscle, Protocol, ProtocolItem
 
 LIBRARY_FILE = Path(__file__).resolve().parent / "data" / "library.toml"
@@ -63,6 +65,7 @@ def read_library(path: Path = LIBRARY_FILE) -> dict:
         data.setdefault(section, [])
     _check_unique_slugs(data)
     _check_variations(data["exercises"])
+    _check_poses(data["exercises"])
     return data
 
 
@@ -97,6 +100,19 @@ def _check_variations(exercises: list[dict]) -> None:
                 raise LibraryError(
                     f"exercise '{slug}', field '{key}': '{other}' must name '{slug}' as its {reverse} version too."
                 )
+
+
+def _check_poses(exercises: list[dict]) -> None:
+    """Every pose must draw; checked before anything is written, files included."""
+    for entry in exercises:
+        if "pose" not in entry:
+            continue
+        try:
+            figures.check_pose(entry["pose"], entry["slug"])
+        except figures.PoseError as error:
+            raise LibraryError(
+                f"exercise '{entry['slug']}', field '{error.field}': {error.detail}."
+            ) from error
 
 
 def _dose_values(entry: dict, where: str) -> dict:
@@ -167,6 +183,7 @@ def _load_exercises(entries, muscles, equipment, report: LoadReport) -> dict[str
         values = {name: entry.get(name, "") for name in EXERCISE_TEXT_FIELDS}
         values.update({name: "\n".join(entry.get(name, [])) for name in EXERCISE_LIST_FIELDS})
         values.update(_dose_values(entry, where))
+        values["pose"] = entry.get("pose", {})
         exercise = shipped.get(slug) or Exercise(slug=slug, clinic=None)
         is_new = exercise.pk is None
         changed = _apply(exercise, values)
@@ -181,6 +198,8 @@ def _load_exercises(entries, muscles, equipment, report: LoadReport) -> dict[str
         if is_new or {e.pk for e in exercise.equipment.all()} != equipment_pks:
             exercise.equipment.set(equipment_pks)
             changed = True
+        if update_drawing(exercise):
+            report.count(report.created if is_new else report.updated, "illustrations")
         if is_new:
             created.add(slug)
             report.count(report.created, "exercises")

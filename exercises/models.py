@@ -238,6 +238,12 @@ class Exercise(Dose):
         blank=True, help_text="When not to do it and when to stop. One per line."
     )
     illustration = models.FileField(upload_to="exercise-illustrations/", blank=True)
+    pose = models.JSONField(
+        blank=True,
+        default=dict,
+        help_text="Pose data for a drawn figure (see exercises/figures.py). "
+        "Drawn only while no picture is uploaded.",
+    )
     easier_version = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -46,3 +46,25 @@ def font_names(pdf: bytes) -> set[str]:
         for font in fonts.values():
             names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
     return names
+
+
+def figure_alt_texts(pdf: bytes) -> list[str]:
+    """The alternative text of every figure in a tagged PDF's structure tree, in order.
+
+    WeasyPrint draws an SVG picture as vector paths in the page, not as an image
+    XObject, so counting figures (one per <img>) is how a test counts pictures.
+    """
+    found = []
+
+    def visit(node):
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            return
+        if node.get("/S") == "/Figure":
+            found.append(str(node.get("/Alt", "")))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            visit(kid)
+
+    visit(reader(pdf).trailer["/Root"]["/StructTreeRoot"])
+    return found

@@ -2,6 +2,7 @@
 exercise from new programmes without breaking old ones, and protocol items reorder."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from exercises.models import Exercise, ProtocolItem
@@ -15,6 +16,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.hipclinic.test_admin_pages import admin_url, changelist_url, form_data
+from tests.patients.test_handouts import PNG_1PX
 
 pytestmark = pytest.mark.django_db
 
@@ -314,3 +316,48 @@ def test_the_admin_checks_uploaded_pictures_like_the_app(client, manager):
     assert "contains &lt;script&gt;" in response.content.decode()
     own.refresh_from_db()
     assert not own.illustration
+
+
+def test_manager_gives_own_exercise_a_pose_and_it_is_drawn(client, manager):
+    own = ExerciseFactory(clinic=manager.clinic, name="Our kneeling stretch")
+    client.force_login(manager)
+    page = client.get(admin_url(own))
+
+    response = client.post(admin_url(own), form_data(page) | {"pose": '{"base": "half_kneeling"}'})
+
+    own.refresh_from_db()
+    assert response.status_code == 302
+    assert own.pose == {"base": "half_kneeling"}
+    assert own.illustration.name.startswith("exercise-illustrations/drawn/")
+    with own.illustration.open("rb") as drawing:
+        assert b"<title>Our kneeling stretch</title>" in drawing.read()
+
+
+def test_admin_refuses_an_impossible_pose_naming_the_field(client, manager):
+    own = ExerciseFactory(clinic=manager.clinic)
+    client.force_login(manager)
+    page = client.get(admin_url(own))
+
+    response = client.post(
+        admin_url(own),
+        form_data(page) | {"pose": '{"base": "supine", "near": {"knee": 400}}'},
+    )
+
+    own.refresh_from_db()
+    assert response.status_code == 200
+    assert "pose.near.knee: 400 is out of range (0 to 160 degrees)." in response.content.decode()
+    assert (own.pose, own.illustration.name) == ({}, "")
+
+
+def test_uploaded_picture_in_the_admin_keeps_its_place_over_a_pose(client, manager):
+    own = ExerciseFactory(clinic=manager.clinic)
+    own.illustration.save("photo.png", ContentFile(PNG_1PX))
+    client.force_login(manager)
+    page = client.get(admin_url(own))
+
+    response = client.post(admin_url(own), form_data(page) | {"pose": '{"base": "standing"}'})
+
+    own.refresh_from_db()
+    assert response.status_code == 302
+    assert own.pose == {"base": "standing"}
+    assert own.illustration.name == "exercise-illustrations/photo.png"

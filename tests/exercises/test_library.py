@@ -1,10 +1,15 @@
 """The shipped library loader: idempotent, faithful to the file, and polite about bad data."""
 
 import textwrap
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
+from exercises import figures
+from exercises.illustrations import update_drawing
 from exercises.library import LIBRARY_FILE, LibraryError, load_library, read_library
 from exercises.models import Equipment, Exercise, Muscle, Protocol, ProtocolItem
 from tests.factories import ClinicFactory, ExerciseFactory, PrescriptionItemFactory
@@ -303,3 +308,147 @@ def test_shipped_protocols_include_the_seed_programmes(shipped):
 
 def test_reloading_the_shipped_library_changes_nothing(shipped):
     assert not load_library().changed_anything
+
+
+# Drawn illustrations ----------------------------------------------------------------
+
+POSE = textwrap.dedent(
+    """
+    [exercises.pose]
+    base = "seated_chair"
+    near = { ankle_to = "far.knee", ankle_offset = [0, 8], turn_out = 55 }
+    """
+)
+
+
+@pytest.fixture
+def posed_library(tmp_path):
+    """The small library with a pose for the seated stretch (after its dose table)."""
+    path = tmp_path / "library.toml"
+    path.write_text(SMALL_LIBRARY.replace("times_per_day = 1\n", "times_per_day = 1\n" + POSE, 1))
+    return path
+
+
+def stored_bytes(exercise) -> bytes:
+    with default_storage.open(exercise.illustration.name, "rb") as file:
+        return file.read()
+
+
+def test_loading_stores_the_pose_and_its_drawing(posed_library):
+    report = load_library(posed_library)
+
+    seated = Exercise.objects.get(slug="seated-stretch")
+    assert seated.pose["base"] == "seated_chair"
+    assert seated.illustration.name == "exercise-illustrations/drawn/seated-stretch.svg"
+    assert stored_bytes(seated) == figures.draw(seated.pose, seated.name, seated.slug).encode()
+    assert b"<title>Seated buttock stretch</title>" in stored_bytes(seated)
+    assert report.created["illustrations"] == 1
+    floor = Exercise.objects.get(slug="floor-stretch")
+    assert (floor.pose, floor.illustration.name) == ({}, "")
+
+
+def test_reloading_draws_the_same_bytes_and_writes_nothing(posed_library):
+    load_library(posed_library)
+    seated = Exercise.objects.get(slug="seated-stretch")
+    path = Path(default_storage.path(seated.illustration.name))
+    first, written_at = path.read_bytes(), path.stat().st_mtime_ns
+    before = snapshot()
+
+    report = load_library(posed_library)
+
+    assert str(report) == "Library is up to date: nothing changed."
+    assert snapshot() == before
+    assert path.read_bytes() == first
+    assert path.stat().st_mtime_ns == written_at  # not rewritten
+
+
+def test_missing_drawing_is_drawn_again_with_the_same_bytes(posed_library):
+    load_library(posed_library)
+    seated = Exercise.objects.get(slug="seated-stretch")
+    first = stored_bytes(seated)
+    default_storage.delete(seated.illustration.name)
+
+    report = load_library(posed_library)
+
+    assert report.updated == {"illustrations": 1}
+    assert stored_bytes(seated) == first
+
+
+def test_changed_pose_is_drawn_again(posed_library):
+    load_library(posed_library)
+    first = stored_bytes(Exercise.objects.get(slug="seated-stretch"))
+    posed_library.write_text(posed_library.read_text().replace("turn_out = 55", "turn_out = 20"))
+
+    report = load_library(posed_library)
+
+    seated = Exercise.objects.get(slug="seated-stretch")
+    assert seated.pose["near"]["turn_out"] == 20
+    assert report.updated == {"exercises": 1, "illustrations": 1}
+    assert stored_bytes(seated) != first
+    assert seated.illustration.name == "exercise-illustrations/drawn/seated-stretch.svg"
+
+
+def test_pose_removed_from_the_file_removes_the_drawing(posed_library, small_library):
+    load_library(posed_library)
+    name = Exercise.objects.get(slug="seated-stretch").illustration.name
+
+    load_library(small_library)  # the same library without the pose
+
+    seated = Exercise.objects.get(slug="seated-stretch")
+    assert (seated.pose, seated.illustration.name) == ({}, "")
+    assert not default_storage.exists(name)
+
+
+def test_uploaded_picture_is_never_replaced_by_a_drawing(posed_library):
+    load_library(posed_library)
+    seated = Exercise.objects.get(slug="seated-stretch")
+    seated.illustration.save("our-photo.png", ContentFile(b"not really a png"))
+    uploaded = seated.illustration.name
+
+    load_library(posed_library)
+
+    seated.refresh_from_db()
+    assert seated.illustration.name == uploaded
+    assert not default_storage.exists("exercise-illustrations/drawn/seated-stretch.svg")
+
+
+def test_impossible_pose_is_refused_naming_exercise_and_field_and_nothing_is_written(
+    posed_library,
+):
+    posed_library.write_text(posed_library.read_text().replace("turn_out = 55", "knee = 400"))
+
+    with pytest.raises(LibraryError) as refused:
+        load_library(posed_library)
+
+    assert str(refused.value) == (
+        "exercise 'seated-stretch', field 'pose.near.knee': 400 is out of range (0 to 160 degrees)."
+    )
+    assert not Exercise.objects.exists()
+    assert not default_storage.exists("exercise-illustrations/drawn/seated-stretch.svg")
+
+
+def test_unknown_prop_in_a_pose_is_refused_by_the_command(posed_library):
+    posed_library.write_text(
+        posed_library.read_text().replace(
+            "turn_out = 55 }", 'turn_out = 55 }\nprops = [{ kind = "trampoline" }]'
+        )
+    )
+
+    with pytest.raises(CommandError, match=r"'seated-stretch', field 'pose.props\[1\].kind'"):
+        call_command("load_library", file=posed_library)
+
+
+def test_every_shipped_exercise_gets_its_drawing(shipped):
+    for exercise in shipped:
+        assert exercise.illustration.name == f"exercise-illustrations/drawn/{exercise.slug}.svg"
+        assert stored_bytes(exercise).startswith(b"<svg ")
+
+
+def test_clinic_exercise_with_a_pose_is_drawn_under_its_own_name(clinic):
+    own = ExerciseFactory(clinic=clinic, pose={"base": "kneeling"}, name="Our kneel")
+
+    assert update_drawing(own)
+
+    assert own.illustration.name == f"exercise-illustrations/drawn/clinic-{clinic.pk}-{own.pk}.svg"
+    assert b"<title>Our kneel</title>" in stored_bytes(own)
+    assert not update_drawing(own)  # nothing changed, nothing written

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from exercises.illustrations import update_drawing
 from hipclinic.models import PaperSize
 from patients import handouts
 from patients.dosing import dose_sentence
@@ -25,7 +26,14 @@ from tests.factories import (
     PrescriptionFactory,
     PrescriptionItemFactory,
 )
-from tests.pdfs import font_names, page_sizes_mm, pdf_text, reader, type_sizes_pt
+from tests.pdfs import (
+    figure_alt_texts,
+    font_names,
+    page_sizes_mm,
+    pdf_text,
+    reader,
+    type_sizes_pt,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -355,6 +363,22 @@ def test_illustration_and_logo_print_from_media(programme):
     images = sum(len(page.images) for page in reader(rendered.pdf).pages)
     assert images >= 2
     assert default_storage.exists(exercise.illustration.name)
+
+
+def test_drawn_illustrations_print_one_picture_per_exercise(programme):
+    poses = [{"base": "supine"}, {"base": "seated_chair"}, {"base": "all_fours"}]
+    for item, pose in zip(programme.items.order_by("order"), poses, strict=True):
+        item.exercise.pose = pose
+        item.exercise.save()
+        update_drawing(item.exercise)
+    fetcher = handouts.HandoutFetcher()
+
+    rendered = render(programme, fetcher=fetcher)
+
+    names = [f"Stretch number {n}" for n in (1, 2, 3)]
+    assert figure_alt_texts(rendered.pdf) == [f"Drawing of {name}" for name in names]
+    drawn = [url for url in fetcher.fetched if "/exercise-illustrations/drawn/" in url]
+    assert len(drawn) == 3 and fetcher.refused == []
 
 
 def test_missing_illustration_leaves_a_gap_not_a_failed_render(programme):

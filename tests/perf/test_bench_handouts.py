@@ -21,6 +21,7 @@ KEYS = {
     "queries_30",
     "pages_10",
     "peak_mib_10",
+    "illustrations_ms",
 }
 
 
@@ -39,4 +40,5 @@ def test_bench_handouts_prints_a_table_and_a_json_line():
     assert figures.keys() >= KEYS
     assert figures["queries_3"] == figures["queries_30"]
     assert figures["pages_10"] >= 2
+    assert f"Illustrations: {figures['illustrations']} drawn in " in out
     print(out)

@@ -14,6 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 from django.urls import reverse
 
+from exercises.figures import draw
+from exercises.library import read_library
 from exercises.models import Exercise, Kind, Position
 from hipclinic.models import Clinic, Role, User
 from patients import handouts
@@ -48,7 +50,8 @@ def timed(function, repeat: int) -> list[float]:
 class Command(BaseCommand):
     help = (
         "Measure handout rendering (5, 10 and 30 exercises), a bare WeasyPrint baseline on "
-        "the same HTML, and downloads of an issued handout, in a throw-away test database. "
+        "the same HTML, downloads of an issued handout, and drawing every shipped exercise's "
+        "illustration, in a throw-away test database. "
         "Prints a table, then one JSON line with the figures."
     )
 
@@ -133,6 +136,9 @@ class Command(BaseCommand):
         figures["render_over_download_10"] = round(
             figures["render_ms_10"] / figures["download_ms"], 1
         )
+        posed = [entry for entry in read_library()["exercises"] if entry.get("pose")]
+        figures["illustrations"] = len(posed)
+        figures["illustrations_ms"] = median_ms(timed(lambda: draw_all(posed), repeat))
         return figures, rows
 
     def print_table(self, rows: list[dict], figures: dict) -> None:
@@ -161,6 +167,10 @@ class Command(BaseCommand):
             f"render over download: {figures['render_over_download_10']}"
         )
         write(
+            f"Illustrations: {figures['illustrations']} drawn in {figures['illustrations_ms']} ms "
+            "(every shipped exercise's figure, from its pose)"
+        )
+        write(
             "peak MiB is Python heap (tracemalloc) during one render; Pango's own memory is not in it."
         )
 
@@ -174,6 +184,11 @@ def bare_weasyprint(html: str, **options) -> bytes:
     return weasyprint.HTML(
         string=html, base_url=handouts.BASE_URL, url_fetcher=handouts.HandoutFetcher()
     ).write_pdf(**options)
+
+
+def draw_all(entries: list[dict]) -> None:
+    for entry in entries:
+        draw(entry["pose"], entry["name"], entry["slug"])
 
 
 def peak_mib(prescription) -> float:

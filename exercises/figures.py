@@ -1,0 +1,835 @@
+"""Drawing an exercise's figure from pose data, as a small self-contained SVG.
+
+A pose is plain data (a dict, written as a TOML table in the library file): a
+``base`` saying how the body is supported, joint angles for the ``near`` and
+``far`` side, the props in the picture and arrows for the movement, and an
+optional ``end`` pose with only the angles that change. The figure is placed by
+forward kinematics from the pelvis; the base gives the trunk's orientation and
+the view. Everything is then moved so its lowest point sits on the floor line,
+and the picture is framed around what was drawn, so no limb is ever cut off.
+
+Angles are in degrees. In the side view (every base but ``side_lying``) they are
+the joint angles a clinician would name: ``hip`` and ``shoulder`` flexion (0 is
+in line with the trunk, 90 a right angle forward, negative behind), ``knee`` and
+``elbow`` bend (0 is straight), ``ankle`` (0 is a right angle to the shin, toes
+up is positive), and the trunk's ``lean`` toward the front of the body. In the
+front view (``side_lying``, seen from the front, top leg nearest) ``hip`` lifts
+the limb away from the body's midline and a negative ``knee`` folds the shin up.
+A limb may also be placed by what it reaches: ``hand_to = "near.knee"`` bends
+the arm so the hand is on the near knee, ``ankle_to`` does the same for a leg.
+
+Output is deterministic (coordinates rounded to one decimal), has a viewBox and
+a <title>, and holds no scripts, links or external references.
+"""
+
+import math
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+# Body proportions, in centimetres of a 170 cm adult.
+TRUNK = 50  # hip joint to shoulder joint
+NECK = 7
+HEAD_RADIUS = 10.5
+THIGH = 42
+SHIN = 42
+FOOT = 17
+UPPER_ARM = 29
+FOREARM = 25
+HAND = 8
+HIP_HALF_WIDTH = 9  # front view only
+SHOULDER_HALF_WIDTH = 16
+TWIST_SHIFT = 9  # how far a twisted trunk moves the shoulders apart in profile
+SEAT_HEIGHT = 45
+
+WIDTH = {
+    "trunk": 18,
+    "neck": 7,
+    "thigh": 11,
+    "shin": 8.5,
+    "foot": 5.5,
+    "upper_arm": 7,
+    "forearm": 6,
+    "hand": 5,
+    "front_trunk": 9,
+}
+HALO = 3  # white edge around near limbs, so a crossing limb reads as in front
+
+ACCENT = "#1d4e89"
+COLOURS = {
+    "near": ACCENT,
+    "far": "#9db4cf",
+    "ghost_near": "#cbd7e6",
+    "ghost_far": "#e2e8f0",
+    "prop": "#6e6e6e",
+    "prop_fill": "#e6e6e6",
+    "mat": "#d4d4d4",
+    "floor": "#8a8a8a",
+    "arrow": "#333333",
+}
+MARGIN = 8
+# The frame is never narrower than 4:3 nor wider than 5:2, so pictures sit alike in a handout.
+MIN_ASPECT, MAX_ASPECT = 4 / 3, 5 / 2
+
+
+NO_VALUE = object()
+
+
+class PoseError(ValueError):
+    """Pose data that cannot be drawn; the message names the exercise and the field.
+
+    For example "supine-groin-stretch: pose.near.knee = 400 is out of range (0 to
+    160 degrees)". ``field``, ``value`` and ``problem`` are kept for callers that
+    phrase it their own way.
+    """
+
+    def __init__(self, where: str, field_name: str, problem: str, value=NO_VALUE):
+        self.where, self.field, self.problem, self.value = where, field_name, problem, value
+        equals = "" if value is NO_VALUE else "= "
+        super().__init__(f"{where}: {field_name} {equals}{self.detail}")
+
+    @property
+    def detail(self) -> str:
+        """The value and its problem, e.g. "400 is out of range (0 to 160 degrees)"."""
+        return self.problem if self.value is NO_VALUE else f"{self.value!r} {self.problem}"
+
+
+# ---------------------------------------------------------------------------
+# The data format and its checks.
+
+
+@dataclass(frozen=True)
+class Base:
+    """How the body is supported: the view, the trunk's direction and default joint angles."""
+
+    trunk: float  # absolute direction of the trunk, pelvis to shoulders (0 = right, 90 = up)
+    view: str = "side"
+    lean: float = 0
+    near: dict = field(default_factory=dict)
+    far: dict = field(default_factory=dict)
+
+
+LEGS_STRAIGHT = {"hip": 0, "knee": 0, "ankle": 0, "shoulder": 0, "elbow": 10}
+BASES = {
+    "standing": Base(90, near=LEGS_STRAIGHT, far=LEGS_STRAIGHT),
+    # Seen from the front, for sideways movements; the near leg is the one in front.
+    "standing_front": Base(
+        90,
+        view="front",
+        near={"hip": 8, "knee": 0, "ankle": 0, "shoulder": 10, "elbow": 0},
+        far={"hip": 8, "knee": 0, "ankle": 0, "shoulder": 10, "elbow": 0},
+    ),
+    "squat": Base(
+        90,
+        lean=35,
+        near={"hip": 115, "knee": 130, "ankle": 30, "shoulder": 40, "elbow": 60},
+        far={"hip": 115, "knee": 130, "ankle": 30, "shoulder": 40, "elbow": 60},
+    ),
+    "supine": Base(180, near=LEGS_STRAIGHT, far=LEGS_STRAIGHT),
+    "prone": Base(0, near=LEGS_STRAIGHT, far=LEGS_STRAIGHT),
+    "side_lying": Base(
+        180,
+        view="front",
+        near={"hip": 0, "knee": 0, "ankle": 0, "shoulder": 20, "elbow": 0},
+        far={"hip": 0, "knee": 0, "ankle": 0, "shoulder": 170, "elbow": 0},
+    ),
+    "seated_floor": Base(
+        90,
+        near={"hip": 90, "knee": 0, "ankle": 0, "shoulder": -20, "elbow": 0},
+        far={"hip": 90, "knee": 0, "ankle": 0, "shoulder": -20, "elbow": 0},
+    ),
+    "seated_chair": Base(
+        90,
+        near={"hip": 90, "knee": 90, "ankle": 0, "shoulder": 30, "elbow": 60},
+        far={"hip": 90, "knee": 90, "ankle": 0, "shoulder": 30, "elbow": 60},
+    ),
+    "kneeling": Base(
+        90,
+        near={"hip": 0, "knee": 90, "ankle": -50, "shoulder": 0, "elbow": 10},
+        far={"hip": 0, "knee": 90, "ankle": -50, "shoulder": 0, "elbow": 10},
+    ),
+    "half_kneeling": Base(
+        90,
+        near={"hip": 90, "knee": 90, "ankle": 0, "shoulder": 40, "elbow": 40},
+        far={"hip": 0, "knee": 90, "ankle": -50, "shoulder": 40, "elbow": 40},
+    ),
+    "all_fours": Base(
+        0,
+        lean=-12,
+        near={"hip": 78, "knee": 90, "ankle": -50, "shoulder": 78, "elbow": 0},
+        far={"hip": 78, "knee": 90, "ankle": -50, "shoulder": 78, "elbow": 0},
+    ),
+}
+
+SIDE_RANGES = {
+    "hip": (-60, 160),
+    "knee": (0, 160),
+    "ankle": (-60, 40),
+    "turn_out": (0, 80),
+    "shoulder": (-90, 200),
+    "elbow": (0, 160),
+}
+FRONT_RANGES = {**SIDE_RANGES, "knee": (-160, 160), "elbow": (-160, 160)}
+TRUNK_RANGES = {"lean": (-100, 120), "twist": (-90, 90), "neck": (-40, 60)}
+ARROW_RANGES = {"direction": (-360, 360), "length": (5, 80), "curve": (-120, 120)}
+REACH_KEYS = {"hand_to": ("shoulder", "elbow"), "ankle_to": ("hip", "knee")}
+SIDE_KEYS = {*SIDE_RANGES, *REACH_KEYS, "hand_offset", "ankle_offset"}
+SIDES = ("near", "far")
+LIMB_POINTS = (
+    "hip",
+    "thigh",
+    "knee",
+    "shin",
+    "ankle",
+    "heel",
+    "toe",
+    "shoulder",
+    "elbow",
+    "forearm",
+    "wrist",
+    "hand",
+)
+BODY_POINTS = ("pelvis", "waist", "chest", "shoulders", "head")
+LANDMARKS = {*BODY_POINTS, *(f"{side}.{point}" for side in SIDES for point in LIMB_POINTS)}
+ARM_POINTS = {"shoulder", "elbow", "forearm", "wrist", "hand"}
+
+# Props and the keys each takes; every prop also takes "kind".
+PROPS = {
+    "mat": set(),
+    "ball": {"at", "offset"},
+    "pillow": {"at", "offset"},
+    "chair": {"at", "offset", "by", "facing"},
+    "foam_roller": {"at", "offset"},
+    "yoga_block": {"at", "offset"},
+    "broomstick": set(),
+    "strap": {"from", "to"},
+    "wall": {"at", "offset"},
+}
+PROP_NEEDS = {"ball": "at", "pillow": "at", "chair": "at", "foam_roller": "at", "yoga_block": "at"}
+POSE_KEYS = {"base", "lean", "twist", "neck", "near", "far", "props", "arrows", "end"}
+END_KEYS = {"base", "lean", "twist", "neck", "near", "far", "layout", "anchor"}
+ARROW_KEYS = {"at", "offset", "direction", "length", "curve", "pose"}
+LAYOUTS = ("over", "beside")
+
+
+def check_pose(pose, where: str = "pose") -> None:
+    """Raise PoseError, naming ``where`` and the field, unless ``pose`` can be drawn."""
+    checker = _Checker(where)
+    checker.table(pose, "pose", POSE_KEYS)
+    checker.choice(pose, "base", "pose", BASES, required=True)
+    view = BASES[pose["base"]].view
+    checker.body(pose, "pose", view)
+    for number, prop in enumerate(checker.list_of(pose, "props", "pose"), start=1):
+        checker.prop(prop, f"pose.props[{number}]")
+    for number, arrow in enumerate(checker.list_of(pose, "arrows", "pose"), start=1):
+        checker.arrow(arrow, f"pose.arrows[{number}]", has_end="end" in pose)
+    if "end" in pose:
+        end = pose["end"]
+        checker.table(end, "pose.end", END_KEYS)
+        checker.choice(end, "base", "pose.end", BASES)
+        checker.choice(end, "layout", "pose.end", LAYOUTS)
+        checker.landmark(end, "anchor", "pose.end")
+        end_view = BASES[end.get("base", pose["base"])].view
+        checker.body(end, "pose.end", end_view)
+        merged = end_pose(pose)
+        checker.reaches(merged, "pose.end")
+
+
+class _Checker:
+    def __init__(self, where: str):
+        self.where = where
+
+    def fail(self, name: str, problem: str, value=NO_VALUE):
+        raise PoseError(self.where, name, problem, value)
+
+    def table(self, value, name: str, allowed: set[str]) -> None:
+        if not isinstance(value, dict):
+            self.fail(name, f"must be a table of keys, not {type(value).__name__}")
+        for key in sorted(value):
+            if key not in allowed:
+                self.fail(
+                    f"{name}.{key}", f"is not a known key (known: {', '.join(sorted(allowed))})"
+                )
+
+    def choice(self, table: dict, key: str, name: str, choices, required=False) -> None:
+        if key not in table:
+            if required:
+                self.fail(f"{name}.{key}", f"is missing (one of {', '.join(choices)})")
+            return
+        value = table[key]
+        if value not in choices:
+            self.fail(f"{name}.{key}", f"is not one of {', '.join(choices)}", value)
+
+    def number(self, table: dict, key: str, name: str, low: float, high: float) -> None:
+        if key not in table:
+            return
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(f"{name}.{key}", "must be a number of degrees", value)
+        if not low <= value <= high:
+            self.fail(f"{name}.{key}", f"is out of range ({low} to {high} degrees)", value)
+
+    def offset(self, table: dict, key: str, name: str) -> None:
+        if key not in table:
+            return
+        value = table[key]
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or any(isinstance(v, bool) or not isinstance(v, int | float) for v in value)
+        ):
+            self.fail(f"{name}.{key}", "must be two numbers, [across, up]", value)
+        if any(abs(v) > 200 for v in value):
+            self.fail(f"{name}.{key}", "is out of range (-200 to 200 each)", value)
+
+    def landmark(self, table: dict, key: str, name: str, required=False) -> None:
+        if key not in table:
+            if required:
+                self.fail(f"{name}.{key}", "is missing: say which part of the body it is at")
+            return
+        if table[key] not in LANDMARKS:
+            self.fail(
+                f"{name}.{key}",
+                "is not a part of the body (for example pelvis, head, near.knee, far.hand)",
+                table[key],
+            )
+
+    def list_of(self, table: dict, key: str, name: str) -> list:
+        value = table.get(key, [])
+        if not isinstance(value, list):
+            self.fail(f"{name}.{key}", "must be a list of tables")
+        return value
+
+    def body(self, pose: dict, name: str, view: str) -> None:
+        for key, (low, high) in TRUNK_RANGES.items():
+            self.number(pose, key, name, low, high)
+        ranges = FRONT_RANGES if view == "front" else SIDE_RANGES
+        for side in SIDES:
+            if side not in pose:
+                continue
+            where = f"{name}.{side}"
+            limbs = pose[side]
+            self.table(limbs, where, SIDE_KEYS)
+            for key, (low, high) in ranges.items():
+                self.number(limbs, key, where, low, high)
+            for reach, angles in REACH_KEYS.items():
+                self.landmark(limbs, reach, where)
+                self.offset(limbs, reach.replace("_to", "_offset"), where)
+                both = [key for key in angles if key in limbs]
+                if reach in limbs and both:
+                    self.fail(f"{where}.{reach}", f"cannot be given with {both[0]}: choose one")
+
+    def reaches(self, pose: dict, name: str) -> None:
+        """A leg reaches only the trunk or a leg placed by angles; an arm, anything but itself."""
+        for side in SIDES:
+            limbs = pose.get(side, {})
+            leg_target = limbs.get("ankle_to")
+            if leg_target:
+                target_side, _, point = leg_target.partition(".")
+                if point in ARM_POINTS or target_side == side:
+                    self.fail(f"{name}.{side}.ankle_to", "must be the trunk or the other leg")
+                if point and "ankle_to" in pose.get(target_side, {}):
+                    self.fail(f"{name}.{side}.ankle_to", "cannot reach a leg that reaches too")
+            hand_target = limbs.get("hand_to")
+            if hand_target:
+                target_side, _, point = hand_target.partition(".")
+                if point in ARM_POINTS and (
+                    target_side == side or "hand_to" in pose.get(target_side, {})
+                ):
+                    self.fail(f"{name}.{side}.hand_to", "cannot reach its own or a reaching arm")
+
+    def prop(self, prop, name: str) -> None:
+        if not isinstance(prop, dict):
+            self.fail(name, "must be a table with a kind")
+        self.choice(prop, "kind", name, PROPS, required=True)
+        self.table(prop, name, PROPS[prop["kind"]] | {"kind"})
+        for key in ("at", "from", "to"):
+            self.landmark(prop, key, name, required=PROP_NEEDS.get(prop["kind"]) == key)
+        if prop["kind"] == "strap" and not {"from", "to"} <= set(prop):
+            self.fail(f"{name}.from", "and to are both needed for a strap")
+        self.offset(prop, "offset", name)
+        self.choice(prop, "by", name, ("seat", "back"))
+        self.choice(prop, "facing", name, ("left", "right"))
+
+    def arrow(self, arrow, name: str, has_end: bool) -> None:
+        self.table(arrow, name, ARROW_KEYS)
+        self.landmark(arrow, "at", name, required=True)
+        self.offset(arrow, "offset", name)
+        for key, (low, high) in ARROW_RANGES.items():
+            self.number(arrow, key, name, low, high)
+        if "direction" not in arrow:
+            self.fail(f"{name}.direction", "is missing (degrees: 0 right, 90 up)")
+        self.choice(arrow, "pose", name, ("start", "end") if has_end else ("start",))
+
+
+def end_pose(pose: dict) -> dict:
+    """The pose at the end of the movement: the start with the end's changes laid over it."""
+    end = pose["end"]
+    merged = {key: value for key, value in pose.items() if key != "end"}
+    for key in ("base", "lean", "twist", "neck"):
+        if key in end:
+            merged[key] = end[key]
+    for side in SIDES:
+        limbs = dict(pose.get(side, {}))
+        changes = end.get(side, {})
+        for reach, angles in REACH_KEYS.items():
+            # A limb placed by angles in the end forgets where it reached, and the other way.
+            if reach in changes:
+                for key in angles:
+                    limbs.pop(key, None)
+            if any(key in changes for key in angles):
+                limbs.pop(reach, None)
+                limbs.pop(reach.replace("_to", "_offset"), None)
+        limbs.update(changes)
+        merged[side] = limbs
+    return merged
+
+
+# ---------------------------------------------------------------------------
+# Geometry: where every joint is.
+
+
+def along(angle: float, length: float = 1.0) -> tuple[float, float]:
+    radians = math.radians(angle)
+    return (math.cos(radians) * length, math.sin(radians) * length)
+
+
+def plus(a, b):
+    return (a[0] + b[0], a[1] + b[1])
+
+
+def angle_to(a, b) -> float:
+    return math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
+
+
+def reach(root, target, first: float, second: float, bend: int) -> tuple[tuple, float, float]:
+    """Two segments from ``root`` ending at ``target`` (or as near as they get).
+
+    ``bend`` is the sign of the turn from the first segment to the second, which
+    keeps a knee or elbow bending the way it can. Returns the middle joint and
+    the two segments' directions.
+    """
+    distance = math.dist(root, target)
+    distance = min(max(distance, abs(first - second) + 0.1), first + second - 0.1)
+    base = angle_to(root, target)
+    cosine = (first**2 + distance**2 - second**2) / (2 * first * distance)
+    opening = math.degrees(math.acos(max(-1.0, min(1.0, cosine))))
+    first_angle = base - bend * opening
+    joint = plus(root, along(first_angle, first))
+    end = plus(root, along(base, distance))
+    return joint, first_angle, angle_to(joint, end)
+
+
+@dataclass
+class Figure:
+    """The solved pose: joint positions, segment directions and landmarks, in model space (y up)."""
+
+    base: str
+    view: str
+    trunk_angle: float
+    points: dict = field(default_factory=dict)
+    segments: list = field(default_factory=list)  # (layer, part, start, end)
+    head: tuple = (0.0, 0.0)
+    nose: tuple | None = None
+
+    def point(self, name: str, offset=(0, 0)) -> tuple:
+        return plus(self.points[name], tuple(offset))
+
+
+def solve(pose: dict) -> Figure:
+    """Place every segment of ``pose`` by forward kinematics from the pelvis."""
+    base = BASES[pose["base"]]
+    trunk_angle = base.trunk - pose.get("lean", base.lean)
+    front = trunk_angle - 90  # the body's front (side view) or its near side (front view)
+    figure = Figure(base=pose["base"], view=base.view, trunk_angle=trunk_angle)
+    shoulders = along(trunk_angle, TRUNK)
+    neck_angle = trunk_angle - pose.get("neck", 0)
+    figure.head = plus(shoulders, along(neck_angle, NECK + HEAD_RADIUS))
+    if base.view == "side":
+        figure.nose = plus(figure.head, along(neck_angle - 90, HEAD_RADIUS - 1))
+    figure.points.update(
+        pelvis=(0.0, 0.0),
+        waist=along(trunk_angle, TRUNK * 0.3),
+        chest=along(trunk_angle, TRUNK * 0.65),
+        shoulders=shoulders,
+        head=figure.head,
+    )
+    figure.segments.append(("body", "neck", shoulders, plus(shoulders, along(neck_angle, NECK))))
+
+    twist = math.sin(math.radians(pose.get("twist", 0))) * TWIST_SHIFT
+    signs = {"near": 1, "far": 1 if base.view == "side" else -1}
+    limbs = {side: {**getattr(base, side), **pose.get(side, {})} for side in SIDES}
+    for side in SIDES:
+        if "ankle_to" in pose.get(side, {}):
+            limbs[side].pop("hip", None), limbs[side].pop("knee", None)
+        if "hand_to" in pose.get(side, {}):
+            limbs[side].pop("shoulder", None), limbs[side].pop("elbow", None)
+    for side in SIDES:
+        sign = signs[side]
+        if base.view == "front":
+            figure.points[f"{side}.hip"] = along(front, sign * HIP_HALF_WIDTH)
+            figure.points[f"{side}.shoulder"] = plus(
+                shoulders, along(front, sign * SHOULDER_HALF_WIDTH)
+            )
+        else:
+            figure.points[f"{side}.hip"] = (0.0, 0.0)
+            shift = twist if side == "near" else -twist
+            figure.points[f"{side}.shoulder"] = plus(shoulders, along(front, shift))
+
+    # Legs placed by angles first, so a reaching leg or arm can find them.
+    ordered = sorted(SIDES, key=lambda side: "ankle_to" in limbs[side])
+    for side in ordered:
+        _leg(figure, side, limbs[side], trunk_angle, signs[side])
+    ordered = sorted(SIDES, key=lambda side: "hand_to" in limbs[side])
+    for side in ordered:
+        _arm(figure, side, limbs[side], trunk_angle, signs[side])
+    return figure
+
+
+def _leg(figure: Figure, side: str, limbs: dict, trunk_angle: float, sign: int) -> None:
+    hip = figure.points[f"{side}.hip"]
+    thigh_length = THIGH * math.cos(math.radians(limbs.get("turn_out", 0)))
+    if "ankle_to" in limbs:
+        target = figure.point(limbs["ankle_to"], limbs.get("ankle_offset", (0, 0)))
+        knee, _, shin_angle = reach(hip, target, thigh_length, SHIN, -sign)
+    else:
+        thigh_angle = trunk_angle + 180 + sign * limbs["hip"]
+        knee = plus(hip, along(thigh_angle, thigh_length))
+        shin_angle = thigh_angle - sign * limbs["knee"]
+    ankle = plus(knee, along(shin_angle, SHIN))
+    foot_angle = shin_angle + sign * (90 + limbs.get("ankle", 0))
+    foot_length = FOOT if figure.view == "side" else FOOT * 0.5
+    heel = plus(ankle, along(foot_angle, -3))
+    toe = plus(ankle, along(foot_angle, foot_length))
+    figure.points.update(
+        {
+            f"{side}.thigh": midpoint(hip, knee),
+            f"{side}.knee": knee,
+            f"{side}.shin": midpoint(knee, ankle),
+            f"{side}.ankle": ankle,
+            f"{side}.heel": heel,
+            f"{side}.toe": toe,
+        }
+    )
+    figure.segments += [
+        (side + "_leg", "thigh", hip, knee),
+        (side + "_leg", "shin", knee, ankle),
+        (side + "_leg", "foot", heel, toe),
+    ]
+
+
+def _arm(figure: Figure, side: str, limbs: dict, trunk_angle: float, sign: int) -> None:
+    shoulder = figure.points[f"{side}.shoulder"]
+    if "hand_to" in limbs:
+        target = figure.point(limbs["hand_to"], limbs.get("hand_offset", (0, 0)))
+        elbow, _, forearm_angle = reach(shoulder, target, UPPER_ARM, FOREARM, sign)
+    else:
+        arm_angle = trunk_angle + 180 + sign * limbs["shoulder"]
+        elbow = plus(shoulder, along(arm_angle, UPPER_ARM))
+        forearm_angle = arm_angle + sign * limbs["elbow"]
+    wrist = plus(elbow, along(forearm_angle, FOREARM))
+    hand = plus(wrist, along(forearm_angle, HAND))
+    figure.points.update(
+        {
+            f"{side}.elbow": elbow,
+            f"{side}.forearm": midpoint(elbow, wrist),
+            f"{side}.wrist": wrist,
+            f"{side}.hand": hand,
+        }
+    )
+    figure.segments += [
+        (side + "_arm", "upper_arm", shoulder, elbow),
+        (side + "_arm", "forearm", elbow, wrist),
+        (side + "_arm", "hand", wrist, hand),
+    ]
+
+
+def midpoint(a, b):
+    return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+
+
+# ---------------------------------------------------------------------------
+# Drawing.
+
+
+def number(value: float) -> str:
+    """``value`` to one decimal, without a trailing ``.0`` or a negative zero."""
+    rounded = round(value, 1)
+    if rounded == 0:
+        return "0"
+    return f"{rounded:.1f}".rstrip("0").rstrip(".")
+
+
+class Canvas:
+    """SVG elements in model space (y up), with the bounds of everything drawn."""
+
+    def __init__(self):
+        self.elements: list[str] = []
+        self.low = [math.inf, math.inf]
+        self.high = [-math.inf, -math.inf]
+
+    def cover(self, point, pad: float = 0) -> None:
+        for axis in (0, 1):
+            self.low[axis] = min(self.low[axis], point[axis] - pad)
+            self.high[axis] = max(self.high[axis], point[axis] + pad)
+
+    def xy(self, point) -> str:
+        return f"{number(point[0])} {number(-point[1])}"
+
+    def line(self, a, b, width: float, colour: str) -> None:
+        self.cover(a, width / 2), self.cover(b, width / 2)
+        self.elements.append(
+            f'<path d="M{self.xy(a)}L{self.xy(b)}" stroke="{colour}" stroke-width="{number(width)}"/>'
+        )
+
+    def path(self, points: list, width: float, colour: str, fill: str = "none") -> None:
+        for point in points:
+            self.cover(point, width / 2)
+        d = "M" + "L".join(self.xy(point) for point in points) + ("Z" if fill != "none" else "")
+        self.elements.append(
+            f'<path d="{d}" stroke="{colour}" stroke-width="{number(width)}" fill="{fill}"/>'
+        )
+
+    def circle(self, centre, radius: float, fill: str, stroke: str = "none", width=0.0) -> None:
+        self.cover(centre, radius + width / 2)
+        x, y = self.xy(centre).split()
+        extra = f' stroke="{stroke}" stroke-width="{number(width)}"' if width else ""
+        self.elements.append(
+            f'<circle cx="{x}" cy="{y}" r="{number(radius)}" fill="{fill}"{extra}/>'
+        )
+
+    def box(self, low, high, fill: str, stroke: str = "none", width=0.0, radius=1.0) -> None:
+        self.cover(low, width / 2), self.cover(high, width / 2)
+        extra = f' stroke="{stroke}" stroke-width="{number(width)}"' if width else ""
+        self.elements.append(
+            f'<rect x="{number(low[0])}" y="{number(-high[1])}" width="{number(high[0] - low[0])}" '
+            f'height="{number(high[1] - low[1])}" rx="{number(radius)}" fill="{fill}"{extra}/>'
+        )
+
+
+def draw(pose: dict, title: str, where: str = "pose") -> str:
+    """The SVG drawing of ``pose``, titled ``title``; PoseError naming ``where`` if it cannot be drawn."""
+    check_pose(pose, where)
+    start = solve(pose)
+    if "end" not in pose:
+        scenes = [(start, False)]
+    else:
+        over = pose["end"].get("layout", "over") == "over"
+        end = solve(end_pose(pose))
+        if over:  # the part that stays put (the pelvis unless named) is drawn in one place
+            anchor = pose["end"].get("anchor", "pelvis")
+            start_at, end_at = start.points[anchor], end.points[anchor]
+            _move(end, (start_at[0] - end_at[0], start_at[1] - end_at[1]))
+        scenes = [(start, over), (end, False)]
+    _stand_on_floor(scenes, beside=len(scenes) == 2 and not scenes[0][1])
+
+    canvas = Canvas()
+    props = pose.get("props", [])
+    with_floor_props = [figure for figure, ghost in scenes if not ghost]
+    has_mat = any(prop["kind"] == "mat" for prop in props)
+    _floor(canvas, scenes, props, has_mat)
+    for figure in with_floor_props:
+        if figure.base == "seated_chair":  # the base brings its chair
+            seat = figure.point("pelvis", (-3, -WIDTH["trunk"] / 2 - 2))
+            _chair(canvas, seat, "seat", "right")
+        for prop in props:
+            _floor_prop(canvas, figure, prop)
+    for figure, ghost in scenes:
+        _figure(canvas, figure, props, ghost)
+    for arrow in pose.get("arrows", []):
+        figure = scenes[0][0] if arrow.get("pose") == "start" else scenes[-1][0]
+        _arrow(canvas, figure, arrow)
+    return _svg(canvas, title)
+
+
+def _stand_on_floor(scenes: list, beside: bool) -> None:
+    """Move the figures so their lowest point is on the floor (y = 0), side by side if asked."""
+    lowest = [_lowest(figure) for figure, _ in scenes]
+    shifts = [(0.0, -low) for low in lowest] if beside else [(0.0, -min(lowest))] * len(scenes)
+    if beside:
+        first_right = max(p[0] for p in scenes[0][0].points.values())
+        second_left = min(p[0] for p in scenes[1][0].points.values())
+        shifts[1] = (first_right - second_left + 40, shifts[1][1])
+    for (figure, _), shift in zip(scenes, shifts, strict=True):
+        _move(figure, shift)
+
+
+def _lowest(figure: Figure) -> float:
+    ends = [
+        min(a[1], b[1]) - WIDTH[part] / 2
+        for _, part, a, b in figure.segments
+        if part != "neck" or figure.view == "side"
+    ]
+    ends.append(figure.head[1] - HEAD_RADIUS)
+    if figure.view == "side":
+        ends.append(min(0.0, figure.points["shoulders"][1]) - WIDTH["trunk"] / 2)
+    else:
+        ends += [
+            figure.points[f"{s}.{p}"][1] - WIDTH["front_trunk"] / 2
+            for s in SIDES
+            for p in ("hip", "shoulder")
+        ]
+    return min(ends)
+
+
+def _move(figure: Figure, shift) -> None:
+    figure.points = {name: plus(point, shift) for name, point in figure.points.items()}
+    figure.segments = [
+        (layer, part, plus(a, shift), plus(b, shift)) for layer, part, a, b in figure.segments
+    ]
+    figure.head = plus(figure.head, shift)
+    figure.nose = plus(figure.nose, shift) if figure.nose else None
+
+
+def _floor(canvas: Canvas, scenes: list, props: list, has_mat: bool) -> None:
+    xs = [p[0] for figure, _ in scenes for p in figure.points.values()]
+    xs += [figure.head[0] for figure, _ in scenes]
+    left, right = min(xs) - 14, max(xs) + 14
+    if has_mat:
+        canvas.box((left + 4, -3), (right - 4, 0), COLOURS["mat"])
+    canvas.line((left, -3 if has_mat else 0), (right, -3 if has_mat else 0), 1.2, COLOURS["floor"])
+
+
+def _floor_prop(canvas: Canvas, figure: Figure, prop: dict) -> None:
+    kind = prop["kind"]
+    grey, fill = COLOURS["prop"], COLOURS["prop_fill"]
+    if kind not in ("chair", "foam_roller", "yoga_block", "wall"):
+        return
+    if kind == "chair" and figure.view == "front":
+        return  # seen from the front, the chair stands before the body: drawn over it
+    anchor = figure.point(prop["at"], prop.get("offset", (0, 0))) if "at" in prop else None
+    if kind == "foam_roller":
+        canvas.circle((anchor[0], 7.5), 7.5, fill, grey, 1.5)
+        canvas.circle((anchor[0], 7.5), 2, grey)
+    elif kind == "yoga_block":
+        canvas.box((anchor[0] - 11, 0), (anchor[0] + 11, 14), fill, grey, 1.5)
+    elif kind == "wall":
+        top = max(p[1] for p in figure.points.values()) + 25
+        canvas.box((anchor[0] - 2, 0), (anchor[0] + 2, top), fill, grey, 1.2, radius=0)
+    elif kind == "chair":
+        _chair(canvas, anchor, prop.get("by", "seat"), prop.get("facing", "right"))
+
+
+def _chair(canvas: Canvas, anchor, by: str, facing: str) -> None:
+    grey = COLOURS["prop"]
+    forward = 1 if facing == "right" else -1
+    if by == "seat":
+        seat_y, back_x = anchor[1], anchor[0] - forward * 17
+        back_top = seat_y + 40
+    else:
+        seat_y, back_x, back_top = SEAT_HEIGHT, anchor[0], anchor[1]
+    front_x = back_x + forward * 36
+    canvas.line((back_x, back_top), (back_x, 0), 3, grey)  # back post and rear leg
+    canvas.line((back_x, seat_y), (front_x, seat_y), 4, grey)
+    canvas.line((front_x, seat_y), (front_x, 0), 3, grey)
+
+
+def _held_prop(canvas: Canvas, figure: Figure, prop: dict, layer: str) -> None:
+    kind = prop["kind"]
+    grey, fill = COLOURS["prop"], COLOURS["prop_fill"]
+    if layer == "middle" and kind in ("ball", "pillow"):
+        centre = figure.point(prop["at"], prop.get("offset", (0, 0)))
+        if kind == "ball":
+            canvas.circle(centre, 7, fill, grey, 1.5)
+        else:
+            low, high = plus(centre, (-11, -6)), plus(centre, (11, 6))
+            canvas.box(low, high, fill, grey, 1.5, radius=5)
+    elif layer == "middle" and kind == "broomstick":
+        back = figure.trunk_angle + 90
+        start = plus(along(figure.trunk_angle, -14), along(back, WIDTH["trunk"] / 2 + 2.5))
+        end = plus(
+            along(figure.trunk_angle, TRUNK + NECK + 2 * HEAD_RADIUS + 12),
+            along(back, HEAD_RADIUS + 2),
+        )
+        pelvis = figure.points["pelvis"]
+        canvas.line(plus(pelvis, start), plus(pelvis, end), 3, grey)
+    elif layer == "top" and kind == "chair" and figure.view == "front":
+        anchor = figure.point(prop["at"], prop.get("offset", (0, 0)))
+        for x in (anchor[0] - 20, anchor[0] + 20):
+            canvas.line((x, anchor[1]), (x, 0), 3, grey)
+        canvas.line((anchor[0] - 20, anchor[1]), (anchor[0] + 20, anchor[1]), 4, grey)
+        canvas.line((anchor[0] - 20, SEAT_HEIGHT), (anchor[0] + 20, SEAT_HEIGHT), 4, grey)
+    elif layer == "top" and kind == "strap":
+        hand, foot = figure.point(prop["from"]), figure.point(prop["to"])
+        canvas.line(hand, foot, 2.5, grey)
+
+
+def _figure(canvas: Canvas, figure: Figure, props: list, ghost: bool) -> None:
+    near = COLOURS["ghost_near" if ghost else "near"]
+    far = COLOURS["ghost_far" if ghost else "far"]
+    by_layer: dict[str, list] = {}
+    for layer, part, a, b in figure.segments:
+        by_layer.setdefault(layer, []).append((part, a, b))
+    for layer in ("far_arm", "far_leg"):
+        for part, a, b in by_layer[layer]:
+            canvas.line(a, b, WIDTH[part], far)
+    if not ghost:
+        for prop in props:
+            _held_prop(canvas, figure, prop, "middle")
+    _trunk(canvas, figure, near, by_layer["body"])
+    for layer in ("near_leg", "near_arm"):
+        for part, a, b in by_layer[layer]:
+            canvas.line(a, b, WIDTH[part] + HALO, "#fff")
+        for part, a, b in by_layer[layer]:
+            canvas.line(a, b, WIDTH[part], near)
+    if not ghost:
+        for prop in props:
+            _held_prop(canvas, figure, prop, "top")
+
+
+def _trunk(canvas: Canvas, figure: Figure, colour: str, neck: list) -> None:
+    points = figure.points
+    for part, a, b in neck:
+        canvas.line(a, b, WIDTH[part], colour)
+    if figure.view == "side":
+        canvas.line(points["pelvis"], points["shoulders"], WIDTH["trunk"], colour)
+    else:
+        corners = [
+            points["near.hip"],
+            points["near.shoulder"],
+            points["far.shoulder"],
+            points["far.hip"],
+        ]
+        canvas.path(corners, WIDTH["front_trunk"], colour, fill=colour)
+    canvas.circle(figure.head, HEAD_RADIUS, colour)
+    if figure.nose:
+        canvas.circle(figure.nose, 2.8, colour)
+
+
+def _arrow(canvas: Canvas, figure: Figure, arrow: dict) -> None:
+    start = figure.point(arrow["at"], arrow.get("offset", (0, 0)))
+    direction, length = arrow["direction"], arrow.get("length", 18)
+    tip = plus(start, along(direction, length))
+    bow = along(direction + 90, length * arrow.get("curve", 0) / 180)
+    control = plus(midpoint(start, tip), bow)
+    heading = angle_to(control, tip) if arrow.get("curve") else direction
+    neck = plus(tip, along(heading, -6))
+    head = [tip, plus(neck, along(heading + 90, 3.8)), plus(neck, along(heading - 90, 3.8))]
+    for colour, width in (("#fff", 5.5), (COLOURS["arrow"], 2)):
+        canvas.cover(control, width)
+        canvas.cover(start, width), canvas.cover(neck, width)
+        canvas.elements.append(
+            f'<path d="M{canvas.xy(start)}Q{canvas.xy(control)} {canvas.xy(neck)}" '
+            f'stroke="{colour}" stroke-width="{number(width)}" fill="none"/>'
+        )
+    canvas.path(head, 1.5, COLOURS["arrow"], fill=COLOURS["arrow"])
+
+
+def _svg(canvas: Canvas, title: str) -> str:
+    (left, bottom), (right, top) = canvas.low, canvas.high
+    width, height = right - left + 2 * MARGIN, top - bottom + 2 * MARGIN
+    x, y = left - MARGIN, -top - MARGIN
+    if width / height < MIN_ASPECT:
+        x -= (height * MIN_ASPECT - width) / 2
+        width = height * MIN_ASPECT
+    elif width / height > MAX_ASPECT:
+        y -= (width / MAX_ASPECT - height) / 2
+        height = width / MAX_ASPECT
+    box = " ".join(number(v) for v in (x, y, width, height))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" '
+        f'width="{number(width * 2)}" height="{number(height * 2)}" role="img">'
+        f"<title>{escape(title)}</title>"
+        '<g stroke-linecap="round" stroke-linejoin="round" fill="none">'
+        + "".join(canvas.elements)
+        + "</g></svg>\n"
+    )
