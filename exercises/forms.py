@@ -18,6 +18,7 @@ from exercises.models import (
     ProtocolItem,
 )
 from hipclinic.access import is_manager
+from hipclinic.fields import CheckedModelMultipleChoiceField
 
 
 class LibraryFilterForm(forms.Form):
@@ -96,6 +97,10 @@ class ExerciseForm(forms.ModelForm):
         }
         labels = {"times_per_day": "Times a day", "days_per_week": "Days a week"}
         help_texts = {"illustration": "PNG, JPEG or SVG, at most 2 MB."}
+        field_classes = {
+            "muscles": CheckedModelMultipleChoiceField,
+            "equipment": CheckedModelMultipleChoiceField,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

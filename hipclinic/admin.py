@@ -22,13 +22,16 @@ which lets a drag-and-drop reorder swap positions without tripping the database'
 from adminsortable2.admin import CustomInlineFormSet, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 
 from exercises.models import Dose
 from hipclinic.auth import put_in_role_group
+from hipclinic.fields import CheckedModelMultipleChoiceField
 from hipclinic.jobs import start_job
 from hipclinic.models import AuditEvent, BackgroundJob, Clinic, JobKind, User
 from hipclinic.ordering import OUT_OF_THE_WAY, set_positions
@@ -74,8 +77,37 @@ def is_shared_library_row(obj) -> bool:
     )
 
 
+class ValidSelectionOnly:
+    """Django's autocomplete widgets look the posted value up to show it again, and a
+    value that is no id at all ('abc') makes that lookup raise: a server error instead
+    of the form's own "Select a valid choice". Such values are simply not shown."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.pk
+        valid = []
+        for item in value:
+            try:
+                target.clean(item, None)  # a number, within the column's range
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteSelect(ValidSelectionOnly, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(ValidSelectionOnly, AutocompleteSelectMultiple):
+    pass
+
+
 class ClinicScoping:
     """Scoping shared by ClinicScopedAdmin and ClinicScopedInline."""
+
+    def autocomplete_widget(self, db_field, request, kwargs, widget_class) -> None:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = widget_class(db_field, self.admin_site, using=kwargs.get("using"))
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -98,6 +130,7 @@ class ClinicScoping:
         kwargs["queryset"] = self.scoped_choices(
             db_field, request, kwargs.get("queryset"), kwargs.get("using")
         )
+        self.autocomplete_widget(db_field, request, kwargs, SafeAutocompleteSelect)
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "clinic" and not request.user.is_superuser:
             # Staff records always belong to their own clinic; what is posted is ignored.
@@ -111,6 +144,8 @@ class ClinicScoping:
         kwargs["queryset"] = self.scoped_choices(
             db_field, request, kwargs.get("queryset"), kwargs.get("using")
         )
+        self.autocomplete_widget(db_field, request, kwargs, SafeAutocompleteSelectMultiple)
+        kwargs.setdefault("form_class", CheckedModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

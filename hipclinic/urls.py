@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from hipclinic.forms import LoginForm
 from hipclinic.views import healthz
 
 urlpatterns = [
@@ -14,7 +15,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="hipclinic/login.html", redirect_authenticated_user=True
+            template_name="hipclinic/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),

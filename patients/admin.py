@@ -8,7 +8,6 @@ handouts and patients' session logs are records to read, not to edit.
 from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
@@ -21,7 +20,12 @@ from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
 from hipclinic.access import client_ip
-from hipclinic.admin import ClinicScopedAdmin, ClinicScopedInline, OrderedItemInline
+from hipclinic.admin import (
+    ClinicScopedAdmin,
+    ClinicScopedInline,
+    OrderedItemInline,
+    SafeAutocompleteSelect,
+)
 from hipclinic.jobs import start_job
 from hipclinic.models import AuditAction, AuditEvent, JobKind
 from patients.forms import PrescriptionAdminForm, StartFromProtocolForm
@@ -159,6 +163,8 @@ class HandoutInline(ClinicScopedInline, admin.TabularInline):
 
     @admin.display(description="PDF")
     def download(self, handout):
+        if handout.pk is None:  # a blank row from tampered formset counts; nothing to fetch
+            return "-"
         url = reverse("patients:download_handout", args=[handout.pk])
         return format_html('<a href="{}">Download revision {}</a>', url, handout.revision)
 
@@ -341,7 +347,7 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
         data = request.POST if request.method == "POST" else None
         refuse_unknown_ids(request, StartFromProtocolForm, request.user)
         widgets = {
-            name: AutocompleteSelect(Prescription._meta.get_field(name), self.admin_site)
+            name: SafeAutocompleteSelect(Prescription._meta.get_field(name), self.admin_site)
             for name in ("patient", "protocol", "therapist")
         }
         form = StartFromProtocolForm(

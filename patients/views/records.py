@@ -84,10 +84,12 @@ def my_patients_this_week(user, date) -> list[Patient]:
 def patient_list(request):
     """The clinic's patients, searchable by name or chart number, a page at a time."""
     patients = Patient.objects.visible_to(request.user).select_related("primary_therapist")
-    query = request.GET.get("q", "").strip()
+    # As typed, within reason: a NUL cannot go into a PostgreSQL query, and a search of
+    # thousands of characters is not a search.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     status = request.GET.get("status", "active")
     whose = request.GET.get("whose", "all")
-    for word in query.split():
+    for word in query.split()[:5]:
         patients = patients.filter(
             Q(first_name__icontains=word)
             | Q(last_name__icontains=word)

@@ -82,3 +82,10 @@ def test_a_good_login_before_the_limit_starts_the_count_again(client, therapist,
         attempt(client, therapist.username, WRONG)
 
     assert attempt(client, therapist.username, PASSWORD).status_code == 302
+
+
+def test_a_username_past_the_accounts_limit_is_a_form_error(client):
+    response = client.post(reverse("login"), {"username": "a" * 5000, "password": "x"})
+
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.content.decode()
