@@ -7,7 +7,7 @@ PORT ?= 8000
 # Extra pytest arguments, e.g. make test ARGS="-k admin"; ARGS="-m perf" runs the benchmarks.
 ARGS ?=
 
-.PHONY: setup run serve test bench screenshots illustrations lint format clean
+.PHONY: setup run serve test bench screenshots illustrations loadtest lint format clean
 
 # The virtualenv is rebuilt only when requirements.txt changes, so a second run takes seconds.
 $(BIN)/.installed: requirements.txt
@@ -69,3 +69,9 @@ format: $(BIN)/.installed
 
 clean:
 	rm -rf var node_modules
+
+# Load figures: a throw-away PostgreSQL database (hipclinic_loadtest on 127.0.0.1:5432)
+# seeded with 2 clinics, 50 therapists, 5,000 patients, 10,000 programmes and 20,000
+# handouts, served by gunicorn (2 workers) on 127.0.0.1 and driven by locust. About 3 minutes.
+loadtest: setup
+	$(BIN)/python loadtest/run.py

@@ -7,11 +7,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from hipclinic.forms import LoginForm
-from hipclinic.views import healthz
+from hipclinic.views import healthz, ping
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("ping", ping, name="ping"),
     path(
         "login/",
         auth_views.LoginView.as_view(

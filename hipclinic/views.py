@@ -1,4 +1,4 @@
-"""Site-wide views that belong to no app: the health check."""
+"""Site-wide views that belong to no app: the health check and a liveness ping."""
 
 import uuid
 
@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -29,3 +29,13 @@ def healthz(request):
     except (DatabaseError, OSError):
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@never_cache
+@require_safe
+def ping(request):
+    """ "pong", touching nothing: says the process answers (liveness, where /healthz is
+    readiness), and is the trivial view `make loadtest` measures as the framework's
+    ceiling on this machine."""
+    return HttpResponse("pong", content_type="text/plain")

@@ -160,6 +160,7 @@ APP_URLS = [
     ("login", "get", lambda w: [], statuses(200, 302, 302, 302, 302, patient_link=200), False),
     ("logout", "post", lambda w: [], statuses(302, 302, 302, 302, 302), False),
     ("healthz", "get", lambda w: [], EVERYONE, False),
+    ("ping", "get", lambda w: [], EVERYONE, False),
     ("patient_page", "get", lambda w: [w.token], EVERYONE, True),
     ("patient_handout", "get", lambda w: [w.token], EVERYONE, True),
     ("patient_page", "get", lambda w: [w.other_token], EVERYONE, False),
