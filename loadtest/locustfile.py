@@ -36,7 +36,7 @@ class TrivialVisitor(HttpUser):
 
 
 class Therapist(HttpUser):
-    wait_time = between(0.1, 0.5)
+    wait_time = between(0, 0)  # no think time: the server is kept saturated, like /ping
     weight = 1
 
     def on_start(self):
@@ -106,7 +106,7 @@ class Therapist(HttpUser):
 
 
 class Patient(HttpUser):
-    wait_time = between(0.1, 0.5)
+    wait_time = between(0, 0)  # no think time: the server is kept saturated, like /ping
     weight = 3
 
     def on_start(self):

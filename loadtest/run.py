@@ -26,7 +26,7 @@ SERVER = os.environ.get("LOADTEST_POSTGRES", "postgresql://postgres@127.0.0.1:54
 DATABASE = "hipclinic_loadtest"
 WORKERS = 2
 TRIVIAL = {"users": 10, "seconds": 20}
-MIX = {"users": 24, "seconds": 60}
+MIX = {"users": 10, "seconds": 60}
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from exercises.models import Exercise
@@ -59,6 +59,11 @@ class Command(BaseCommand):
         started = timezone.now()
         with transaction.atomic():
             tokens = self.seed(exercises[:EXERCISES_PER_PROGRAMME])
+        if connection.vendor == "postgresql":
+            # Fresh statistics, as autovacuum keeps them on a live database: without
+            # them the planner scans whole tables for a patient's latest handout.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         path = Path(options["tokens"])
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(tokens) + "\n")
