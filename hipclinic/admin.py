@@ -24,14 +24,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 
 from exercises.models import Dose
 from hipclinic.auth import put_in_role_group
-from hipclinic.fields import CheckedModelMultipleChoiceField
+from hipclinic.fields import CheckedModelMultipleChoiceField, is_valid_id
 from hipclinic.jobs import start_job
 from hipclinic.models import AuditEvent, BackgroundJob, Clinic, JobKind, User
 from hipclinic.ordering import OUT_OF_THE_WAY, set_positions
@@ -83,14 +82,8 @@ class ValidSelectionOnly:
     of the form's own "Select a valid choice". Such values are simply not shown."""
 
     def optgroups(self, name, value, attr=None):
-        target = self.field.remote_field.model._meta.pk
-        valid = []
-        for item in value:
-            try:
-                target.clean(item, None)  # a number, within the column's range
-            except ValidationError:
-                continue
-            valid.append(item)
+        target = self.field.remote_field.model
+        valid = [item for item in value if is_valid_id(target, item)]
         return super().optgroups(name, valid, attr)
 
 

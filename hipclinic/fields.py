@@ -9,15 +9,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+def is_valid_id(model, value) -> bool:
+    """Whether ``value`` could be a primary key of ``model`` (a number within the column's
+    range, for our integer keys), before any query is made with it."""
+    try:
+        model._meta.pk.clean(value, None)
+    except ValidationError:
+        return False
+    return True
+
+
 class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
-        key = self.to_field_name or "pk"
-        target = self.queryset.model._meta.pk if key == "pk" else None
-        if target is not None:
+        if not self.to_field_name:
             for item in value:
-                try:
-                    target.clean(item, None)
-                except ValidationError:
+                if not is_valid_id(self.queryset.model, item):
                     raise ValidationError(
                         self.error_messages["invalid_pk_value"],
                         code="invalid_pk_value",

@@ -147,12 +147,13 @@ def report(trivial: list[dict], mix: list[dict]) -> None:
     print(f"\nhipclinic load test: gunicorn {WORKERS} workers, PostgreSQL, 127.0.0.1\n")
     print(columns)
     print("-" * len(columns))
-    for row in [*trivial, *mix]:
-        name = "ALL (app pages)" if row["Name"] == "Aggregated" and row in mix else row["Name"]
-        if row["Name"] == "Aggregated" and row in trivial:
-            continue
+    rows = [row for row in trivial if row["Name"] != "Aggregated"]
+    rows += [
+        {**row, "Name": "ALL (app pages)"} if row["Name"] == "Aggregated" else row for row in mix
+    ]
+    for row in rows:
         print(
-            f"{name[:34]:34} {int(row['Request Count']):>9} {int(row['Failure Count']):>7} "
+            f"{row['Name'][:34]:34} {int(row['Request Count']):>9} {int(row['Failure Count']):>7} "
             f"{float(row['Requests/s']):>7.1f} {row['50%']:>7} {row['95%']:>7} {row['99%']:>7}"
         )
     ceiling = next(row for row in trivial if row["Name"] == "Aggregated")

@@ -339,6 +339,41 @@ class NewLinkForm(forms.Form):
 # --- Patient records ---------------------------------------------------------------------
 
 
+class PatientFilterForm(forms.Form):
+    """The patient list's search and filters. Anything it cannot take (a NUL, a search
+    of thousands of characters, an unknown choice) lists as if nothing were asked."""
+
+    STATUS_CHOICES = [("active", "Active"), ("discharged", "Discharged"), ("all", "All")]
+    WHOSE_CHOICES = [("all", "Everyone in the clinic"), ("mine", "My patients")]
+    DEFAULTS = {"q": "", "status": "active", "whose": "all"}
+
+    q = forms.CharField(required=False, max_length=100)
+    status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
+    whose = forms.ChoiceField(required=False, choices=WHOSE_CHOICES)
+
+    def choices(self) -> dict:
+        """What to list: the valid answers, the defaults for the rest."""
+        self.is_valid()  # cleaned_data then holds just the fields that passed
+        data = self.cleaned_data
+        return {name: data.get(name) or default for name, default in self.DEFAULTS.items()}
+
+    def filter(self, patients, user):
+        asked = self.choices()
+        for word in asked["q"].split()[:5]:
+            patients = patients.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(chart_number__icontains=word)
+            )
+        if asked["status"] == "active":
+            patients = patients.filter(is_active=True)
+        elif asked["status"] == "discharged":
+            patients = patients.filter(is_active=False)
+        if asked["whose"] == "mine":
+            patients = patients.filter(primary_therapist=user)
+        return patients
+
+
 class PatientForm(forms.ModelForm):
     """A patient's record in the therapist's app. The clinic comes from the user, never the form."""
 

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from hipclinic.jobs import advance, running_job, task
 from patients.handouts import CannotIssue, issue_handout, rebrand_handout
 from patients.links import link_url, live_link_for
-from patients.models import Patient, Prescription
+from patients.models import Patient, Prescription, PrescriptionStatus
 
 
 def plural(count: int, word: str) -> str:
@@ -42,7 +42,9 @@ def rebrand_handouts(job_id: int) -> dict:
     with running_job(job_id) as job:
         programmes = (
             Prescription.objects.for_clinic(job.clinic)
-            .filter(status="active", patient__is_active=True, handouts__isnull=False)
+            .filter(
+                status=PrescriptionStatus.ACTIVE, patient__is_active=True, handouts__isnull=False
+            )
             .distinct()
             .order_by("pk")
         )

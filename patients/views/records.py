@@ -13,7 +13,7 @@ from hipclinic.access import client_ip, staff_required
 from hipclinic.models import AuditAction, AuditEvent
 from hipclinic.paging import paginate
 from patients.adherence import progress_context
-from patients.forms import NewLinkForm, PatientForm
+from patients.forms import NewLinkForm, PatientFilterForm, PatientForm
 from patients.links import links_for_staff
 from patients.models import (
     Handout,
@@ -84,30 +84,13 @@ def my_patients_this_week(user, date) -> list[Patient]:
 def patient_list(request):
     """The clinic's patients, searchable by name or chart number, a page at a time."""
     patients = Patient.objects.visible_to(request.user).select_related("primary_therapist")
-    # As typed, within reason: a NUL cannot go into a PostgreSQL query, and a search of
-    # thousands of characters is not a search.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
-    status = request.GET.get("status", "active")
-    whose = request.GET.get("whose", "all")
-    for word in query.split()[:5]:
-        patients = patients.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(chart_number__icontains=word)
-        )
-    if status == "active":
-        patients = patients.filter(is_active=True)
-    elif status == "discharged":
-        patients = patients.filter(is_active=False)
-    if whose == "mine":
-        patients = patients.filter(primary_therapist=request.user)
+    filters = PatientFilterForm(request.GET)
+    asked = filters.choices()
     context = {
-        **paginate(request, patients),
-        "q": query,
-        "status": status,
-        "whose": whose,
-        "status_choices": [("active", "Active"), ("discharged", "Discharged"), ("all", "All")],
-        "whose_choices": [("all", "Everyone in the clinic"), ("mine", "My patients")],
+        **paginate(request, filters.filter(patients, request.user)),
+        **asked,
+        "status_choices": PatientFilterForm.STATUS_CHOICES,
+        "whose_choices": PatientFilterForm.WHOSE_CHOICES,
     }
     return render(request, "patients/patient_list.html", context)
 

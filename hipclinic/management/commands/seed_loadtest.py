@@ -14,6 +14,7 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -75,8 +76,7 @@ class Command(BaseCommand):
         )
 
     def seed(self, exercises: list[Exercise]) -> list[str]:
-        password = User(username="x")
-        password.set_password(PASSWORD)
+        password = make_password(PASSWORD)
         clinics = [
             Clinic.objects.create(name=f"Load Clinic {n}", slug=f"load-{n}")
             for n in range(1, CLINICS + 1)
@@ -84,7 +84,7 @@ class Command(BaseCommand):
         therapists = User.objects.bulk_create(
             User(
                 username=f"load-therapist-{n}",
-                password=password.password,
+                password=password,
                 clinic=clinics[n % CLINICS],
                 role=Role.THERAPIST,
                 is_staff=True,
