@@ -7,7 +7,17 @@ PORT ?= 8000
 # Extra pytest arguments, e.g. make test ARGS="-k admin"; ARGS="-m perf" runs the benchmarks.
 ARGS ?=
 
-.PHONY: setup run serve test bench screenshots illustrations loadtest lint format clean
+.PHONY: setup run serve test bench screenshots illustrations loadtest lint format clean \
+	system-packages-run system-packages-test
+
+# Debian packages: what serving needs (WeasyPrint's libraries, npm, a fallback font), and
+# what the tests add (poppler's pdftoppm, Chromium). Installed when missing and we are root
+# or have passwordless sudo; otherwise one line says the exact apt-get command.
+system-packages-run:
+	@sh scripts/system-packages run
+
+system-packages-test:
+	@sh scripts/system-packages test
 
 # The virtualenv is rebuilt only when requirements.txt changes, so a second run takes seconds.
 $(BIN)/.installed: requirements.txt
@@ -18,11 +28,10 @@ $(BIN)/.installed: requirements.txt
 # The app's CSS and JavaScript (Bootstrap, SortableJS) from the npm registry, pinned by
 # package-lock.json and served by Django as static files; reinstalled only when the lock changes.
 node_modules/.installed: package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed for the app's CSS and JavaScript: install Node.js and npm (Debian: apt-get install npm)." >&2; exit 1; }
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-setup: $(BIN)/.installed node_modules/.installed
+setup: system-packages-run $(BIN)/.installed node_modules/.installed
 	$(BIN)/python manage.py bootstrap
 
 run: setup
@@ -35,7 +44,7 @@ run: setup
 # WhiteNoise, gunicorn in front, and one background-task worker (db_worker). Needs SECRET_KEY and ALLOWED_HOSTS (and usually
 # DATABASE_URL); WORKERS defaults to 2.
 WORKERS ?= 2
-serve: $(BIN)/.installed node_modules/.installed
+serve: system-packages-run $(BIN)/.installed node_modules/.installed
 	DEBUG=0 $(BIN)/python manage.py migrate --no-input
 	DEBUG=0 $(BIN)/python manage.py load_library
 	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
@@ -43,7 +52,7 @@ serve: $(BIN)/.installed node_modules/.installed
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=0 $(BIN)/gunicorn hipclinic.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT)
 
-test: setup
+test: system-packages-test setup
 	$(BIN)/python manage.py check
 	$(BIN)/pytest $(ARGS)
 
