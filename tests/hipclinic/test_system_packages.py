@@ -47,9 +47,7 @@ def all_present():
         pytest.fail(f"make test installs these first; missing here: {', '.join(missing)}")
 
 
-def test_missing_pdftoppm_stops_make_test_at_once_naming_the_install_command(
-    tmp_path, all_present
-):
+def test_missing_pdftoppm_stops_make_test_at_once_naming_the_install_command(tmp_path, all_present):
     result, seconds = run_check(
         path_without(tmp_path, "pdftoppm"), "make", "--no-print-directory", "system-packages-test"
     )
