@@ -80,9 +80,7 @@ def test_a_shared_library_picture_shows_for_every_clinics_staff(
         assert response["Content-Type"] == "image/png"
 
 
-def test_another_clinics_picture_is_404_like_an_exercise_without_one(
-    client, own, other_clinic
-):
+def test_another_clinics_picture_is_404_like_an_exercise_without_one(client, own, other_clinic):
     client.force_login(UserFactory(clinic=other_clinic))
     bare = ExerciseFactory(clinic=other_clinic)
 
