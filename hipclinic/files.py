@@ -7,9 +7,9 @@ through ``visible_to(request.user)``, so what a user may not see is a 404 like
 what does not exist, and then answers with ``picture_response``. Handout PDFs have
 their own download views.
 
-``ServedFileField`` and ``ServedImageField`` make every ``.url`` of such a file
-(templates, the admin's "Currently:" link, crispy forms) that view's URL, so no
-page can link to storage by mistake.
+Every file field is a ``ServedFileField`` or ``ServedImageField`` (a test checks):
+its ``.url`` (in templates, the admin's "Currently:" link, crispy forms) is its
+view's URL, so no page can link to storage by mistake.
 """
 
 import hashlib

@@ -10,12 +10,14 @@ import hashlib
 import io
 
 import pytest
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import FileField
 from django.urls import reverse
 from PIL import Image
 
-from hipclinic.files import SVG_POLICY
+from hipclinic.files import SVG_POLICY, ServedFileMixin
 from patients import handouts
 from tests.factories import (
     PatientFactory,
@@ -214,3 +216,23 @@ def test_a_picture_view_refuses_writes(client, with_logo, therapist):
     client.force_login(therapist)
 
     assert client.post(logo_url(with_logo)).status_code == 405
+
+
+def test_every_file_field_links_to_a_view_not_to_storage():
+    """A new file field must say which view serves it; its .url is never a /media/ path."""
+    file_fields = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, FileField) and not isinstance(field, ServedFileMixin)
+    ]
+
+    assert file_fields == []
+
+
+def test_a_handouts_file_url_is_its_download(therapist, clinic):
+    programme = PrescriptionFactory(patient=PatientFactory(clinic=clinic), therapist=therapist)
+    PrescriptionItemFactory(prescription=programme)
+    handout = handouts.issue_handout(programme, therapist)
+
+    assert handout.pdf.url.startswith(reverse("patients:download_handout", args=[handout.pk]))
