@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from hipclinic.files import ServedFileField
 from hipclinic.models import Clinic
 from hipclinic.scoping import ClinicQuerySet
 
@@ -237,7 +238,9 @@ class Exercise(Dose):
     precautions = models.TextField(
         blank=True, help_text="When not to do it and when to stop. One per line."
     )
-    illustration = models.FileField(upload_to="exercise-illustrations/", blank=True)
+    illustration = ServedFileField(
+        upload_to="exercise-illustrations/", blank=True, url_name="exercises:exercise_picture"
+    )
     pose = models.JSONField(
         blank=True,
         default=dict,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("library/", views.exercise_list, name="exercise_list"),
     path("library/new/", views.exercise_new, name="exercise_new"),
     path("library/<int:pk>/", views.exercise_detail, name="exercise_detail"),
+    path("library/<int:pk>/picture", views.exercise_picture, name="exercise_picture"),
     path("library/<int:pk>/edit/", views.exercise_edit, name="exercise_edit"),
     path("library/<int:pk>/archive/", views.exercise_archive, name="exercise_archive"),
     path("protocols/", views.protocol_list, name="protocol_list"),

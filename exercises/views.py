@@ -21,6 +21,7 @@ from exercises.forms import (
 )
 from exercises.models import Exercise, Protocol, ProtocolItem
 from hipclinic.access import is_manager, manager_required, staff_required
+from hipclinic.files import picture_response
 from hipclinic.paging import paginate
 from patients.dosing import dose_sentence
 
@@ -69,6 +70,15 @@ def exercise_detail(request, pk: int):
         "can_edit": exercise.clinic_id is not None and is_manager(request.user),
     }
     return render(request, "exercises/exercise_detail.html", context)
+
+
+@staff_required
+@require_safe
+def exercise_picture(request, pk: int):
+    """The exercise's picture: the shared library's to all staff, a clinic's own to its
+    staff; 404 for another clinic's, like an exercise that does not exist."""
+    exercise = get_object_or_404(Exercise.objects.visible_to(request.user), pk=pk)
+    return picture_response(request, exercise.illustration.name)
 
 
 @manager_required

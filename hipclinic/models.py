@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
+from hipclinic.files import ServedImageField
 from hipclinic.scoping import ClinicQuerySet
 
 
@@ -21,7 +22,7 @@ class Clinic(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
-    logo = models.ImageField(upload_to="clinic-logos/", blank=True)
+    logo = ServedImageField(upload_to="clinic-logos/", blank=True, url_name="clinic_logo")
     paper_size = models.CharField(
         "default paper size", max_length=10, choices=PaperSize.choices, default=PaperSize.A4
     )

@@ -1,18 +1,17 @@
 """Top-level URL routes."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from hipclinic.forms import LoginForm
-from hipclinic.views import healthz, ping
+from hipclinic.views import clinic_logo, healthz, ping
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("ping", ping, name="ping"),
+    path("clinics/<int:pk>/logo", clinic_logo, name="clinic_logo"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -28,5 +27,5 @@ urlpatterns = [
     path("", include("patients.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, with DEBUG on or off: stored files reach a browser only
+# through views that check who asks (hipclinic/files.py).

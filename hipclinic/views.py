@@ -1,4 +1,5 @@
-"""Site-wide views that belong to no app: the health check and a liveness ping."""
+"""Site-wide views that belong to no app: the health check, a liveness ping, and the
+clinic's logo."""
 
 import uuid
 
@@ -7,8 +8,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from hipclinic.access import staff_required
+from hipclinic.files import picture_response
+from hipclinic.models import Clinic
 
 
 @login_not_required
@@ -39,3 +45,11 @@ def ping(request):
     readiness), and is the trivial view `make loadtest` measures as the framework's
     ceiling on this machine."""
     return HttpResponse("pong", content_type="text/plain")
+
+
+@staff_required
+@require_safe
+def clinic_logo(request, pk: int):
+    """The clinic's logo, for its own staff (and platform admins); 404 for anyone else's."""
+    clinic = get_object_or_404(Clinic.objects.visible_to(request.user), pk=pk)
+    return picture_response(request, clinic.logo.name)

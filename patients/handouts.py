@@ -18,6 +18,7 @@ import math
 import mimetypes
 import posixpath
 import re
+import secrets
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -394,8 +395,11 @@ def store_handout(
 
 
 def handout_storage_name(prescription: Prescription, revision: int) -> str:
-    # Ids only: the storage path holds no name or condition.
-    return f"{prescription.patient.clinic_id}/{prescription.pk}-r{revision}.pdf"
+    """Where an issued handout's PDF is stored: ids and a random part, e.g.
+    ``3/41-r2-<32 hex>.pdf``. No name or condition is in it, and knowing one handout's
+    name (from a storage log, say) does not lead to another's."""
+    random_part = secrets.token_hex(16)
+    return f"{prescription.patient.clinic_id}/{prescription.pk}-r{revision}-{random_part}.pdf"
 
 
 def handout_filename(handout: Handout) -> str:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from exercises.models import Dose, Exercise, Protocol, dose_constraints
+from hipclinic.files import ServedFileField
 from hipclinic.models import Clinic, PaperSize
 from hipclinic.scoping import ClinicQuerySet
 
@@ -169,7 +170,7 @@ class Handout(models.Model):
         Prescription, on_delete=models.PROTECT, related_name="handouts"
     )
     revision = models.PositiveIntegerField()
-    pdf = models.FileField(upload_to="handouts/", blank=True)
+    pdf = ServedFileField(upload_to="handouts/", blank=True, url_name="patients:download_handout")
     sha256 = models.CharField(max_length=64, blank=True)
     page_count = models.PositiveSmallIntegerField(null=True, blank=True)
     snapshot = models.JSONField(default=dict, blank=True)

@@ -49,3 +49,22 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def urls_with_debug_on(settings):
+    """The URL routes as `make run` builds them (DEBUG on), not as a test run does (off):
+    routes read DEBUG once, when hipclinic/urls.py is imported."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import hipclinic.urls
+
+    settings.DEBUG = True
+    importlib.reload(hipclinic.urls)
+    clear_url_caches()
+    yield
+    settings.DEBUG = False
+    importlib.reload(hipclinic.urls)
+    clear_url_caches()

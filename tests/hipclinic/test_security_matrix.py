@@ -7,15 +7,22 @@ a manager of clinic B; and a patient of clinic A holding their own private link
 clinic A's patient Zanzibar, whose details must never appear in a response to
 anyone outside clinic A's staff, unless the URL itself carries that patient's
 private link token (the token is the credential).
+
+Stored files too: each clinic's exercise pictures, logo and handouts, and a shared
+library picture, through their views; and no storage name answers under /media/,
+with DEBUG on as `make run` has it.
 """
 
+import io
 from dataclasses import dataclass
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from PIL import Image
 
 from hipclinic.auth import MANAGER_PERMISSIONS, THERAPIST_PERMISSIONS
 from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, JobKind
@@ -58,6 +65,22 @@ class World:
     manager_a: object
     job: object
     audit_event: object
+    clinic_a: object
+    clinic_b: object
+    b_exercise: object
+    b_handout: object
+
+    def stored_names(self) -> list[str]:
+        """Every file the world keeps in storage: pictures, logos and handout PDFs."""
+        return [
+            self.own_exercise.illustration.name,
+            self.shared_exercise.illustration.name,
+            self.b_exercise.illustration.name,
+            self.clinic_a.logo.name,
+            self.clinic_b.logo.name,
+            self.handout.pdf.name,
+            self.b_handout.pdf.name,
+        ]
 
 
 RENDERED = {}
@@ -74,12 +97,25 @@ def issue_quickly(programme, user):
     return handouts.store_handout(programme, rendered, user)
 
 
+def png(colour: str) -> ContentFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(buffer, "PNG")
+    return ContentFile(buffer.getvalue())
+
+
+def with_picture(exercise, name: str, content: ContentFile):
+    exercise.illustration.save(name, content, save=True)
+    return exercise
+
+
 @pytest.fixture
 def world(db):
     clinic_a, clinic_b = ClinicFactory(name="Clinic A"), ClinicFactory(name="Clinic B")
+    clinic_a.logo.save("clinic-a.png", png("red"), save=True)
+    clinic_b.logo.save("clinic-b.png", png("blue"), save=True)
     therapist_a = UserFactory(clinic=clinic_a, username="therapist-a")
     manager_a = ManagerFactory(clinic=clinic_a, username="manager-a")
-    UserFactory(clinic=clinic_b, username="therapist-b")
+    therapist_b = UserFactory(clinic=clinic_b, username="therapist-b")
     ManagerFactory(clinic=clinic_b, username="manager-b")
     patient = PatientFactory(
         clinic=clinic_a,
@@ -89,7 +125,16 @@ def world(db):
         condition="Secret labral tear",
         email="ziggy@example.com",
     )
-    own_exercise = ExerciseFactory(clinic=clinic_a, name="Clinic A bridge")
+    own_exercise = with_picture(
+        ExerciseFactory(clinic=clinic_a, name="Clinic A bridge"), "a-bridge.png", png("green")
+    )
+    b_exercise = with_picture(
+        ExerciseFactory(clinic=clinic_b, name="Clinic B bridge"), "b-bridge.png", png("white")
+    )
+    b_programme = PrescriptionFactory(
+        patient=PatientFactory(clinic=clinic_b), therapist=therapist_b, title="B plan"
+    )
+    PrescriptionItemFactory(prescription=b_programme, exercise=b_exercise)
     programme = PrescriptionFactory(
         patient=patient,
         therapist=therapist_a,
@@ -111,7 +156,11 @@ def world(db):
         token=token_for(link),
         other_token=token_for(other_link),
         own_exercise=own_exercise,
-        shared_exercise=ExerciseFactory(clinic=None, name="Shared clamshell"),
+        shared_exercise=with_picture(
+            ExerciseFactory(clinic=None, name="Shared clamshell"),
+            "clamshell.svg",
+            ContentFile(b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'),
+        ),
         protocol=protocol,
         session_log=SessionLog.objects.create(patient=patient, date=timezone.localdate()),
         therapist_a=therapist_a,
@@ -120,6 +169,10 @@ def world(db):
         audit_event=AuditEvent.record(
             AuditAction.VIEWED, patient, actor=therapist_a, clinic=clinic_a
         ),
+        clinic_a=clinic_a,
+        clinic_b=clinic_b,
+        b_exercise=b_exercise,
+        b_handout=issue_quickly(b_programme, therapist_b),
     )
 
 
@@ -149,6 +202,7 @@ LOGIN = 302  # sent to the login page
 EVERYONE = statuses(200, 200, 200, 200, 200)
 STAFF = statuses(LOGIN, 200, 200, 200, 200)
 CLINIC_A_ONLY = statuses(LOGIN, 200, 200, 404, 404)
+CLINIC_B_ONLY = statuses(LOGIN, 404, 404, 200, 200)
 CLINIC_A_POST = statuses(LOGIN, 302, 302, 404, 404)
 MANAGERS = statuses(LOGIN, 403, 200, 403, 200)
 MANAGER_A_ONLY = statuses(LOGIN, 403, 200, 403, 404)
@@ -184,6 +238,7 @@ APP_URLS = [
     ("patients:link_email", "post", lambda w: [w.patient.pk], CLINIC_A_POST, False),
     ("patients:link_revoke", "post", lambda w: [w.link.pk], CLINIC_A_POST, False),
     ("patients:download_handout", "get", lambda w: [w.handout.pk], CLINIC_A_ONLY, False),
+    ("patients:download_handout", "get", lambda w: [w.b_handout.pk], CLINIC_B_ONLY, False),
     ("patients:preview_handout", "get", lambda w: [w.programme.pk], CLINIC_A_ONLY, False),
     ("patients:issue_handout", "post", lambda w: [w.programme.pk], CLINIC_A_POST, False),
     ("exercises:exercise_list", "get", lambda w: [], STAFF, False),
@@ -191,6 +246,11 @@ APP_URLS = [
     ("exercises:exercise_detail", "get", lambda w: [w.own_exercise.pk], CLINIC_A_ONLY, False),
     ("exercises:exercise_detail", "get", lambda w: [w.shared_exercise.pk], STAFF, False),
     ("exercises:exercise_edit", "get", lambda w: [w.own_exercise.pk], MANAGER_A_ONLY, False),
+    ("exercises:exercise_picture", "get", lambda w: [w.own_exercise.pk], CLINIC_A_ONLY, False),
+    ("exercises:exercise_picture", "get", lambda w: [w.b_exercise.pk], CLINIC_B_ONLY, False),
+    ("exercises:exercise_picture", "get", lambda w: [w.shared_exercise.pk], STAFF, False),
+    ("clinic_logo", "get", lambda w: [w.clinic_a.pk], CLINIC_A_ONLY, False),
+    ("clinic_logo", "get", lambda w: [w.clinic_b.pk], CLINIC_B_ONLY, False),
     ("exercises:exercise_archive", "post", lambda w: [w.own_exercise.pk], MANAGER_A_POST, False),
     ("exercises:protocol_list", "get", lambda w: [], STAFF, False),
     ("exercises:protocol_new", "get", lambda w: [], MANAGERS, False),
@@ -298,6 +358,20 @@ def test_app_url(client, world, visitor, name, method, arguments, expected, carr
         assert response["Location"].startswith(("/login/", "/admin/login/", "/")), url
     check_no_leak(response, visitor, carries_token)
     check_csp(response)
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_no_stored_file_answers_under_media_even_with_debug_on(
+    client, world, visitor, urls_with_debug_on
+):
+    """The probe's request: /media/<storage name> of every picture, logo and handout."""
+    visit_as(client, visitor, world)
+
+    for name in world.stored_names():
+        response = client.get(f"/media/{name}")
+        assert response.status_code == 404, f"{visitor} /media/{name}"
+        assert not response.content.startswith((b"%PDF", b"\x89PNG", b"<svg")), name
+        check_no_leak(response, visitor, carries_token=False)
 
 
 @pytest.mark.parametrize("visitor", VISITORS)

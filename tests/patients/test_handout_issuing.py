@@ -2,11 +2,13 @@
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 
 import pytest
 import zxingcpp
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image
 
@@ -15,6 +17,7 @@ from patients import handouts
 from patients.links import link_url, token_for
 from patients.models import Handout, PatientLink
 from tests.factories import (
+    HandoutFactory,
     ManagerFactory,
     PatientFactory,
     PrescriptionFactory,
@@ -157,6 +160,32 @@ def test_download_is_audited(client, therapist, issued):
 
     event = AuditEvent.objects.get(action=AuditAction.DOWNLOADED)
     assert (event.actor, event.target_id) == (therapist, str(issued.pk))
+
+
+def test_a_stored_handouts_name_has_a_random_part_past_its_ids(issued, programme, therapist):
+    """Knowing one handout's storage name (from a storage log, say) leads to no other."""
+    again = handouts.issue_handout(programme, therapist)
+    clinic_id = programme.patient.clinic_id
+
+    for handout in [issued, again]:
+        pattern = rf"handouts/{clinic_id}/{programme.pk}-r{handout.revision}-[0-9a-f]{{32}}\.pdf"
+        assert re.fullmatch(pattern, handout.pdf.name), handout.pdf.name
+    assert handouts.handout_storage_name(programme, 1) != handouts.handout_storage_name(
+        programme, 1
+    )
+    assert "Okafor" not in issued.pdf.name and "Maria" not in issued.pdf.name
+
+
+def test_a_handout_stored_under_an_old_style_name_still_downloads(client, therapist, programme):
+    old = HandoutFactory(prescription=programme, revision=1, sha256="0" * 64)
+    old.pdf.save(f"{programme.patient.clinic_id}/{programme.pk}-r1.pdf", ContentFile(b"%PDF old"))
+    client.force_login(therapist)
+
+    response = client.get(download_url(old))
+
+    assert old.pdf.name == f"handouts/{programme.patient.clinic_id}/{programme.pk}-r1.pdf"
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF old"
 
 
 def test_another_clinics_handout_is_404(client, issued, other_clinic):
