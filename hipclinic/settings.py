@@ -121,12 +121,19 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# How many reverse proxies in front of the app append the address they saw to
+# X-Forwarded-For (a TLS proxy: 1). None by default: the header is then ignored and a
+# request's address is the connection's (hipclinic.access.client_ip, the one rule).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
-# username (or from one address), that account (or address) cannot log in for
-# LOGIN_LOCKOUT_MINUTES; every step is audited.
+# account from one address, that account cannot log in from that address for
+# LOGIN_LOCKOUT_MINUTES; every step is audited. The pair, not either alone: behind the
+# clinic's one proxy address a guesser must not lock out colleagues, and nobody who
+# knows a username can lock its owner out from somewhere else (README, "Production").
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: an account, or an address
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "hipclinic/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "hipclinic.access.client_ip"
