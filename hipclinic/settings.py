@@ -15,6 +15,8 @@ import fontpkg_atkinson_hyperlegible
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from hipclinic.logging import configuration
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -204,21 +206,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hipclinic <no-reply@localhost>")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "hipclinic.logging.RedactPatientTokens"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "filters": ["redact_tokens"],
-        },
-    },
-    "loggers": {
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-    },
-}
+# One redacting console handler on the root logger; every logger propagates to it
+# (hipclinic.logging; gunicorn's log uses the same through hipclinic/gunicorn.conf.py).
+LOGGING = configuration({"django": "INFO", "django.server": "INFO"})
 
 # The cache holds rate-limit counters (and, with Redis, sessions); every app server must
 # share it in production: set REDIS_URL. Local memory is for one development process.
