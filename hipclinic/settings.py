@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view says otherwise (only the login page does).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Pages for a logged-in user are never stored by a browser or proxy (patient data).
+    "hipclinic.middleware.staff_pages_not_stored",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Lets programme history (django-simple-history) record who made each change.
     "simple_history.middleware.HistoryRequestMiddleware",
