@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django_tasks_db.compat import TASKS_LOGGER
 
 from hipclinic.logging import RedactPatientTokens
 from patients.links import create_link, token_for
@@ -86,11 +87,20 @@ def test_runserver_request_lines_and_tracebacks_are_redacted(console, token):
     assert "ValueError: no handout for /p/[token]/handout.pdf" in log
 
 
-def test_every_handler_of_every_logger_carries_the_filter():
+@pytest.fixture
+def task_worker_logging():
+    """What `manage.py db_worker` does to logging first; its loggers' levels put back after."""
     from django_tasks_db.management.commands.db_worker import Command
 
-    Command().configure_logging(verbosity=1)  # what `manage.py db_worker` does first
+    loggers = [logging.getLogger(name) for name in (TASKS_LOGGER, "django_tasks_db")]
+    levels = [logger.level for logger in loggers]
+    Command().configure_logging(verbosity=1)
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
 
+
+def test_every_handler_of_every_logger_carries_the_filter(task_worker_logging):
     loggers = [logging.root] + [
         logger
         for logger in logging.root.manager.loggerDict.values()
@@ -107,7 +117,7 @@ def test_every_handler_of_every_logger_carries_the_filter():
     assert unguarded == []
     # The worker added no handler of its own: its lines go through the root's console.
     assert not logging.getLogger("django_tasks_db").handlers
-    assert not logging.getLogger("django_tasks").handlers
+    assert not logging.getLogger(TASKS_LOGGER).handlers
 
 
 def free_port() -> int:
