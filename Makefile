@@ -50,7 +50,7 @@ serve: system-packages-run $(BIN)/.installed node_modules/.installed
 	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	DEBUG=0 $(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=0 $(BIN)/gunicorn hipclinic.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT)
+	DEBUG=0 $(BIN)/gunicorn hipclinic.wsgi --config hipclinic/gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT)
 
 test: system-packages-test setup
 	$(BIN)/python manage.py check

@@ -36,19 +36,22 @@ def login_failed(sender, credentials, request=None, **kwargs):
 
 
 def locked_out(sender, request, username, ip_address, **kwargs):
-    """The moment an account (or address) gets locked: once per lock, not once per refusal.
+    """The moment an account gets locked at an address: once per lock, not once per refusal.
 
-    django-axes signals again at every attempt made while the lock lasts; those
-    attempts are already audited as failed logins.
+    A lock is one account at one address (settings.AXES_LOCKOUT_PARAMETERS), so the
+    event names the account whose password failed and nobody else. django-axes
+    signals again at every attempt made while the lock lasts; those attempts are
+    already audited as failed logins.
     """
     account = account_named(username)
     target_id = str(account.pk) if account else ""
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     already = AuditEvent.objects.filter(
-        action=AuditAction.LOCKED_OUT, target_id=target_id, created_at__gte=since
+        action=AuditAction.LOCKED_OUT,
+        target_id=target_id,
+        ip_address=ip_address or None,
+        created_at__gte=since,
     )
-    if not account:
-        already = already.filter(ip_address=ip_address or None)
     if already.exists():
         return
     AuditEvent.record(

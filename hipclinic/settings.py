@@ -15,6 +15,8 @@ import fontpkg_atkinson_hyperlegible
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from hipclinic.logging import configuration
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view says otherwise (only the login page does).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Pages for a logged-in user are never stored by a browser or proxy (patient data).
+    "hipclinic.middleware.staff_pages_not_stored",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Lets programme history (django-simple-history) record who made each change.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -121,12 +125,19 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# How many reverse proxies in front of the app append the address they saw to
+# X-Forwarded-For (a TLS proxy: 1). None by default: the header is then ignored and a
+# request's address is the connection's (hipclinic.access.client_ip, the one rule).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
-# username (or from one address), that account (or address) cannot log in for
-# LOGIN_LOCKOUT_MINUTES; every step is audited.
+# account from one address, that account cannot log in from that address for
+# LOGIN_LOCKOUT_MINUTES; every step is audited. The pair, not either alone: behind the
+# clinic's one proxy address a guesser must not lock out colleagues, and nobody who
+# knows a username can lock its owner out from somewhere else (README, "Production").
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: an account, or an address
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "hipclinic/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "hipclinic.access.client_ip"
@@ -197,21 +208,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hipclinic <no-reply@localhost>")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "hipclinic.logging.RedactPatientTokens"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "filters": ["redact_tokens"],
-        },
-    },
-    "loggers": {
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-    },
-}
+# One redacting console handler on the root logger; every logger propagates to it
+# (hipclinic.logging; gunicorn's log uses the same through hipclinic/gunicorn.conf.py).
+LOGGING = configuration({"django": "INFO", "django.server": "INFO"})
 
 # The cache holds rate-limit counters (and, with Redis, sessions); every app server must
 # share it in production: set REDIS_URL. Local memory is for one development process.

@@ -63,6 +63,8 @@ def main() -> None:
             [
                 BIN / "gunicorn",
                 "hipclinic.wsgi",
+                "--config",
+                "hipclinic/gunicorn.conf.py",
                 "--workers",
                 str(WORKERS),
                 "--bind",

@@ -29,6 +29,7 @@ from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, JobKind
 from patients import handouts
 from patients.links import create_link, token_for
 from patients.models import PrescriptionStatus, SessionLog
+from tests.csp import inline_code
 from tests.factories import (
     ClinicFactory,
     ExerciseFactory,
@@ -339,6 +340,7 @@ def check_csp(response) -> None:
     if response.get("Content-Type", "").startswith("text/html"):
         policy = response["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert inline_code(response.content.decode()) == [], response.request["PATH_INFO"]
 
 
 @pytest.mark.parametrize("visitor", VISITORS)

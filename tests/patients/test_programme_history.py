@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from patients.models import Prescription
+from tests.csp import inline_code
 from tests.factories import ExerciseFactory, PatientFactory, PrescriptionFactory
 from tests.patients.test_programme_views import builder_data
 
@@ -61,3 +62,22 @@ def test_managers_read_a_programmes_history_in_the_admin_but_cannot_revert(
     assert page.status_code == 200 and "Hip set" in page.content.decode()
     assert revert.status_code in (200, 403)
     assert Prescription.objects.get(pk=programme.pk).title == "Now"
+
+
+def test_the_history_pages_hold_nothing_the_content_security_policy_refuses(
+    client, manager, programme
+):
+    Prescription.objects.filter(pk=programme.pk).update(title="Now")
+    old = Prescription.history.filter(id=programme.pk).earliest("history_id")
+    client.force_login(manager)
+
+    history = client.get(reverse("admin:patients_prescription_history", args=[programme.pk]))
+    version = client.get(
+        reverse("admin:patients_prescription_simple_history", args=[programme.pk, old.pk])
+    )
+
+    assert history.status_code == version.status_code == 200
+    assert "unsafe-inline" not in history["Content-Security-Policy"]
+    assert inline_code(history.content.decode()) == []
+    assert inline_code(version.content.decode()) == []
+    assert 'class="paginator history-paginator"' in history.content.decode()
