@@ -102,6 +102,7 @@ class AuditAction(models.TextChoices):
     DELETED = "deleted", "Deleted"
     ISSUED = "issued", "Issued"
     REVOKED = "revoked", "Revoked"
+    EXTENDED = "extended", "Extended"
     LOGGED_IN = "logged_in", "Logged in"
     LOGIN_FAILED = "login_failed", "Login failed"
     LOCKED_OUT = "locked_out", "Locked out"
