@@ -118,8 +118,10 @@ class AuditEvent(models.Model):
     clinic = models.ForeignKey(
         Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
     )
+    # Protected: an account that did something is deactivated, never deleted, so the
+    # trail keeps who did it (hipclinic.admin.UserAdmin offers "Deactivate").
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
     )
     patient_link = models.ForeignKey(
         "patients.PatientLink",

@@ -183,6 +183,7 @@ APP_URLS = [
     ("patients:link_create", "post", lambda w: [w.patient.pk], CLINIC_A_POST, False),
     ("patients:link_email", "post", lambda w: [w.patient.pk], CLINIC_A_POST, False),
     ("patients:link_revoke", "post", lambda w: [w.link.pk], CLINIC_A_POST, False),
+    ("patients:link_extend", "post", lambda w: [w.link.pk], CLINIC_A_POST, False),
     ("patients:download_handout", "get", lambda w: [w.handout.pk], CLINIC_A_ONLY, False),
     ("patients:preview_handout", "get", lambda w: [w.programme.pk], CLINIC_A_ONLY, False),
     ("patients:issue_handout", "post", lambda w: [w.programme.pk], CLINIC_A_POST, False),
