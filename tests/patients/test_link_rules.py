@@ -313,3 +313,17 @@ def test_creating_and_revoking_in_the_app_are_audited_with_the_address(client, t
         (AuditAction.CREATED, therapist.pk, "10.0.0.5"),
         (AuditAction.REVOKED, therapist.pk, "10.0.0.5"),
     ]
+
+
+def test_the_admin_extends_no_link_of_another_clinic(client, other_clinic, link):
+    client.force_login(UserFactory(clinic=other_clinic))
+    expires_at = link.expires_at
+
+    client.post(
+        changelist_url(PatientLink),
+        {"action": "extend", "_selected_action": [link.pk], "apply": "1", "days": "300"},
+    )
+
+    link.refresh_from_db()
+    assert link.expires_at == expires_at
+    assert not link_events(link, AuditAction.EXTENDED).exists()
