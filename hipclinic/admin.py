@@ -22,17 +22,21 @@ which lets a drag-and-drop reorder swap positions without tripping the database'
 from adminsortable2.admin import CustomInlineFormSet, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
+from django.shortcuts import redirect
 
 from exercises.models import Dose
+from hipclinic.access import client_ip
 from hipclinic.auth import put_in_role_group
 from hipclinic.fields import CheckedModelMultipleChoiceField, is_valid_id
 from hipclinic.jobs import start_job
-from hipclinic.models import AuditEvent, BackgroundJob, Clinic, JobKind, User
+from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, Clinic, JobKind, User
 from hipclinic.ordering import OUT_OF_THE_WAY, set_positions
 from patients.dosing import dose_sentence
 
@@ -428,15 +432,30 @@ class BackgroundJobAdmin(ClinicScopedAdmin):
         return False
 
 
+def kept_for_the_audit_trail(users) -> str:
+    """Why these accounts cannot be deleted, and what to do instead."""
+    names = ", ".join(sorted(user.username for user in users))
+    return (
+        f"Not deleted: {names}. The audit trail records what they did, so their accounts "
+        "are kept. Deactivate them instead: they can then no longer sign in."
+    )
+
+
 @admin.register(User)
 class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
     """Staff accounts. Managers add and change their own clinic's therapists and managers,
-    but never grant platform-admin rights, permissions, groups or another clinic."""
+    but never grant platform-admin rights, permissions, groups or another clinic.
+
+    An account that acts in the audit trail is deactivated, never deleted (the
+    models refuse too: AuditEvent.actor is protected), so the trail keeps who did
+    what; only an account that never did anything can be deleted.
+    """
 
     list_display = ["username", "display_name", "role", "email", "is_active", "last_login"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]
     ordering = ["display_name", "username"]
+    actions = ["deactivate", "delete_selected"]
 
     personal = (
         "Personal info",
@@ -489,6 +508,49 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
             # A clinic's account exists to sign in here.
             obj.is_staff = True
         super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.audit_events.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        user = self.get_object(request, unquote(object_id))
+        if user.audit_events.exists() and super().has_delete_permission(request, user):
+            self.message_user(request, kept_for_the_audit_trail([user]), messages.ERROR)
+            return redirect("admin:hipclinic_user_change", user.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(description="Delete selected users", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """Django's delete, refused for the whole selection if anyone in it has audit events."""
+        kept = queryset.filter(audit_events__isnull=False).distinct()
+        if kept:
+            self.message_user(request, kept_for_the_audit_trail(kept), messages.ERROR)
+            return None
+        return delete_selected(self, request, queryset)
+
+    @admin.action(
+        description="Deactivate selected users (they can no longer sign in)",
+        permissions=["change"],
+    )
+    def deactivate(self, request, queryset):
+        """Close the accounts, keeping them for the audit trail. An open session ends with
+        its next request (Django's backend refuses an inactive user)."""
+        users = list(queryset.filter(is_active=True).exclude(pk=request.user.pk))
+        for user in users:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            AuditEvent.record(
+                AuditAction.CHANGED,
+                user,
+                actor=request.user,
+                clinic=user.clinic,
+                ip=client_ip(request),
+            )
+        self.message_user(request, f"Deactivated {len(users)} users.", messages.SUCCESS)
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(request, "Your own account stays active.", messages.WARNING)
 
 
 @admin.register(AuditEvent)

@@ -103,6 +103,7 @@ class AuditAction(models.TextChoices):
     DELETED = "deleted", "Deleted"
     ISSUED = "issued", "Issued"
     REVOKED = "revoked", "Revoked"
+    EXTENDED = "extended", "Extended"
     LOGGED_IN = "logged_in", "Logged in"
     LOGIN_FAILED = "login_failed", "Login failed"
     LOCKED_OUT = "locked_out", "Locked out"
@@ -118,8 +119,10 @@ class AuditEvent(models.Model):
     clinic = models.ForeignKey(
         Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
     )
+    # Protected: an account that did something is deactivated, never deleted, so the
+    # trail keeps who did it (hipclinic.admin.UserAdmin offers "Deactivate").
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
     )
     patient_link = models.ForeignKey(
         "patients.PatientLink",

@@ -189,6 +189,8 @@ LOGOUT_REDIRECT_URL = "login"
 # their tokens (defaults to one derived from SECRET_KEY; changing it retires every link).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 PATIENT_LINK_DAYS = int(os.environ.get("PATIENT_LINK_DAYS", "90"))
+# No link opens for longer than this from the day it is made or extended (patients.links).
+PATIENT_LINK_MAX_DAYS = int(os.environ.get("PATIENT_LINK_MAX_DAYS", "365"))
 PATIENT_LINK_KEY = os.environ.get("PATIENT_LINK_KEY", "")
 # How often one link, or one address, may open pages or post logs (django-ratelimit).
 PATIENT_LINK_RATE = os.environ.get("PATIENT_LINK_RATE", "60/m")

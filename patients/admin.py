@@ -6,7 +6,9 @@ handouts and patients' session logs are records to read, not to edit.
 """
 
 from adminsortable2.admin import SortableAdminBase
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -28,9 +30,9 @@ from hipclinic.admin import (
 )
 from hipclinic.jobs import start_job
 from hipclinic.models import AuditAction, AuditEvent, JobKind
-from patients.forms import PrescriptionAdminForm, StartFromProtocolForm
+from patients.forms import ExtendLinkForm, PrescriptionAdminForm, StartFromProtocolForm
 from patients.handouts import CannotIssue, issue_handout
-from patients.links import revoke_link
+from patients.links import LinkRefused, extend_link, revoke_link
 from patients.models import (
     Handout,
     Patient,
@@ -434,12 +436,16 @@ class LinkStatusFilter(admin.SimpleListFilter):
 
 @admin.register(PatientLink)
 class PatientLinkAdmin(ClinicScopedAdmin):
-    """Private patient links: see their use, change the expiry, revoke them.
+    """Private patient links: see their use, extend or revoke them.
 
-    Links are created on the patient's page in the app (or by issuing a handout),
-    never here; the admin shows neither the token nor its seed.
+    Nothing here is edited as a form: a link changes only through patients.links
+    (the "extend" and "revoke" actions, also offered as buttons on a link's page),
+    which keeps the rules and audits each change. Links are created on the
+    patient's page in the app (or by issuing a handout), never here; the admin
+    shows neither the token nor its seed.
     """
 
+    change_form_template = "admin/patients/patientlink/change_form.html"
     list_display = [
         "patient",
         "created_by",
@@ -454,6 +460,7 @@ class PatientLinkAdmin(ClinicScopedAdmin):
     search_fields = ["patient__chart_number", "patient__first_name", "patient__last_name"]
     fields = [
         "patient",
+        "status",
         "expires_at",
         "revoked_at",
         "created_by",
@@ -461,11 +468,37 @@ class PatientLinkAdmin(ClinicScopedAdmin):
         "last_used_at",
         "use_count",
     ]
-    readonly_fields = ["patient", "created_by", "created_at", "last_used_at", "use_count"]
-    actions = ["revoke"]
+    readonly_fields = fields
+    actions = ["extend", "revoke"]
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_link_change_permission(self, request):
+        return request.user.has_perm("patients.change_patientlink")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        link = self.get_object(request, unquote(object_id))
+        may_change = self.has_link_change_permission(request) and link.revoked_at is None
+        extra_context = {
+            **(extra_context or {}),
+            "max_link_days": settings.PATIENT_LINK_MAX_DAYS,
+            "link_actions": [
+                (name, label)
+                for name, label, offered in [
+                    ("extend", "Extend this link", link.patient.is_active),
+                    ("revoke", "Revoke this link", True),
+                ]
+                if may_change and offered
+            ],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="status")
     def status(self, link):
@@ -475,12 +508,40 @@ class PatientLinkAdmin(ClinicScopedAdmin):
             return "expired"
         return "open"
 
-    @admin.action(description="Revoke selected links", permissions=["change"])
+    @admin.action(description="Revoke selected links", permissions=["link_change"])
     def revoke(self, request, queryset):
         links = list(queryset.filter(revoked_at__isnull=True).select_related("patient__clinic"))
         for link in links:
             revoke_link(link, request.user, ip=client_ip(request))
         self.message_user(request, f"Revoked {len(links)} patient links.")
+
+    @admin.action(description="Extend selected links", permissions=["link_change"])
+    def extend(self, request, queryset):
+        """Asks for how many days from today, then extends each link that may be."""
+        form = ExtendLinkForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Extend patient links",
+                "form": form,
+                "links": queryset.select_related("patient"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "max_days": settings.PATIENT_LINK_MAX_DAYS,
+            }
+            return TemplateResponse(request, "admin/patients/patientlink/extend.html", context)
+        extended = 0
+        for link in queryset.select_related("patient__clinic"):
+            try:
+                extend_link(
+                    link, request.user, days=form.cleaned_data["days"], ip=client_ip(request)
+                )
+            except LinkRefused as refusal:
+                self.message_user(request, f"Not extended: {link}. {refusal}", messages.ERROR)
+            else:
+                extended += 1
+        if extended:
+            self.message_user(request, f"Extended {extended} patient links.", messages.SUCCESS)
 
 
 @admin.register(SessionLog)

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -318,22 +319,37 @@ class SessionLogForm(forms.Form):
     )
 
 
-class NewLinkForm(forms.Form):
+class LinkDaysForm(forms.Form):
+    """How many days from today a link opens: at least one, at most ``PATIENT_LINK_MAX_DAYS``."""
+
+    days = forms.IntegerField(label="Opens for (days)", min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        most = settings.PATIENT_LINK_MAX_DAYS
+        days = self.fields["days"]
+        days.max_value = most
+        days.validators.append(MaxValueValidator(most))
+        days.widget.attrs["max"] = most
+        days.initial = settings.PATIENT_LINK_DAYS
+        days.error_messages |= {
+            "min_value": "A link must open for at least 1 day.",
+            "max_value": f"A link can open for at most {most} days.",
+        }
+
+
+class NewLinkForm(LinkDaysForm):
     """How long a new private link lasts, and whether it replaces the older ones."""
 
-    days = forms.IntegerField(
-        label="Opens for (days)",
-        min_value=1,
-        max_value=365,
-        initial=settings.PATIENT_LINK_DAYS,
-        error_messages={
-            "min_value": "A link must open for at least 1 day.",
-            "max_value": "A link can open for at most 365 days.",
-        },
-    )
     revoke_others = forms.BooleanField(
         label="Stop the older links from opening", required=False, initial=True
     )
+
+
+class ExtendLinkForm(LinkDaysForm):
+    """How long an existing link opens from today (its old expiry no longer counts)."""
+
+    days = forms.IntegerField(label="Opens for (days from today)", min_value=1)
 
 
 # --- Patient records ---------------------------------------------------------------------

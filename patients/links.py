@@ -6,6 +6,11 @@ random bytes kept on the link row and the key comes from the server's settings
 the seed and the SHA-256 of the token, never the token: someone holding a copy of
 the database cannot open a link, while the clinic can still print the link on
 every new handout and email it again. Changing the key retires every link.
+
+A link's state changes only through the functions here (``create_link``,
+``extend_link``, ``revoke_link``), in the app and in the admin alike: each keeps
+the rules (no link opens for more than ``PATIENT_LINK_MAX_DAYS`` days from now, a
+revoked link never opens again) and writes an audit event.
 """
 
 import base64
@@ -19,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from hipclinic.models import AuditAction, AuditEvent
 from patients.models import Patient, PatientLink
@@ -48,11 +54,24 @@ def link_url(link: PatientLink) -> str:
     return settings.SITE_URL.rstrip("/") + link_path(link)
 
 
+class LinkRefused(Exception):
+    """A link change the rules do not allow; the message says why, in plain words."""
+
+
+def checked_days(days: int) -> int:
+    """``days`` if a link may open that long from now, else LinkRefused."""
+    most = settings.PATIENT_LINK_MAX_DAYS
+    if not 1 <= days <= most:
+        raise LinkRefused(f"A link opens for at least 1 day and at most {most} days from today.")
+    return days
+
+
 @transaction.atomic
 def create_link(
     patient: Patient, created_by, *, days: int | None = None, revoke_others: bool = False, ip=None
 ) -> PatientLink:
     """A new live link for ``patient``, valid ``days`` days (the clinic default if omitted)."""
+    days = checked_days(days or settings.PATIENT_LINK_DAYS)
     if revoke_others:
         for old in PatientLink.objects.live().filter(patient=patient):
             revoke_link(old, created_by, ip=ip)
@@ -60,7 +79,7 @@ def create_link(
         patient=patient,
         created_by=created_by,
         token_seed=secrets.token_hex(32),
-        expires_at=timezone.now() + datetime.timedelta(days=days or settings.PATIENT_LINK_DAYS),
+        expires_at=timezone.now() + datetime.timedelta(days=days),
     )
     link.token_hash = hash_token(token_for(link))
     link.save()
@@ -81,6 +100,35 @@ def revoke_link(link: PatientLink, user, *, ip=None) -> None:
     link.revoked_at = timezone.now()
     link.save(update_fields=["revoked_at"])
     AuditEvent.record(AuditAction.REVOKED, link, actor=user, clinic=link.patient.clinic, ip=ip)
+
+
+@transaction.atomic
+def extend_link(link: PatientLink, user, *, days: int, ip=None) -> PatientLink:
+    """Let a link open until ``days`` days from now (at most ``PATIENT_LINK_MAX_DAYS``).
+
+    A revoked link stays revoked and a discharged patient's link stays shut: a
+    new link is the way back for them. An expired link may be extended, since the
+    patient's printed handouts carry its QR code. The expiry only ever moves later.
+    """
+    days = checked_days(days)
+    # Locked and read again, so a revocation made meanwhile is not undone.
+    link = PatientLink.objects.select_for_update().select_related("patient__clinic").get(pk=link.pk)
+    if link.revoked_at is not None:
+        raise LinkRefused("This link is revoked and never opens again; create a new link instead.")
+    if not link.patient.is_active:
+        raise LinkRefused("This patient is discharged; their links do not open.")
+    expires_at = timezone.now() + datetime.timedelta(days=days)
+    if expires_at <= link.expires_at:
+        raise LinkRefused(f"This link already opens until {opens_until(link)}.")
+    link.expires_at = expires_at
+    link.save(update_fields=["expires_at"])
+    AuditEvent.record(AuditAction.EXTENDED, link, actor=user, clinic=link.patient.clinic, ip=ip)
+    return link
+
+
+def opens_until(link: PatientLink) -> str:
+    """The link's last day, as staff read it (``3 Mar 2027``)."""
+    return date_format(timezone.localtime(link.expires_at), "j M Y")
 
 
 def open_link(token: str) -> PatientLink | None:

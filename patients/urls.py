@@ -21,6 +21,7 @@ urlpatterns = [
     path("patients/<int:pk>/links/new/", links.link_create, name="link_create"),
     path("patients/<int:pk>/links/email/", links.link_email, name="link_email"),
     path("links/<int:pk>/revoke/", links.link_revoke, name="link_revoke"),
+    path("links/<int:pk>/extend/", links.link_extend, name="link_extend"),
     path("handouts/<int:pk>/download/", handouts.download_handout, name="download_handout"),
     path("programmes/<int:pk>/handout/preview/", handouts.preview_handout, name="preview_handout"),
     path("programmes/<int:pk>/handout/issue/", handouts.issue_handout_view, name="issue_handout"),

@@ -1,4 +1,7 @@
-"""Staff actions on a patient's private links: create, revoke, and email one."""
+"""Staff actions on a patient's private links: create, extend, revoke, and email one.
+
+Each calls its function in patients.links, which keeps the rules and audits the change.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -8,8 +11,8 @@ from django.views.decorators.http import require_POST
 from hipclinic.access import client_ip, staff_required
 from hipclinic.jobs import start_job
 from hipclinic.models import JobKind
-from patients.forms import NewLinkForm
-from patients.links import create_link, revoke_link
+from patients.forms import ExtendLinkForm, NewLinkForm
+from patients.links import LinkRefused, create_link, extend_link, opens_until, revoke_link
 from patients.models import Patient, PatientLink
 from patients.tasks import email_patient_link
 
@@ -24,6 +27,16 @@ def back_to_patient(patient: Patient):
     return redirect("patients:patient_detail", patient.pk)
 
 
+def visible_link(request, pk: int) -> PatientLink:
+    return get_object_or_404(
+        PatientLink.objects.visible_to(request.user).select_related("patient__clinic"), pk=pk
+    )
+
+
+def form_errors(form) -> str:
+    return " ".join(e for errors in form.errors.values() for e in errors)
+
+
 @staff_required
 @require_POST
 def link_create(request, pk: int):
@@ -36,7 +49,7 @@ def link_create(request, pk: int):
         return back_to_patient(patient)
     form = NewLinkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors(form))
         return back_to_patient(patient)
     create_link(
         patient,
@@ -55,11 +68,31 @@ def link_create(request, pk: int):
 def link_revoke(request, pk: int):
     if not request.user.has_perm("patients.change_patientlink"):
         raise PermissionDenied
-    link = get_object_or_404(
-        PatientLink.objects.visible_to(request.user).select_related("patient__clinic"), pk=pk
-    )
+    link = visible_link(request, pk)
     revoke_link(link, request.user, ip=client_ip(request))
     messages.success(request, "The link is revoked and no longer opens.")
+    return back_to_patient(link.patient)
+
+
+@staff_required
+@require_POST
+def link_extend(request, pk: int):
+    """Let a link open for longer, within the maximum; never a revoked one."""
+    if not request.user.has_perm("patients.change_patientlink"):
+        raise PermissionDenied
+    link = visible_link(request, pk)
+    form = ExtendLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return back_to_patient(link.patient)
+    try:
+        link = extend_link(
+            link, request.user, days=form.cleaned_data["days"], ip=client_ip(request)
+        )
+    except LinkRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"The link now opens until {opens_until(link)}.")
     return back_to_patient(link.patient)
 
 

@@ -13,7 +13,7 @@ from hipclinic.access import client_ip, staff_required
 from hipclinic.models import AuditAction, AuditEvent
 from hipclinic.paging import paginate
 from patients.adherence import progress_context
-from patients.forms import NewLinkForm, PatientFilterForm, PatientForm
+from patients.forms import ExtendLinkForm, NewLinkForm, PatientFilterForm, PatientForm
 from patients.links import links_for_staff
 from patients.models import (
     Handout,
@@ -124,6 +124,7 @@ def patient_detail(request, pk: int):
         "programmes": programmes,
         "patient_links": links_for_staff(patient),
         "link_form": NewLinkForm(),
+        "extend_link_form": ExtendLinkForm(),
         **progress_context(patient, timezone.localdate()),
     }
     return render(request, "patients/patient_detail.html", context)

@@ -249,7 +249,6 @@ EDITABLE = [
     ("manager", "protocol"),
     ("therapist", "patient"),
     ("therapist", "prescription"),
-    ("therapist", "patientlink"),
     ("superuser", "sessionlog"),
 ]
 

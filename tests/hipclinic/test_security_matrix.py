@@ -238,6 +238,7 @@ APP_URLS = [
     ("patients:link_create", "post", lambda w: [w.patient.pk], CLINIC_A_POST, False),
     ("patients:link_email", "post", lambda w: [w.patient.pk], CLINIC_A_POST, False),
     ("patients:link_revoke", "post", lambda w: [w.link.pk], CLINIC_A_POST, False),
+    ("patients:link_extend", "post", lambda w: [w.link.pk], CLINIC_A_POST, False),
     ("patients:download_handout", "get", lambda w: [w.handout.pk], CLINIC_A_ONLY, False),
     ("patients:download_handout", "get", lambda w: [w.b_handout.pk], CLINIC_B_ONLY, False),
     ("patients:preview_handout", "get", lambda w: [w.programme.pk], CLINIC_A_ONLY, False),
