@@ -112,6 +112,25 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time. Write-ahead logging lets pages read while someone
+    # writes; IMMEDIATE transactions take the write lock when they begin (a transaction
+    # that read first and then wants to write can only fail, never wait); and a writer
+    # that finds the lock taken waits up to SQLITE_BUSY_SECONDS for it instead of
+    # failing with "database is locked". See the README's "SQLite" paragraph.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_BUSY_SECONDS", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    SQLITE_PATH = DATABASES["default"]["NAME"]
+    if SQLITE_PATH != ":memory:":
+        # Tests run on a file next to the real one, not Django's default in-memory
+        # database, so they lock and wait as the real one does.
+        SQLITE_PATH = Path(SQLITE_PATH)
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(SQLITE_PATH.with_name(f"test_{SQLITE_PATH.name}"))
+        }
 
 AUTH_USER_MODEL = "hipclinic.User"
 AUTHENTICATION_BACKENDS = [
