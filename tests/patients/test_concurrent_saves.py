@@ -41,10 +41,14 @@ STALE = "Someone saved this programme while you were editing it"
 
 @pytest.fixture(autouse=True)
 def a_database_on_disk():
-    """Threads must meet on the database the app runs on, not a private in-memory copy."""
+    """Threads must meet on a database like the one the app runs on: a file, in WAL mode,
+    with a busy timeout and IMMEDIATE transactions, not a private in-memory copy."""
     if connection.vendor == "sqlite":
         assert not connection.is_in_memory_db()
-        assert connection.cursor().execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        cursor = connection.cursor()
+        assert cursor.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert cursor.execute("PRAGMA busy_timeout").fetchone() == (20_000,)
+        assert connection.transaction_mode == "IMMEDIATE"
 
 
 def at_once(*calls):
