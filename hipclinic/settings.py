@@ -113,23 +113,22 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite has one writer at a time. Write-ahead logging lets pages read while someone
-    # writes; IMMEDIATE transactions take the write lock when they begin (a transaction
-    # that read first and then wants to write can only fail, never wait); and a writer
-    # that finds the lock taken waits up to SQLITE_BUSY_SECONDS for it instead of
-    # failing with "database is locked". See the README's "SQLite" paragraph.
+    # SQLite has one writer at a time; these make a write wait its turn instead of
+    # failing with "database is locked" (README, "SQLite"). Write-ahead logging lets
+    # pages read while someone writes. IMMEDIATE transactions take the write lock as
+    # they begin: one that only asked for it at its first write, after reading, could
+    # not wait for it and would fail. The timeout is how long a write waits.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": int(os.environ.get("SQLITE_BUSY_SECONDS", "20")),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    SQLITE_PATH = DATABASES["default"]["NAME"]
-    if SQLITE_PATH != ":memory:":
-        # Tests run on a file next to the real one, not Django's default in-memory
-        # database, so they lock and wait as the real one does.
-        SQLITE_PATH = Path(SQLITE_PATH)
+    if DATABASES["default"]["NAME"] != ":memory:":
+        # Tests use a file next to the database, not Django's default in-memory copy,
+        # so they lock and wait as the real one does.
+        _database_file = Path(DATABASES["default"]["NAME"])
         DATABASES["default"]["TEST"] = {
-            "NAME": str(SQLITE_PATH.with_name(f"test_{SQLITE_PATH.name}"))
+            "NAME": str(_database_file.with_name(f"test_{_database_file.name}"))
         }
 
 AUTH_USER_MODEL = "hipclinic.User"

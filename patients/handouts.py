@@ -398,8 +398,8 @@ def render_and_store(
         if handout is not None:
             return handout
     raise CannotIssue(
-        "The programme changed while its handout was being made, several times over. "
-        "Nothing was issued; issue it again."
+        "The programme kept changing while its handout was being made, so nothing was "
+        "issued. Issue it again."
     )
 
 

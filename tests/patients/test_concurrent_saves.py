@@ -6,10 +6,12 @@ Whatever the order the database lets them in, each request gets a proper answer:
 save and one "someone else saved" refusal, never a 500, nothing lost or doubled.
 """
 
+import errno
 import io
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -221,6 +223,18 @@ def png_bytes() -> bytes:
     return picture.getvalue()
 
 
+def open_when_read(fifo: Path, seconds: float = 30) -> int:
+    """The writing end of a named pipe, once something opens it to read."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as error:  # ENXIO: no reader yet
+            if error.errno != errno.ENXIO or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def test_a_save_never_waits_for_a_handout_being_rendered(programme, therapist, colleague):
     """The render runs outside any transaction: a colleague's save goes through while it
     is under way, and the handout issued shows that save, not what was there before."""
@@ -248,16 +262,17 @@ def test_a_save_never_waits_for_a_handout_being_rendered(programme, therapist, c
 
     issuing = threading.Thread(target=issue)
     issuing.start()
-    with open(picture, "wb") as pipe:  # returns once the render is reading the picture
-        saving = threading.Thread(target=save)
-        saving.start()
-        saving.join(timeout=30)
-        saved_while_rendering = not saving.is_alive()
-        # Later renders find a plain file; this one gets the bytes through the pipe.
-        plain = picture.with_suffix(".tmp")
-        plain.write_bytes(png_bytes())
-        os.replace(plain, picture)
-        pipe.write(png_bytes())
+    pipe = open_when_read(picture)  # the render is now waiting for the picture
+    saving = threading.Thread(target=save)
+    saving.start()
+    saving.join(timeout=30)
+    saved_while_rendering = not saving.is_alive()
+    # Later renders find a plain file; this one gets the bytes through the pipe.
+    plain = picture.with_suffix(".tmp")
+    plain.write_bytes(png_bytes())
+    os.replace(plain, picture)
+    os.write(pipe, png_bytes())
+    os.close(pipe)
     issuing.join(timeout=60)
     saving.join(timeout=30)
 
