@@ -236,8 +236,9 @@ def open_when_read(fifo: Path, seconds: float = 30) -> int:
 
 
 def test_a_save_never_waits_for_a_handout_being_rendered(programme, therapist, colleague):
-    """The render runs outside any transaction: a colleague's save goes through while it
-    is under way, and the handout issued shows that save, not what was there before."""
+    """The render runs outside any transaction: a colleague's save, and a page (which
+    saves its session), go through while it is under way, however long it takes; the
+    handout issued shows that save, not what was there before."""
     # The first exercise's picture is a named pipe: the render stops when it opens it
     # (open() waits for a writer) and goes on when the test writes the picture.
     picture = Path(settings.MEDIA_ROOT) / "exercise-illustrations" / "clamshell.png"
@@ -246,7 +247,8 @@ def test_a_save_never_waits_for_a_handout_being_rendered(programme, therapist, c
     clamshell = programme.items.get(order=0).exercise
     clamshell.illustration.name = "exercise-illustrations/clamshell.png"
     clamshell.save()
-    issuer, saver = logged_in(therapist), logged_in(colleague)
+    issuer, saver, reader = logged_in(therapist), logged_in(colleague), logged_in(colleague)
+    detail = reverse("patients:programme_detail", args=[programme.pk])
     opened = builder_data(Prescription.objects.get(pk=programme.pk))
     issued, saved = {}, {}
 
@@ -267,6 +269,7 @@ def test_a_save_never_waits_for_a_handout_being_rendered(programme, therapist, c
     saving.start()
     saving.join(timeout=30)
     saved_while_rendering = not saving.is_alive()
+    page_while_rendering = reader.get(detail)  # it saves its session too
     # Later renders find a plain file; this one gets the bytes through the pipe.
     plain = picture.with_suffix(".tmp")
     plain.write_bytes(png_bytes())
@@ -277,6 +280,7 @@ def test_a_save_never_waits_for_a_handout_being_rendered(programme, therapist, c
     saving.join(timeout=30)
 
     assert saved_while_rendering
+    assert page_while_rendering.status_code == 200
     assert saved["response"].status_code == 302
     assert issued["response"].status_code == 302
     (handout,) = Handout.objects.filter(prescription=programme)
