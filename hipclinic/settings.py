@@ -116,6 +116,24 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time; these make a write wait its turn instead of
+    # failing with "database is locked" (README, "SQLite"). Write-ahead logging lets
+    # pages read while someone writes. IMMEDIATE transactions take the write lock as
+    # they begin: one that only asked for it at its first write, after reading, could
+    # not wait for it and would fail. The timeout is how long a write waits.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_BUSY_SECONDS", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    if DATABASES["default"]["NAME"] != ":memory:":
+        # Tests use a file next to the database, not Django's default in-memory copy,
+        # so they lock and wait as the real one does.
+        _database_file = Path(DATABASES["default"]["NAME"])
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(_database_file.with_name(f"test_{_database_file.name}"))
+        }
 
 AUTH_USER_MODEL = "hipclinic.User"
 AUTHENTICATION_BACKENDS = [

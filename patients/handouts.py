@@ -20,6 +20,7 @@ import posixpath
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
@@ -37,7 +38,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from weasyprint.text.fonts import FontConfiguration
 
-from hipclinic.models import AuditAction, AuditEvent, PaperSize
+from hipclinic.models import AuditAction, AuditEvent, Clinic, PaperSize
 from patients.dosing import dose_sentence
 from patients.links import link_url, live_link_for
 from patients.models import Handout, Prescription
@@ -331,25 +332,31 @@ def render_handout(
 # Issuing and downloading.
 
 
-@transaction.atomic
+# Renders may repeat when someone issues or edits the programme during one; a programme
+# that changes this often while it is being issued is refused with a plain message.
+RENDER_ATTEMPTS = 3
+
+
 def issue_handout(prescription: Prescription, user, *, ip: str | None = None) -> Handout:
-    """Render ``prescription`` once and store it as its next immutable handout revision.
+    """Render ``prescription`` as it stands and store it as its next immutable handout revision.
 
-    The prescription row is locked while the revision number is chosen, so two
-    therapists issuing at once get revisions N and N+1, never the same number.
-    The handout's QR code opens the patient's newest live link; a patient without
-    one gets a new link.
+    Two therapists issuing at once get revisions N and N+1, never the same number
+    (see ``render_and_store``). The handout's QR code opens the patient's newest
+    live link; a patient without one gets a new link.
     """
-    locked = Prescription.objects.select_for_update().get(pk=prescription.pk)
-    if not locked.items.exists():
-        raise CannotIssue("Add at least one exercise before issuing a handout.")
-    revision = next_revision(locked)
-    link = live_link_for(locked.patient, user)
-    rendered = render_handout(locked, revision=revision, patient_url=link_url(link))
-    return store_handout(locked, rendered, user, ip=ip)
+    issued_on = timezone.localdate()
+
+    def programme_as_it_stands() -> dict:
+        snapshot = handout_snapshot(
+            prescription, issued_on=issued_on, revision=next_revision(prescription)
+        )
+        if not snapshot["exercises"]:
+            raise CannotIssue("Add at least one exercise before issuing a handout.")
+        return snapshot
+
+    return render_and_store(prescription, programme_as_it_stands, user, ip=ip)
 
 
-@transaction.atomic
 def rebrand_handout(prescription: Prescription, user) -> Handout | None:
     """Issue the latest handout again with the clinic's current details and logo.
 
@@ -357,40 +364,91 @@ def rebrand_handout(prescription: Prescription, user) -> Handout | None:
     programme's draft: a branding change never publishes unreviewed edits. Returns
     None when there is nothing to redo (never issued, or already in this branding).
     """
-    locked = Prescription.objects.select_for_update().select_related("patient__clinic")
-    locked = locked.get(pk=prescription.pk)
-    latest = locked.handouts.order_by("-revision").first()
-    heading = clinic_heading(locked.patient.clinic)
-    if latest is None or latest.snapshot.get("clinic") == heading:
-        return None
-    revision = next_revision(locked)
-    snapshot = {**latest.snapshot, "revision": revision, "clinic": heading}
-    link = live_link_for(locked.patient, user)
-    pdf, page_count = render_pdf(render_html(snapshot, link_url(link)))
-    rendered = RenderedHandout(pdf=pdf, page_count=page_count, snapshot=snapshot)
-    return store_handout(locked, rendered, user)
+
+    def latest_in_current_branding() -> dict | None:
+        latest = prescription.handouts.order_by("-revision").first()
+        heading = clinic_heading(Clinic.objects.get(pk=prescription.patient.clinic_id))
+        if latest is None or latest.snapshot.get("clinic") == heading:
+            return None
+        return {**latest.snapshot, "revision": latest.revision + 1, "clinic": heading}
+
+    return render_and_store(prescription, latest_in_current_branding, user)
 
 
-def next_revision(locked: Prescription) -> int:
-    return (locked.handouts.aggregate(latest=Max("revision"))["latest"] or 0) + 1
+def render_and_store(
+    prescription: Prescription, content: Callable[[], dict | None], user, *, ip: str | None = None
+) -> Handout | None:
+    """Render the handout ``content()`` describes, then store it if that is still current.
+
+    ``content`` returns the snapshot a new revision should hold, or None when there
+    is nothing to issue. The render (hundreds of milliseconds) runs outside any
+    transaction, so it never holds a lock, and on SQLite never holds the database's
+    single write lock. Storing is one short transaction (``store_handout``) that asks
+    ``content`` again under the programme's lock: when someone issued, edited or
+    rebranded meanwhile, the answer differs and the handout is rendered again.
+    """
+    patient_url = ""
+    for _attempt in range(RENDER_ATTEMPTS):
+        snapshot = content()
+        if snapshot is None:
+            return None
+        patient_url = patient_url or link_url(live_link_for(prescription.patient, user))
+        pdf, page_count = render_pdf(render_html(snapshot, patient_url))
+        rendered = RenderedHandout(pdf=pdf, page_count=page_count, snapshot=snapshot)
+        handout = store_handout(prescription, rendered, user, ip=ip, current=content)
+        if handout is not None:
+            return handout
+    raise CannotIssue(
+        "The programme kept changing while its handout was being made, so nothing was "
+        "issued. Issue it again."
+    )
+
+
+def next_revision(prescription: Prescription) -> int:
+    return (prescription.handouts.aggregate(latest=Max("revision"))["latest"] or 0) + 1
 
 
 def store_handout(
-    locked: Prescription, rendered: RenderedHandout, user, *, ip: str | None = None
-) -> Handout:
-    """Save a rendered handout as the revision its snapshot names, and audit it."""
+    prescription: Prescription,
+    rendered: RenderedHandout,
+    user,
+    *,
+    ip: str | None = None,
+    current: Callable[[], dict | None] | None = None,
+) -> Handout | None:
+    """Store a rendered handout as the revision its snapshot names: its PDF, its row and
+    an audit event, in one short transaction that locks the programme first.
+
+    ``current``, when given, is asked under that lock for the snapshot that should be
+    issued now; if it no longer equals the rendered one, nothing is stored and the
+    answer is None. If anything fails once the PDF is written (the row, the audit
+    event, the commit), the PDF is deleted again: storage keeps no file without its
+    row. Call it outside any transaction, or an outer rollback could still leave one.
+    """
     revision = rendered.snapshot["revision"]
     handout = Handout(
-        prescription=locked,
+        prescription=prescription,
         revision=revision,
         sha256=hashlib.sha256(rendered.pdf).hexdigest(),
         page_count=rendered.page_count,
         snapshot=rendered.snapshot,
         issued_by=user,
     )
-    handout.pdf.save(handout_storage_name(locked, revision), ContentFile(rendered.pdf), save=False)
-    handout.save()
-    AuditEvent.record(AuditAction.ISSUED, handout, actor=user, clinic=locked.patient.clinic, ip=ip)
+    try:
+        with transaction.atomic():
+            Prescription.objects.select_for_update().values_list("pk").get(pk=prescription.pk)
+            if current is not None and current() != rendered.snapshot:
+                return None
+            name = handout_storage_name(prescription, revision)
+            handout.pdf.save(name, ContentFile(rendered.pdf), save=False)
+            handout.save()
+            AuditEvent.record(
+                AuditAction.ISSUED, handout, actor=user, clinic=prescription.patient.clinic, ip=ip
+            )
+    except BaseException:
+        if handout.pdf.name:
+            handout.pdf.delete(save=False)
+        raise
     return handout
 
 
