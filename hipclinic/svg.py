@@ -231,6 +231,7 @@ class SvgWriter:
         self.empty = False  # the last start tag written is still open for "/>"
         self.style_text: list[str] | None = None
         self.uses_xlink = False
+        self.root_at = 0  # where the root's namespace declarations are in ``out``
 
     def refuse_doctype(self, *args):
         raise ValidationError("The SVG has a DOCTYPE or entities; save it as a plain SVG.")
@@ -244,15 +245,17 @@ class SvgWriter:
         if len(self.open) >= MAX_DEPTH:
             raise ValidationError("The SVG is nested too deeply to be a drawing.")
         if namespace in HTML_NAMESPACES:
-            raise ValidationError(f"The SVG contains HTML (<{tag}>), which is not allowed in a picture.")
+            raise ValidationError(
+                f"The SVG contains HTML (<{tag}>), which is not allowed in a picture."
+            )
         is_svg = namespace in (SVG_NS, "")
         if not self.open and not (is_svg and tag == "svg"):
             raise ValidationError(NOT_SVG)
         if is_svg and tag in ACTIVE_ELEMENTS:
             raise ValidationError(f"The SVG contains <{tag}>, which is not allowed in a picture.")
         pairs = list(zip(attributes[::2], attributes[1::2], strict=True))
-        for attribute, value in pairs:
-            if attribute.lower().startswith("on"):
+        for attribute, _ in pairs:
+            if attribute.lower().startswith("on"):  # a namespaced name starts with its URI
                 raise ValidationError(
                     f"The SVG has an event handler ({attribute}); pictures cannot run code."
                 )
@@ -313,7 +316,7 @@ class SvgWriter:
             self.out[self.root_at] += f' xmlns:xlink="{XLINK_NS}"'
 
     def text(self, data):
-        if not self.open or self.open[-1] is None and self.style_text is None:
+        if not self.open or (self.open[-1] is None and self.style_text is None):
             return
         if self.style_text is not None:
             # All text inside <style>, even inside children left out: checked as one sheet.
@@ -380,7 +383,9 @@ def check_css_values(tokens) -> None:
                 )
             if token.lower_name == "url":
                 strings = [t for t in token.arguments if t.type not in ("whitespace", "comment")]
-                check_url(strings[0].value if len(strings) == 1 and strings[0].type == "string" else "")
+                check_url(
+                    strings[0].value if len(strings) == 1 and strings[0].type == "string" else ""
+                )
             check_css_values(token.arguments)
         elif token.type in ("() block", "[] block", "{} block"):
             check_css_values(token.content)

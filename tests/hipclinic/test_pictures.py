@@ -97,8 +97,9 @@ def test_a_small_png_of_10000_by_10000_pixels_is_refused_from_its_header():
     with pytest.raises(ValidationError) as refused:
         check_picture(upload("logo.png", bomb))
 
-    assert "10000 × 10000 pixels (100.0 megapixels); the limit is 16 megapixels" in (
-        refused.value.messages[0]
+    assert (
+        "10000 × 10000 pixels (100.0 megapixels); the limit is 16 megapixels"
+        in (refused.value.messages[0])
     )
 
 
