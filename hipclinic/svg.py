@@ -31,6 +31,11 @@ SELF_CONTAINED = "pictures must be self-contained."
 NOT_SVG = "The file is not an SVG drawing (its root is not <svg>)."
 # Deeper than any drawing program nests; far shallower than a parser's stack.
 MAX_DEPTH = 100
+# WeasyPrint takes about half a millisecond per shape it draws, so a handout with a few
+# pictures stays within seconds. Each <use> counts as the shapes it copies: ten levels
+# of ten <use> each are a 1 KB file that draws ten billion circles. (Markers, which
+# copy shapes onto every corner of a path, are left out for the same reason.)
+MAX_SHAPES = 5000
 
 FILTER_ELEMENTS = {
     "filter",
@@ -81,7 +86,6 @@ ELEMENTS = {
     "pattern",
     "clipPath",
     "mask",
-    "marker",
     *TEXT_ELEMENTS,
     *FILTER_ELEMENTS,
 }
@@ -133,9 +137,6 @@ PRESENTATION_ATTRIBUTES = {
     "isolation",
     "letter-spacing",
     "lighting-color",
-    "marker-end",
-    "marker-mid",
-    "marker-start",
     "mask",
     "mix-blend-mode",
     "opacity",
@@ -169,10 +170,10 @@ GEOMETRY_ATTRIBUTES = {
     "d", "points", "width", "height", "pathLength", "viewBox", "preserveAspectRatio",
     "dx", "dy", "rotate", "textLength", "lengthAdjust", "startOffset", "method", "spacing",
     "side", "version",
-    # gradients, patterns, clips, masks, markers
+    # gradients, patterns, clips, masks, symbols
     "offset", "gradientUnits", "gradientTransform", "spreadMethod", "patternUnits",
     "patternContentUnits", "patternTransform", "clipPathUnits", "maskUnits",
-    "maskContentUnits", "markerWidth", "markerHeight", "markerUnits", "refX", "refY",
+    "maskContentUnits", "refX", "refY",
     "orient",
     # filters
     "filterUnits", "primitiveUnits", "in", "in2", "result", "stdDeviation", "mode",
@@ -218,6 +219,7 @@ def sanitize_svg(data: bytes) -> bytes:
         ) from error
     if not writer.out:
         raise ValidationError(NOT_SVG)
+    writer.check_shape_count()
     return ("".join(writer.out) + "\n").encode()
 
 
@@ -232,6 +234,12 @@ class SvgWriter:
         self.style_text: list[str] | None = None
         self.uses_xlink = False
         self.root_at = 0  # where the root's namespace declarations are in ``out``
+        # The written elements, for counting shapes: each one's children and, for a
+        # <use>, the id it copies; ``ids`` finds an element by its id.
+        self.children: list[list[int]] = []
+        self.copies: list[str | None] = []
+        self.ids: dict[str, int] = {}
+        self.written: list[int] = []  # the open written elements, innermost last
 
     def refuse_doctype(self, *args):
         raise ValidationError("The SVG has a DOCTYPE or entities; save it as a plain SVG.")
@@ -274,6 +282,7 @@ class SvgWriter:
             self.out.append(f"<{tag}{written}")
         self.empty = True
         self.open.append(tag)
+        self.remember(tag, dict(pairs))
         if tag == "style":
             self.style_text = []
 
@@ -297,10 +306,48 @@ class SvgWriter:
             check_css_values(tinycss2.parse_component_value_list(value))
         return f' {local}="{escape_attribute(value)}"'
 
+    def remember(self, tag: str, attributes: dict) -> None:
+        index = len(self.children)
+        if self.written:
+            self.children[self.written[-1]].append(index)
+        self.children.append([])
+        href = attributes.get("href", attributes.get(f"{XLINK_NS} href", ""))
+        self.copies.append(href.strip()[1:] if tag == "use" else None)
+        if "id" in attributes:
+            self.ids.setdefault(attributes["id"], index)
+        self.written.append(index)
+
+    def check_shape_count(self) -> None:
+        counted: dict[int, int] = {}
+
+        def shapes(index: int, depth: int) -> int:
+            if index in counted:
+                return counted[index]
+            if depth > MAX_DEPTH + 50:  # nesting, then a few <use> of <use>
+                raise ValidationError(
+                    "The SVG's <use> elements copy each other too deeply (or in a loop)."
+                )
+            total = 1
+            for child in self.children[index]:
+                total += shapes(child, depth + 1)
+            if self.copies[index] in self.ids:
+                total += shapes(self.ids[self.copies[index]], depth + 1)
+            if total > MAX_SHAPES:
+                raise ValidationError(
+                    f"The SVG draws more than {MAX_SHAPES:,} shapes (counting each copy a "
+                    "<use> makes); that is too slow to print. Simplify it, or save it as a "
+                    "PNG, and try again."
+                )
+            counted[index] = total
+            return total
+
+        shapes(0, 0)
+
     def end(self, name):
         tag = self.open.pop()
         if tag is None:
             return
+        self.written.pop()
         if tag == "style":
             css = clean_stylesheet("".join(self.style_text))
             self.style_text = None

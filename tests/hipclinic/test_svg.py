@@ -111,6 +111,44 @@ def test_anything_that_could_act_or_fetch_is_refused_in_plain_words(data, messag
     assert message in refusal(data)
 
 
+# --- Pictures that would hold the handout renderer ------------------------------------------
+
+
+def use_bomb(levels: int) -> bytes:
+    """Each level a group of ten <use> of the level below: 10**levels circles from ~1 KB."""
+    groups = "".join(
+        f'<g id="l{level}">' + f'<use href="#l{level - 1}"/>' * 10 + "</g>"
+        for level in range(1, levels + 1)
+    )
+    return svg(f'<defs><circle id="l0" r="1"/>{groups}</defs><use href="#l{levels}"/>')
+
+
+def test_a_small_file_of_nested_uses_is_refused_before_it_reaches_a_handout():
+    bomb = use_bomb(10)  # WeasyPrint took 9 s for 4 levels and did not finish 5 in a minute
+    assert len(bomb) < 2000
+
+    assert refusal(bomb).startswith("The SVG draws more than 5,000 shapes")
+
+
+def test_uses_that_copy_each_other_in_a_loop_are_refused():
+    assert "in a loop" in refusal(
+        svg('<g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g>')
+    )
+
+
+def test_a_drawing_of_thousands_of_shapes_is_refused_and_a_few_hundred_pass():
+    assert "more than 5,000 shapes" in refusal(svg('<circle r="1"/>' * 6000))
+    assert sanitize_svg(use_bomb(2))  # 100 circles through <use>
+
+
+def test_markers_are_left_out():
+    drawing = svg(
+        '<defs><marker id="m"><circle r="1"/></marker></defs><path d="M0 0L5 5" marker-mid="url(#m)"/>'
+    )
+
+    assert sanitize_svg(drawing) == svg('<defs/><path d="M0 0L5 5"/>') + b"\n"
+
+
 # --- What a drawing needs comes through -----------------------------------------------------
 
 
