@@ -124,6 +124,12 @@ class PictureField(models.FileField):
         kwargs.setdefault("help_text", LIMITS)
         super().__init__(*args, **kwargs)
 
+    def deconstruct(self):
+        # The checks are not part of the schema: migrations see Django's own FileField,
+        # as they do for the other file fields.
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.FileField", args, kwargs
+
     def formfield(self, **kwargs):
         accept = ".png,.jpg,.jpeg,.svg,image/png,image/jpeg,image/svg+xml"
         field = super().formfield(**kwargs)
