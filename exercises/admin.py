@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from exercises import figures
-from exercises.illustrations import update_drawing, validate_illustration
+from exercises.illustrations import update_drawing
 from exercises.models import Equipment, Exercise, Muscle, Protocol, ProtocolItem
 from hipclinic.admin import ClinicScopedAdmin, OrderedItemInline
 
@@ -71,13 +71,6 @@ class ExerciseAdminForm(forms.ModelForm):
     class Meta:
         model = Exercise
         fields = ["clinic", "easier_version"]  # the admin adds the rest from its fieldsets
-
-    def clean_illustration(self):
-        """The same picture checks as the app's form: PNG, JPEG or a self-contained SVG."""
-        picture = self.cleaned_data.get("illustration")
-        if picture and hasattr(picture, "content_type"):  # a new upload, not the stored file
-            validate_illustration(picture)
-        return picture
 
     def clean_pose(self):
         """Pose data must draw; the error names the field, e.g. pose.near.knee."""

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from exercises.illustrations import update_drawing, validate_illustration
+from exercises.illustrations import update_drawing
 from exercises.models import (
     Difficulty,
     Equipment,
@@ -96,7 +96,6 @@ class ExerciseForm(forms.ModelForm):
             "equipment": forms.CheckboxSelectMultiple,
         }
         labels = {"times_per_day": "Times a day", "days_per_week": "Days a week"}
-        help_texts = {"illustration": "PNG, JPEG or SVG, at most 2 MB."}
         field_classes = {
             "muscles": CheckedModelMultipleChoiceField,
             "equipment": CheckedModelMultipleChoiceField,
@@ -119,7 +118,6 @@ class ExerciseForm(forms.ModelForm):
             easier = easier.exclude(pk=self.instance.pk)
         self.fields["easier_version"].queryset = easier
         self.fields["easier_version"].empty_label = "None"
-        self.fields["illustration"].validators.append(validate_illustration)
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -170,7 +168,6 @@ class ProtocolForm(forms.ModelForm):
         model = Protocol
         fields = ["name", "condition", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"description": "Copied into a programme's general instructions."}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,8 +201,9 @@ class ProtocolItemForm(forms.ModelForm):
             .for_clinic(clinic)
             .filter(Q(archived=False) | Q(pk__in=keep))
         )
-        for field in self.fields.values():
-            field.help_text = ""
+        for name, field in self.fields.items():
+            if name != "note":  # the note keeps its length limit in sight
+                field.help_text = ""
 
 
 ProtocolItemFormSet = forms.formset_factory(

@@ -4,8 +4,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from hipclinic.files import ServedFileField
+from hipclinic.fields import limit_note, limited_text
 from hipclinic.models import Clinic
+from hipclinic.pictures import PictureField
 from hipclinic.scoping import ClinicQuerySet
 
 
@@ -232,13 +233,15 @@ class Exercise(Dose):
     )
     muscles = models.ManyToManyField(Muscle, related_name="exercises", blank=True)
     equipment = models.ManyToManyField(Equipment, related_name="exercises", blank=True)
-    purpose = models.CharField(max_length=300, help_text="One plain sentence: what this is for.")
-    steps = models.TextField(help_text="One step per line, in order.")
-    cues = models.TextField("coaching cues", blank=True, help_text="One cue per line.")
-    precautions = models.TextField(
-        blank=True, help_text="When not to do it and when to stop. One per line."
+    purpose = models.CharField(
+        max_length=300, help_text=f"One plain sentence: what this is for. {limit_note(300)}"
     )
-    illustration = ServedFileField(
+    steps = limited_text(2000, help_text="One step per line, in order.")
+    cues = limited_text(1000, "coaching cues", blank=True, help_text="One cue per line.")
+    precautions = limited_text(
+        1000, blank=True, help_text="When not to do it and when to stop. One per line."
+    )
+    illustration = PictureField(
         upload_to="exercise-illustrations/", blank=True, url_name="exercises:exercise_picture"
     )
     pose = models.JSONField(
@@ -254,7 +257,7 @@ class Exercise(Dose):
         blank=True,
         related_name="harder_versions",
     )
-    sources = models.TextField(blank=True, help_text="References, one per line.")
+    sources = limited_text(2000, blank=True, help_text="References, one per line.")
     archived = models.BooleanField(
         default=False, help_text="Hidden from new programmes; existing programmes keep it."
     )
@@ -316,8 +319,11 @@ class Protocol(models.Model):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=150)
     condition = models.CharField(max_length=150, blank=True)
-    description = models.TextField(blank=True)
-    sources = models.TextField(blank=True, help_text="References, one per line.")
+    # Copied into a programme's general instructions, so never longer than they may be.
+    description = limited_text(
+        2000, blank=True, help_text="Copied into a programme's general instructions."
+    )
+    sources = limited_text(2000, blank=True, help_text="References, one per line.")
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -339,7 +345,7 @@ class ProtocolItem(Dose):
     protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="items")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="protocol_items")
     order = models.PositiveIntegerField(default=0, db_index=True)
-    note = models.TextField(blank=True)
+    note = limited_text(1000, blank=True)
 
     clinic_lookup = "protocol__clinic"
     shared_library = True

@@ -1,4 +1,9 @@
-"""Form fields that refuse impossible ids as form errors.
+"""Fields shared by the apps: text of a bounded length, and choices that refuse impossible ids.
+
+Free text is printed on handouts and shown on pages, so every field a person types
+in has a length a clinic needs and no more: 2.4 MB of general instructions once
+saved and then took a minute and a half to preview. ``limited_text`` makes a
+TextField whose limit the model enforces, not only the form.
 
 ModelMultipleChoiceField looks the posted ids up with `pk__in`; on SQLite an id past
 the 64-bit range makes that query raise OverflowError (a server error) instead of
@@ -7,6 +12,30 @@ the 64-bit range makes that query raise OverflowError (a server error) instead o
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+
+
+def limit_note(limit: int) -> str:
+    """The limit as shown beside a field: "Up to 4,000 characters."."""
+    return f"Up to {limit:,} characters."
+
+
+def limited_text(limit: int, *args, help_text: str = "", **kwargs) -> models.TextField:
+    """A TextField of at most ``limit`` characters, refused past it by the model itself.
+
+    Django gives a TextField's max_length to its form field only (the textarea's
+    maxlength and the form's check); the validator makes ``full_clean``, which
+    every ModelForm and the admin run, refuse it too. The limit joins the help
+    text, so it shows beside the field in the app's forms and in the admin.
+    """
+    return models.TextField(
+        *args,
+        max_length=limit,
+        validators=[MaxLengthValidator(limit)],
+        help_text=f"{help_text} {limit_note(limit)}".strip(),
+        **kwargs,
+    )
 
 
 def is_valid_id(model, value) -> bool:

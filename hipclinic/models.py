@@ -4,7 +4,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
-from hipclinic.files import ServedImageField
+from hipclinic.fields import limited_text
+from hipclinic.pictures import PictureField
 from hipclinic.scoping import ClinicQuerySet
 
 
@@ -18,16 +19,16 @@ class Clinic(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    address = models.TextField(blank=True)
+    address = limited_text(300, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
-    logo = ServedImageField(upload_to="clinic-logos/", blank=True, url_name="clinic_logo")
+    logo = PictureField(upload_to="clinic-logos/", blank=True, url_name="clinic_logo")
     paper_size = models.CharField(
         "default paper size", max_length=10, choices=PaperSize.choices, default=PaperSize.A4
     )
-    handout_footer = models.TextField(
-        blank=True, help_text="Printed at the end of every handout, for example opening hours."
+    handout_footer = limited_text(
+        500, blank=True, help_text="Printed at the end of every handout, for example opening hours."
     )
     timezone = models.CharField(max_length=64, default="UTC")
     created_at = models.DateTimeField(auto_now_add=True)

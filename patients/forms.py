@@ -145,7 +145,6 @@ class ProgrammeForm(forms.ModelForm):
             "review_date": DateInput,
             "instructions": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"instructions": "Printed at the top of the handout."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,8 +180,9 @@ class ProgrammeItemForm(forms.ModelForm):
         )
         self.fields["rest_seconds"].label = "Rest (s)"
         self.fields["side"].choices = [("", "Not said"), *self.fields["side"].choices[1:]]
-        for field in self.fields.values():
-            field.help_text = ""  # the row shows the whole dose as a sentence instead
+        for name, field in self.fields.items():
+            if name != "note":  # the note keeps its length limit in sight
+                field.help_text = ""  # the row shows the whole dose as a sentence instead
 
     def item_values(self) -> dict:
         """What ``save_programme`` stores for this row."""
@@ -310,6 +310,7 @@ class SessionLogForm(forms.Form):
     note = forms.CharField(
         label="Anything to tell your therapist? (optional)",
         max_length=SessionLog._meta.get_field("note").max_length,
+        help_text=SessionLog._meta.get_field("note").help_text,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={

@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from exercises.models import Dose, Exercise, Protocol, dose_constraints
+from hipclinic.fields import limit_note, limited_text
 from hipclinic.files import ServedFileField
 from hipclinic.models import Clinic, PaperSize
 from hipclinic.scoping import ClinicQuerySet
@@ -24,7 +25,7 @@ class Patient(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     condition = models.CharField(max_length=200, blank=True)
-    notes = models.TextField(blank=True)
+    notes = limited_text(2000, blank=True)
     primary_therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -104,7 +105,9 @@ class Prescription(models.Model):
     )
     start_date = models.DateField(null=True, blank=True)
     review_date = models.DateField(null=True, blank=True)
-    instructions = models.TextField("general instructions", blank=True)
+    instructions = limited_text(
+        4000, "general instructions", blank=True, help_text="Printed at the top of the handout."
+    )
     revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -143,7 +146,7 @@ class PrescriptionItem(Dose):
         Exercise, on_delete=models.PROTECT, related_name="prescription_items"
     )
     order = models.PositiveIntegerField(default=0, db_index=True)
-    note = models.TextField("note for this patient", blank=True)
+    note = limited_text(1000, "note for this patient", blank=True)
     history = HistoricalRecords()
 
     clinic_lookup = "prescription__patient__clinic"
@@ -256,7 +259,7 @@ class SessionLog(models.Model):
     pain = models.PositiveSmallIntegerField(
         "pain (0 to 10)", null=True, blank=True, validators=[MaxValueValidator(10)]
     )
-    note = models.CharField(max_length=500, blank=True)
+    note = models.CharField(max_length=500, blank=True, help_text=limit_note(500))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,6 +13,7 @@ from exercises.illustrations import update_drawing
 from exercises.library import LIBRARY_FILE, LibraryError, load_library, read_library
 from exercises.models import Equipment, Exercise, Muscle, Protocol, ProtocolItem
 from tests.factories import ClinicFactory, ExerciseFactory, PrescriptionItemFactory
+from tests.patients.test_handouts import PNG_1PX
 
 pytestmark = pytest.mark.django_db
 
@@ -402,7 +403,7 @@ def test_pose_removed_from_the_file_removes_the_drawing(posed_library, small_lib
 def test_uploaded_picture_is_never_replaced_by_a_drawing(posed_library):
     load_library(posed_library)
     seated = Exercise.objects.get(slug="seated-stretch")
-    seated.illustration.save("our-photo.png", ContentFile(b"not really a png"))
+    seated.illustration.save("our-photo.png", ContentFile(PNG_1PX))
     uploaded = seated.illustration.name
 
     load_library(posed_library)

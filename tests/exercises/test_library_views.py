@@ -1,6 +1,7 @@
 """The library in the app: browsing, filtering, the exercise page, and managers' own exercises."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -411,6 +412,45 @@ def test_a_risky_picture_is_refused(client, manager):
 
     assert "event handler (onload)" in response.content.decode()
     assert not Exercise.objects.exists()
+
+
+def test_a_picture_with_an_escaped_import_is_refused(client, settings, manager):
+    svg = SimpleUploadedFile(
+        "x.svg",
+        rb'<svg xmlns="http://www.w3.org/2000/svg"><style>@\69mport "http://x/y.css";</style></svg>',
+    )
+
+    response = login(client, manager).post(
+        reverse("exercises:exercise_new"), {**NEW, "illustration": svg}
+    )
+
+    assert "The SVG&#x27;s style uses @import" in response.content.decode()
+    assert not Exercise.objects.exists()
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.svg"))
+
+
+def test_an_uploaded_svg_is_stored_as_redrawn_not_as_sent(client, manager):
+    svg = SimpleUploadedFile(
+        "step.svg",
+        b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4">'
+        b'<!-- editor --><metadata>notes</metadata><circle r="2"/></svg>',
+    )
+
+    login(client, manager).post(reverse("exercises:exercise_new"), {**NEW, "illustration": svg})
+
+    exercise = Exercise.objects.get(name="Banded side step")
+    with exercise.illustration.open("rb") as stored:
+        assert stored.read() == (
+            b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><circle r="2"/></svg>\n'
+        )
+
+
+def test_the_exercise_form_shows_the_picture_and_text_limits(client, manager):
+    html = login(client, manager).get(reverse("exercises:exercise_new")).content.decode()
+
+    assert "PNG, JPEG or SVG, at most 2 MB and 16 megapixels." in html
+    assert "One step per line, in order. Up to 2,000 characters." in html
+    assert 'maxlength="2000"' in html
 
 
 def test_two_exercises_of_one_clinic_cannot_share_a_name(client, manager, clinic):

@@ -5,6 +5,7 @@ pypdf, pixels through pdftoppm), never the HTML.
 """
 
 import datetime
+import io
 import shutil
 import socket
 import subprocess
@@ -39,11 +40,15 @@ pytestmark = pytest.mark.django_db
 
 ISSUED_ON = datetime.date(2026, 11, 23)
 
-PNG_1PX = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x04\x00\x09\xfb\x03\xfd\xe3U\xf2\x9c"
-    b"\x00\x00\x00\x00IEND\xaeB`\x82"
-)
+
+def png_1px() -> bytes:
+    """A real one-pixel PNG (uploads are checked, so a test picture must be a sound one)."""
+    buffer = io.BytesIO()
+    Image.new("RGBA", (1, 1), "black").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG_1PX = png_1px()
 
 
 @pytest.fixture

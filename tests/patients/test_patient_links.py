@@ -250,6 +250,13 @@ def test_a_bad_log_is_refused_clearly_and_saves_nothing(
     assert not SessionLog.objects.filter(patient=patient).exists()
 
 
+def test_the_note_shows_its_limit_under_the_box(client, link, issued):
+    html = client.get(page_url(link)).content.decode()
+
+    assert 'maxlength="500" aria-describedby="id_note_helptext"' in html
+    assert '<div class="form-text mb-3" id="id_note_helptext">Up to 500 characters.</div>' in html
+
+
 def test_the_log_date_is_the_clinics_date(client, link, patient, clinic, issued, monkeypatch):
     # 23:30 UTC on 1 March is already 2 March in Auckland.
     clinic.timezone = "Pacific/Auckland"
