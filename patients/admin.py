@@ -229,6 +229,8 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
     def issue_handouts(self, request, queryset):
         """One programme is issued at once; more are issued by a background task."""
         programmes = list(queryset.select_related("patient__clinic").order_by("pk"))
+        if not programmes:
+            return  # ClinicScopedAdmin.response_action has said why
         if len(programmes) > 1:
             clinics = {programme.patient.clinic for programme in programmes}
             for clinic in sorted(clinics, key=lambda clinic: clinic.pk):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exercises.models import Difficulty, Equipment, Exercise, Position, Protocol
+from hipclinic.fields import CheckedModelChoiceField
 from patients.models import Patient, Prescription, PrescriptionItem, SessionLog
 
 
@@ -169,6 +170,7 @@ class ProgrammeItemForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
             "load": forms.TextInput(attrs={"placeholder": "e.g. light band"}),
         }
+        field_classes = {"exercise": CheckedModelChoiceField}
         labels = {"times_per_day": "Times a day", "days_per_week": "Days a week"}
 
     def __init__(self, *args, user, **kwargs):
