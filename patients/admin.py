@@ -28,6 +28,7 @@ from hipclinic.admin import (
 )
 from hipclinic.jobs import start_job
 from hipclinic.models import AuditAction, AuditEvent, JobKind
+from patients.chart_numbers import ChartNumberTaken
 from patients.forms import PrescriptionAdminForm, StartFromProtocolForm
 from patients.handouts import CannotIssue, issue_handout
 from patients.links import revoke_link
@@ -132,6 +133,14 @@ class PatientAdmin(AuditedChanges, ClinicScopedAdmin):
         if request.user.clinic_id:
             initial.setdefault("primary_therapist", request.user.pk)
         return initial
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ChartNumberTaken:
+            # The chart number was taken while this form was being saved (Patient.save);
+            # the save was rolled back. Checked again, the form now shows it as taken.
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from exercises.models import Difficulty, Equipment, Exercise, Position, Protocol
 from hipclinic.fields import CheckedModelChoiceField
+from patients import chart_numbers
 from patients.models import Patient, Prescription, PrescriptionItem, SessionLog
 
 
@@ -408,6 +409,8 @@ class PatientForm(forms.ModelForm):
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
+        if self.instance.pk is None:
+            self.instance.clinic = clinic
         self.fields["primary_therapist"].queryset = get_user_model().objects.filter(
             clinic=clinic, is_active=True, is_staff=True
         )
@@ -426,12 +429,9 @@ class PatientForm(forms.ModelForm):
         return born
 
     def clean_chart_number(self):
-        number = self.cleaned_data["chart_number"].strip()
-        taken = Patient.objects.filter(clinic=self.clinic, chart_number__iexact=number)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError("Another patient in this clinic has this chart number.")
+        number = self.cleaned_data["chart_number"]  # in normal form (patients.chart_numbers)
+        if self.instance.chart_number_taken(number):
+            raise forms.ValidationError(chart_numbers.TAKEN)
         return number
 
     def clean(self):
