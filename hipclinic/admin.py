@@ -32,7 +32,6 @@ from django.http import Http404
 from exercises.models import Dose
 from hipclinic.auth import put_in_role_group
 from hipclinic.fields import (
-    CheckedModelChoiceField,
     CheckedModelMultipleChoiceField,
     checked_id,
     is_valid_id,
@@ -126,7 +125,6 @@ class ClinicScoping:
             db_field, request, kwargs.get("queryset"), kwargs.get("using")
         )
         self.autocomplete_widget(db_field, request, kwargs, SafeAutocompleteSelect)
-        kwargs.setdefault("form_class", CheckedModelChoiceField)
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "clinic" and not request.user.is_superuser:
             # Staff records always belong to their own clinic; what is posted is ignored.

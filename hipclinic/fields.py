@@ -1,10 +1,10 @@
-"""Form fields that refuse impossible ids as form errors.
+"""Ids from requests, checked before any query is made with them.
 
-ModelChoiceField and ModelMultipleChoiceField look the posted ids up in the
-database; an id that is no id at all ('abc') or past the 64-bit range (SQLite
-raises OverflowError) makes that lookup raise, a server error instead of "Select a
-valid choice". Ids are checked against the primary key's own rules first, by
-``checked_id``, the one parser for every id a request names.
+A posted id that is no id at all ('abc'), past the 64-bit range (SQLite raises
+OverflowError for ``pk__in``) or no UUID for a UUID key makes a lookup raise: a server
+error instead of "not found". ``checked_id`` is the one parser for every id a request
+names (the builder's rows and buttons, admin action selections, the admin's "view on
+site"); ModelMultipleChoiceField gets the same check as a form error.
 """
 
 from django import forms
@@ -28,18 +28,6 @@ def checked_id(model, value):
 def is_valid_id(model, value) -> bool:
     """Whether ``value`` could be a primary key of ``model``, before any query is made with it."""
     return checked_id(model, value) is not None
-
-
-class CheckedModelChoiceField(forms.ModelChoiceField):
-    def to_python(self, value):
-        checkable = value not in self.empty_values and not self.to_field_name
-        if checkable and not is_valid_id(self.queryset.model, value):
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": str(value)[:50]},
-            )
-        return super().to_python(value)
 
 
 class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exercises.models import Difficulty, Equipment, Exercise, Position, Protocol
-from hipclinic.fields import CheckedModelChoiceField
 from patients import chart_numbers
 from patients.models import Patient, Prescription, PrescriptionItem, SessionLog
 
@@ -171,7 +170,6 @@ class ProgrammeItemForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
             "load": forms.TextInput(attrs={"placeholder": "e.g. light band"}),
         }
-        field_classes = {"exercise": CheckedModelChoiceField}
         labels = {"times_per_day": "Times a day", "days_per_week": "Days a week"}
 
     def __init__(self, *args, user, **kwargs):

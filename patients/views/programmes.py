@@ -213,10 +213,12 @@ BUTTONS = {"refresh", "search", "save", *NAMING_BUTTONS}
 
 def read_action(value: str) -> tuple[str, str]:
     """The button pressed and what it names; ``("unknown", "")`` for a value no button sends."""
-    name, _, argument = value.partition(":")
-    if name not in BUTTONS or (name in NAMING_BUTTONS) != bool(argument):
-        return "unknown", ""
-    return name, argument
+    name, colon, argument = value.partition(":")
+    if name in NAMING_BUTTONS and argument:
+        return name, argument
+    if name in BUTTONS - NAMING_BUTTONS and not colon:
+        return name, ""
+    return "unknown", ""
 
 
 def named_exercise(value, exercises) -> Exercise | None:

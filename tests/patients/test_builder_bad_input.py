@@ -103,7 +103,9 @@ def test_rows_with_impossible_exercise_ids_still_show(staff_client, programme, a
     assert unchanged(programme)
 
 
-@pytest.mark.parametrize("action", ["swap:row-1", "bogus", "add:", "up", "save:row-1", ":"])
+@pytest.mark.parametrize(
+    "action", ["swap:row-1", "bogus", "add:", "up", "save:row-1", "save:", ":"]
+)
 def test_a_value_no_button_sends_changes_nothing_and_says_so(staff_client, programme, action):
     response = press(staff_client, programme, action)
 
