@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exercises.models import Difficulty, Equipment, Exercise, Position, Protocol
-from patients import chart_numbers
 from patients.models import Patient, Prescription, PrescriptionItem, SessionLog
 
 
@@ -408,7 +407,7 @@ class PatientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
         if self.instance.pk is None:
-            self.instance.clinic = clinic
+            self.instance.clinic = clinic  # Patient.clean checks the chart number in it
         self.fields["primary_therapist"].queryset = get_user_model().objects.filter(
             clinic=clinic, is_active=True, is_staff=True
         )
@@ -425,12 +424,6 @@ class PatientForm(forms.ModelForm):
         if born is not None and born.year < 1900:
             raise forms.ValidationError("Check the year: the date of birth is before 1900.")
         return born
-
-    def clean_chart_number(self):
-        number = self.cleaned_data["chart_number"]  # in normal form (patients.chart_numbers)
-        if self.instance.chart_number_taken(number):
-            raise forms.ValidationError(chart_numbers.TAKEN)
-        return number
 
     def clean(self):
         cleaned_data = super().clean()

@@ -1,6 +1,7 @@
 """Patients, their home programmes, issued handouts, private links and session logs."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
@@ -16,7 +17,7 @@ from patients.chart_numbers import ChartNumberField
 
 class Patient(models.Model):
     """A person the clinic treats. The chart number is unique within the clinic, compared in
-    its normal form (patients.chart_numbers) and, in the forms, ignoring case."""
+    its normal form (patients.chart_numbers) and, when validated, ignoring case."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
     chart_number = ChartNumberField(max_length=40)
@@ -79,10 +80,15 @@ class Patient(models.Model):
                 raise chart_numbers.ChartNumberTaken from None
             raise
 
-    def chart_number_taken(self, number: str | None = None) -> bool:
-        """Whether another patient of this clinic has this chart number (this patient's own
-        unless ``number`` is given), in normal form and ignoring case."""
-        number = chart_numbers.normal_chart_number(self.chart_number if number is None else number)
+    def clean(self):
+        # Here rather than in one form, so the app's form and the admin ask the same.
+        if self.clinic_id is not None and self.chart_number and self.chart_number_taken():
+            raise ValidationError({"chart_number": chart_numbers.TAKEN})
+
+    def chart_number_taken(self) -> bool:
+        """Whether another patient of this clinic has this patient's chart number, in normal
+        form and ignoring case."""
+        number = chart_numbers.normal_chart_number(self.chart_number)
         others = Patient.objects.filter(clinic_id=self.clinic_id, chart_number__iexact=number)
         if self.pk is not None:
             others = others.exclude(pk=self.pk)
