@@ -31,11 +31,7 @@ from django.http import Http404
 
 from exercises.models import Dose
 from hipclinic.auth import put_in_role_group
-from hipclinic.fields import (
-    CheckedModelMultipleChoiceField,
-    checked_id,
-    is_valid_id,
-)
+from hipclinic.fields import CheckedModelMultipleChoiceField, checked_id, is_valid_id
 from hipclinic.jobs import start_job
 from hipclinic.models import AuditEvent, BackgroundJob, Clinic, JobKind, User
 from hipclinic.ordering import OUT_OF_THE_WAY, set_positions

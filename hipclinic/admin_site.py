@@ -2,8 +2,8 @@
 
 Django's redirect (``contenttypes.views.shortcut``, at ``/admin/r/<type>/<id>/``) looks
 the id up as given. For a model with UUID keys (the task queue's results) an id that is
-no UUID raises ValidationError, a server error instead of a 404; Django fixed this only
-from 6.0 (ticket #36267). Here the id is checked against the model's key first, and a
+no UUID raises ValidationError, a server error instead of a 404 (Django's ticket #36267,
+fixed for 6.0, not in the 5.2 we run). Here the id is checked against the model's key first, and a
 row the user may not see is a 404 too, as everywhere else in the admin.
 """
 
