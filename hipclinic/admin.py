@@ -22,6 +22,7 @@ which lets a drag-and-drop reorder swap positions without tripping the database'
 from adminsortable2.admin import CustomInlineFormSet, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -34,15 +35,11 @@ from django.shortcuts import redirect
 from exercises.models import Dose
 from hipclinic.access import client_ip
 from hipclinic.auth import put_in_role_group
-from hipclinic.fields import CheckedModelMultipleChoiceField, is_valid_id
+from hipclinic.fields import CheckedModelMultipleChoiceField, checked_id, is_valid_id
 from hipclinic.jobs import start_job
 from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, Clinic, JobKind, User
 from hipclinic.ordering import OUT_OF_THE_WAY, set_positions
 from patients.dosing import dose_sentence
-
-admin.site.site_header = "hipclinic"
-admin.site.site_title = "hipclinic admin"
-admin.site.index_title = "Clinic records and home programmes"
 
 
 def is_clinic_scoped(model) -> bool:
@@ -159,6 +156,31 @@ class ClinicScopedAdmin(ClinicScoping, admin.ModelAdmin):
         if obj is None:
             raise Http404(f"No {self.opts.verbose_name} with this ID.")
         return obj
+
+    def response_action(self, request, queryset):
+        """Run an admin action on the selected rows the user can see, and say what was left out.
+
+        The posted ids are the browser's word: one that is no id at all ('abc', a number
+        past the column's range) would make Django's lookup raise, and one of a row that
+        is gone or belongs to another clinic would reach the action as nothing at all.
+        Both are dropped here, once for every action, with a message saying how many.
+        """
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        ids = {checked_id(self.model, value) for value in selected} - {None}
+        found = set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
+        kept = [value for value in selected if checked_id(self.model, value) in found]
+        if len(kept) < len(selected):
+            missing = len(selected) - len(kept)
+            name = self.opts.verbose_name if missing == 1 else self.opts.verbose_name_plural
+            self.message_user(
+                request,
+                f"Left out {missing} selected {name} that could not be found "
+                "(removed, or not in your clinic).",
+                messages.WARNING,
+            )
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, kept)
+        return super().response_action(request, queryset)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

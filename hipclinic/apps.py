@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib import messages
+from django.contrib.admin import apps as admin_apps
 from django.contrib.auth.signals import user_logged_out
 
 
@@ -27,3 +28,10 @@ class HipclinicConfig(AppConfig):
         user_locked_out.connect(audit.locked_out, dispatch_uid="hipclinic-audit-locked-out")
         post_migrate.connect(auth.sync_role_groups, sender=self, dispatch_uid="hipclinic-groups")
         post_save.connect(auth.put_in_role_group, sender=User, dispatch_uid="hipclinic-role-group")
+
+
+class ClinicAdminConfig(admin_apps.AdminConfig):
+    """Django's admin app, with hipclinic's site (hipclinic.admin_site) as ``admin.site``."""
+
+    default = False  # HipclinicConfig stays the config of the hipclinic app itself
+    default_site = "hipclinic.admin_site.ClinicAdminSite"

@@ -1,13 +1,16 @@
-"""Fields shared by the apps: text of a bounded length, and choices that refuse impossible ids.
+"""Fields shared by the apps: text of a bounded length, and ids from requests checked
+before any query is made with them.
 
 Free text is printed on handouts and shown on pages, so every field a person types
 in has a length a clinic needs and no more: 2.4 MB of general instructions once
 saved and then took a minute and a half to preview. ``limited_text`` makes a
 TextField whose limit the model enforces, not only the form.
 
-ModelMultipleChoiceField looks the posted ids up with `pk__in`; on SQLite an id past
-the 64-bit range makes that query raise OverflowError (a server error) instead of
-"Select a valid choice". Ids are checked against the primary key's own rules first.
+A posted id that is no id at all ('abc'), past the 64-bit range (SQLite raises
+OverflowError for ``pk__in``) or no UUID for a UUID key makes a lookup raise: a server
+error instead of "not found". ``checked_id`` is the one parser for every id a request
+names (the builder's rows and buttons, admin action selections, the admin's "view on
+site"); ModelMultipleChoiceField gets the same check as a form error.
 """
 
 from django import forms
@@ -38,14 +41,23 @@ def limited_text(limit: int, *args, help_text: str = "", **kwargs) -> models.Tex
     )
 
 
-def is_valid_id(model, value) -> bool:
-    """Whether ``value`` could be a primary key of ``model`` (a number within the column's
-    range, for our integer keys), before any query is made with it."""
+def checked_id(model, value):
+    """``value`` as a primary key of ``model`` (an int, for our integer keys), or None when
+    it cannot be one: text, a number past the column's range, a malformed UUID."""
+    if value is None or value == "":
+        return None
+    field = model._meta.pk
+    while field.is_relation:  # a one-to-one key: check by the target's rules, without a query
+        field = field.target_field
     try:
-        model._meta.pk.clean(value, None)
-    except ValidationError:
-        return False
-    return True
+        return field.clean(value, None)
+    except (ValidationError, TypeError, ValueError):
+        return None
+
+
+def is_valid_id(model, value) -> bool:
+    """Whether ``value`` could be a primary key of ``model``, before any query is made with it."""
+    return checked_id(model, value) is not None
 
 
 class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -43,7 +43,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "hipclinic.apps.ClinicAdminConfig",  # django.contrib.admin, with hipclinic's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -30,6 +30,7 @@ from hipclinic.admin import (
 )
 from hipclinic.jobs import start_job
 from hipclinic.models import AuditAction, AuditEvent, JobKind
+from patients.chart_numbers import ChartNumberTaken
 from patients.forms import ExtendLinkForm, PrescriptionAdminForm, StartFromProtocolForm
 from patients.handouts import CannotIssue, issue_handout
 from patients.links import LinkRefused, extend_link, revoke_link
@@ -135,6 +136,14 @@ class PatientAdmin(AuditedChanges, ClinicScopedAdmin):
             initial.setdefault("primary_therapist", request.user.pk)
         return initial
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ChartNumberTaken:
+            # The chart number was taken while this form was being saved (Patient.save);
+            # the save was rolled back. Checked again, the form now shows it as taken.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         if request.user.has_perm("patients.add_prescription"):
@@ -231,6 +240,8 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
     def issue_handouts(self, request, queryset):
         """One programme is issued at once; more are issued by a background task."""
         programmes = list(queryset.select_related("patient__clinic").order_by("pk"))
+        if not programmes:
+            return  # ClinicScopedAdmin.response_action has said why
         if len(programmes) > 1:
             clinics = {programme.patient.clinic for programme in programmes}
             for clinic in sorted(clinics, key=lambda clinic: clinic.pk):

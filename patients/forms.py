@@ -423,6 +423,8 @@ class PatientForm(forms.ModelForm):
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
+        if self.instance.pk is None:
+            self.instance.clinic = clinic  # Patient.clean checks the chart number in it
         self.fields["primary_therapist"].queryset = get_user_model().objects.filter(
             clinic=clinic, is_active=True, is_staff=True
         )
@@ -439,15 +441,6 @@ class PatientForm(forms.ModelForm):
         if born is not None and born.year < 1900:
             raise forms.ValidationError("Check the year: the date of birth is before 1900.")
         return born
-
-    def clean_chart_number(self):
-        number = self.cleaned_data["chart_number"].strip()
-        taken = Patient.objects.filter(clinic=self.clinic, chart_number__iexact=number)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError("Another patient in this clinic has this chart number.")
-        return number
 
     def clean(self):
         cleaned_data = super().clean()

@@ -1,8 +1,9 @@
 """Patients, their home programmes, issued handouts, private links and session logs."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -12,13 +13,16 @@ from hipclinic.fields import limit_note, limited_text
 from hipclinic.files import ServedFileField
 from hipclinic.models import Clinic, PaperSize
 from hipclinic.scoping import ClinicQuerySet
+from patients import chart_numbers
+from patients.chart_numbers import ChartNumberField
 
 
 class Patient(models.Model):
-    """A person the clinic treats. The chart number is unique within the clinic."""
+    """A person the clinic treats. The chart number is unique within the clinic, compared in
+    its normal form (patients.chart_numbers) and, when validated, ignoring case."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
-    chart_number = models.CharField(max_length=40)
+    chart_number = ChartNumberField(max_length=40)
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     date_of_birth = models.DateField(null=True, blank=True)
@@ -55,12 +59,42 @@ class Patient(models.Model):
             models.UniqueConstraint(
                 fields=["clinic", "chart_number"],
                 name="patient_chart_number_unique_in_clinic",
-                violation_error_message="Another patient in this clinic has this chart number.",
+                violation_error_message=chart_numbers.TAKEN,
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.chart_number})"
+
+    def save(self, *args, **kwargs):
+        """Save, answering a chart number taken meanwhile with the form's own error.
+
+        Two people adding one chart number at the same moment both pass the forms'
+        check; the database's constraint refuses the second. That refusal comes back
+        as ChartNumberTaken, a ValidationError on ``chart_number`` for the app's form and
+        the admin to show.
+        """
+        try:
+            with transaction.atomic():  # a savepoint: an outer transaction stays usable
+                super().save(*args, **kwargs)
+        except IntegrityError:
+            if self.chart_number_taken():
+                raise chart_numbers.ChartNumberTaken from None
+            raise
+
+    def clean(self):
+        # Here rather than in one form, so the app's form and the admin ask the same.
+        if self.clinic_id is not None and self.chart_number and self.chart_number_taken():
+            raise ValidationError({"chart_number": chart_numbers.TAKEN})
+
+    def chart_number_taken(self) -> bool:
+        """Whether another patient of this clinic has this patient's chart number, in normal
+        form and ignoring case."""
+        number = chart_numbers.normal_chart_number(self.chart_number)
+        others = Patient.objects.filter(clinic_id=self.clinic_id, chart_number__iexact=number)
+        if self.pk is not None:
+            others = others.exclude(pk=self.pk)
+        return others.exists()
 
     @property
     def full_name(self) -> str:

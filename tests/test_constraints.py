@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from exercises.models import Exercise
 from hipclinic.models import User
+from patients.chart_numbers import ChartNumberTaken
 from patients.models import Patient, PrescriptionItem, SessionLog
 from tests.factories import (
     ClinicFactory,
@@ -35,7 +36,9 @@ def refused(write) -> bool:
 def test_duplicate_chart_number_in_one_clinic_is_refused():
     patient = PatientFactory(chart_number="C-42")
 
-    assert refused(lambda: PatientFactory(clinic=patient.clinic, chart_number="C-42"))
+    # Patient.save turns the database's refusal (IntegrityError) into the form's error.
+    with pytest.raises(ChartNumberTaken):
+        PatientFactory(clinic=patient.clinic, chart_number="C-42")
     assert Patient.objects.filter(chart_number="C-42").count() == 1
 
 

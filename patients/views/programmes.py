@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from exercises.models import Exercise
 from hipclinic.access import client_ip, staff_required
+from hipclinic.fields import checked_id
 from hipclinic.models import AuditAction, AuditEvent
 from patients.dosing import dose_sentence
 from patients.forms import (
@@ -120,7 +121,7 @@ def programme_edit(request, pk: int):
         rows = stored_rows(programme)
         formset = ProgrammeItemFormSet(initial=rows, prefix=ITEMS, form_kwargs={"user": user})
     else:
-        action, _, argument = request.POST.get("action", "refresh").partition(":")
+        action, argument = read_action(request.POST.get("action") or "refresh")
         if action == "save":
             form = ProgrammeForm(request.POST, instance=programme)
             formset = ProgrammeItemFormSet(request.POST, prefix=ITEMS, form_kwargs={"user": user})
@@ -203,29 +204,60 @@ def submitted_rows(data) -> list[dict]:
     return [row for _, row in sorted(enumerate(rows), key=position)]
 
 
+# What each builder button posts as ``action``: a name, and for most a row's key or
+# (for "add") an exercise id after a colon.
+ROW_BUTTONS = {"up", "down", "remove", "easier", "harder"}
+NAMING_BUTTONS = {"add", *ROW_BUTTONS}
+BUTTONS = {"refresh", "search", "save", *NAMING_BUTTONS}
+
+
+def read_action(value: str) -> tuple[str, str]:
+    """The button pressed and what it names; ``("unknown", "")`` for a value no button sends."""
+    name, colon, argument = value.partition(":")
+    if name in NAMING_BUTTONS and argument:
+        return name, argument
+    if name in BUTTONS - NAMING_BUTTONS and not colon:
+        return name, ""
+    return "unknown", ""
+
+
+def named_exercise(value, exercises) -> Exercise | None:
+    """The exercise among ``exercises`` that a posted value names; None also for a value
+    that cannot be an id at all ('abc', a 30-digit number), before any query is made."""
+    pk = checked_id(Exercise, value)
+    return None if pk is None else exercises.filter(pk=pk).first()
+
+
 def apply_action(action: str, argument: str, rows: list[dict], user) -> tuple[list[dict], str]:
     """The rows after one button press, and a sentence saying what happened."""
     status = ""
     index = next((i for i, row in enumerate(rows) if row["key"] == argument), None)
-    if action == "add":
-        exercise = Exercise.objects.visible_to(user).active().filter(pk=argument or None).first()
+    if action == "unknown":
+        status = "The builder did not understand that request; nothing changed."
+    elif action == "add":
+        exercise = named_exercise(argument, Exercise.objects.visible_to(user).active())
         if exercise is None:
             status = "That exercise is not in your library."
         else:
             rows.append(new_row(exercise))
             status = f"Added {exercise.name} as exercise {len(rows)}."
-    elif index is not None and action in ("up", "down"):
+    elif action in ROW_BUTTONS and index is None:
+        status = "That exercise is no longer in the programme; nothing changed."
+    elif action in ("up", "down"):
         target = index - 1 if action == "up" else index + 1
         if 0 <= target < len(rows):
             rows[index], rows[target] = rows[target], rows[index]
             status = f"Moved to position {target + 1}."
-    elif index is not None and action == "remove":
+    elif action == "remove":
         rows.pop(index)
         status = "Removed the exercise. Save to keep the change."
-    elif index is not None and action in ("easier", "harder"):
-        current = Exercise.objects.visible_to(user).filter(pk=rows[index]["exercise"] or None)
-        variation = variation_of(current.first(), action, user)
-        if variation is not None:
+    elif action in ("easier", "harder"):
+        variation = variation_of(
+            named_exercise(rows[index]["exercise"], Exercise.objects.visible_to(user)), action, user
+        )
+        if variation is None:
+            status = f"There is no {action} version of that exercise in your library."
+        else:
             rows[index] = {
                 **new_row(variation),
                 "key": rows[index]["key"],
@@ -259,10 +291,10 @@ def variation_of(exercise: Exercise | None, direction: str, user) -> Exercise | 
 
 def builder_rows(formset, user) -> list[dict]:
     """Each row's form with its exercise, variations and the dose as the patient will read it."""
-    ids = {str(form["exercise"].value()) for form in formset.forms}
+    ids = {checked_id(Exercise, form["exercise"].value()) for form in formset.forms}
     exercises = (
         Exercise.objects.visible_to(user)
-        .filter(pk__in=[i for i in ids if i.isdigit()])
+        .filter(pk__in=ids - {None})
         .select_related("easier_version")
         .prefetch_related(
             Prefetch(
@@ -271,10 +303,10 @@ def builder_rows(formset, user) -> list[dict]:
             )
         )
     )
-    by_id = {str(exercise.pk): exercise for exercise in exercises}
+    by_id = {exercise.pk: exercise for exercise in exercises}
     rows = []
     for form in formset.forms:
-        exercise = by_id.get(str(form["exercise"].value()))
+        exercise = by_id.get(checked_id(Exercise, form["exercise"].value()))
         easier = exercise.easier_version if exercise else None
         if easier is not None and easier.archived:
             easier = None

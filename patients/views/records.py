@@ -13,6 +13,7 @@ from hipclinic.access import client_ip, staff_required
 from hipclinic.models import AuditAction, AuditEvent
 from hipclinic.paging import paginate
 from patients.adherence import progress_context
+from patients.chart_numbers import ChartNumberTaken
 from patients.forms import ExtendLinkForm, NewLinkForm, PatientFilterForm, PatientForm
 from patients.links import links_for_staff
 from patients.models import (
@@ -130,6 +131,17 @@ def patient_detail(request, pk: int):
     return render(request, "patients/patient_detail.html", context)
 
 
+def saved(form: PatientForm) -> bool:
+    """Save a valid patient form; False, with the error on the form, when the chart number
+    was taken by someone saving at the same moment (Patient.save)."""
+    try:
+        form.save()
+    except ChartNumberTaken as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def patient_new(request):
@@ -139,9 +151,8 @@ def patient_new(request):
     form = PatientForm(
         request.POST or None, clinic=clinic, initial={"primary_therapist": request.user}
     )
-    if request.method == "POST" and form.is_valid():
-        form.instance.clinic = clinic
-        patient = form.save()
+    if request.method == "POST" and form.is_valid() and saved(form):
+        patient = form.instance
         AuditEvent.record(
             AuditAction.CREATED, patient, actor=request.user, clinic=clinic, ip=client_ip(request)
         )
@@ -157,8 +168,7 @@ def patient_edit(request, pk: int):
     if not request.user.has_perm("patients.change_patient"):
         raise PermissionDenied
     form = PatientForm(request.POST or None, instance=patient, clinic=patient.clinic)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and saved(form):
         AuditEvent.record(
             AuditAction.CHANGED,
             patient,

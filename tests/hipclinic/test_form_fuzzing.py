@@ -277,3 +277,104 @@ def test_search_and_filter_pages_take_any_query(client, clinic_world, name, para
 
     assert response.status_code in {200, 400, 404}
     assert database_state() == before
+
+
+# --- The builder's buttons and the admin's actions -----------------------------------------
+
+BUTTON_NAMES = ["add", "easier", "harder", "swap", "remove", "up", "down", "move", "refresh"]
+
+
+@FUZZ
+@given(data=st.data())
+def test_builder_buttons_with_any_value_change_nothing_stored(client, clinic_world, data):
+    """Every button but Save only rearranges the page; whatever it names (a row key, an
+    exercise id, or anything at all) and whatever the rows hold, nothing is stored."""
+    client.force_login(clinic_world["therapist"])
+    url = reverse("patients:programme_edit", args=[clinic_world["programme"].pk])
+    values = dict(form_on(client, url)["fields"])
+    keys = [value for name, value in values.items() if name.endswith("-key")]
+    exercise = str(clinic_world["exercise"].pk)
+    argument = data.draw(st.sampled_from([*keys, exercise, ""]) | bad_value | poison)
+    name = data.draw(st.sampled_from(BUTTON_NAMES) | bad_text)
+    separator = data.draw(st.sampled_from([":", ":", ""]))
+    values["action"] = data.draw(
+        st.just(f"{name}{separator}{argument}") | st.just(f"save:{argument}") | poison
+    )
+    for field in data.draw(st.lists(st.sampled_from(sorted(values)), max_size=4, unique=True)):
+        values[field] = data.draw(bad_value | poison)
+    before = database_state()
+
+    response = client.post(url, values)
+
+    assert response.status_code == 200
+    assert database_state() == before
+
+
+@pytest.fixture
+def their_world(other_clinic):
+    """Another clinic's rows of every kind, whose ids an attacker might post."""
+    patient = PatientFactory(clinic=other_clinic)
+    programme = PrescriptionFactory(patient=patient)
+    PrescriptionItemFactory(prescription=programme)
+    ProtocolItemFactory(
+        protocol__clinic=other_clinic, exercise=ExerciseFactory(clinic=other_clinic)
+    )
+    create_link(patient, UserFactory(clinic=other_clinic))
+
+
+def is_a_number(value: str) -> bool:
+    try:
+        int(value)
+    except ValueError:
+        return False
+    return True
+
+
+# Ids naming no row the user can see: text, numbers no row has, and (drawn in the test)
+# ids of the other clinic's rows.
+unseen_id = st.one_of(
+    bad_text.filter(lambda value: not is_a_number(value)),
+    poison,
+    st.integers(min_value=10**7, max_value=10**30).map(str),
+    st.integers(max_value=0).map(str),
+    st.sampled_from(["1.5", "NaN", "0x10", "1e3", "[1]", "12345678-1234-5678-1234-567812345678"]),
+)
+
+ADMIN_ACTIONS = [
+    ("therapist", "patients", "prescription"),
+    ("therapist", "patients", "patientlink"),
+    ("manager", "patients", "patient"),
+    ("manager", "exercises", "exercise"),
+    ("manager", "exercises", "protocol"),
+]
+
+
+@pytest.mark.parametrize(("role", "app", "model"), ADMIN_ACTIONS)
+@FUZZ
+@given(data=st.data())
+def test_admin_actions_on_ids_the_user_cannot_see_do_nothing(
+    client, clinic_world, their_world, role, app, model, data
+):
+    """Each action on the changelist (read from the page, so a new one is fuzzed too), for
+    a selection of ids that name nothing the user can see, answers without a server error
+    and changes nothing."""
+    user = clinic_world[role]
+    client.force_login(user)
+    url = reverse(f"admin:{app}_{model}_changelist")
+    page = client.get(url)
+    actions = [value for value, _ in page.context["action_form"].fields["action"].choices if value]
+    assert actions, f"no actions on {url}"
+    model_class = apps.get_model(app, model)
+    theirs = [str(pk) for pk in model_class.objects.exclude(pk__in=page.context["cl"].queryset)]
+    selected = data.draw(
+        st.lists(unseen_id | st.sampled_from(theirs or ["0"]), min_size=1, max_size=5)
+    )
+    posted = {"action": data.draw(st.sampled_from(actions)), "_selected_action": selected}
+    if data.draw(st.booleans()):
+        posted["post"] = "yes"  # the delete confirmation's answer
+    before = database_state()
+
+    response = client.post(url, posted)
+
+    assert response.status_code in {200, 302}
+    assert database_state() == before
