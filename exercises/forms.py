@@ -19,6 +19,7 @@ from exercises.models import (
 )
 from hipclinic.access import is_manager
 from hipclinic.fields import CheckedModelMultipleChoiceField
+from hipclinic.forms import CountedFormSet
 
 
 class LibraryFilterForm(forms.Form):
@@ -207,7 +208,7 @@ class ProtocolItemForm(forms.ModelForm):
 
 
 ProtocolItemFormSet = forms.formset_factory(
-    ProtocolItemForm, extra=2, can_delete=True, can_order=True
+    ProtocolItemForm, formset=CountedFormSet, extra=2, can_delete=True, can_order=True
 )
 
 

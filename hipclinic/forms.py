@@ -1,7 +1,10 @@
-"""The staff login form."""
+"""Forms the apps share: the staff login form, and formsets whose counts are checked."""
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 
 
 class LoginForm(AuthenticationForm):
@@ -17,3 +20,26 @@ class LoginForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class CountedFormSet(forms.BaseFormSet):
+    """A formset that refuses form counts no page sends.
+
+    Django reads a negative TOTAL_FORMS as "no forms" and calls the formset valid, so a
+    tampered count on a builder that replaces a programme's or a protocol's exercises
+    with the posted rows would save it empty. Here it is an error, and nothing is saved.
+    """
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or not self.management_form.is_valid():
+            return  # Django has already said the counts are missing
+        counts = self.management_form.cleaned_data
+        if counts[TOTAL_FORM_COUNT] < 0 or counts[INITIAL_FORM_COUNT] < 0:
+            self._non_form_errors.append(
+                ValidationError(
+                    "The page was sent with its rows miscounted, so nothing was saved. "
+                    "Reload the page and try again.",
+                    code="miscounted",
+                )
+            )

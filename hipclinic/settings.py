@@ -7,6 +7,7 @@ DEBUG on, a throwaway secret key).
 
 import datetime
 import os
+import tempfile
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -128,11 +129,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     if DATABASES["default"]["NAME"] != ":memory:":
-        # Tests use a file next to the database, not Django's default in-memory copy,
-        # so they lock and wait as the real one does.
-        _database_file = Path(DATABASES["default"]["NAME"])
+        # Tests use a file, not Django's default in-memory copy, so they lock and wait as
+        # the real database does: one per test process, so two runs never share one.
         DATABASES["default"]["TEST"] = {
-            "NAME": str(_database_file.with_name(f"test_{_database_file.name}"))
+            "NAME": str(Path(tempfile.gettempdir()) / f"hipclinic-test-{os.getpid()}.sqlite3")
         }
 
 AUTH_USER_MODEL = "hipclinic.User"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exercises.models import Difficulty, Equipment, Exercise, Position, Protocol
+from hipclinic.forms import CountedFormSet
 from patients.models import Patient, Prescription, PrescriptionItem, SessionLog
 
 
@@ -192,7 +193,9 @@ class ProgrammeItemForm(forms.ModelForm):
         }
 
 
-ProgrammeItemFormSet = forms.formset_factory(ProgrammeItemForm, extra=0)
+ProgrammeItemFormSet = forms.formset_factory(
+    ProgrammeItemForm, formset=CountedFormSet, extra=0
+)
 
 
 class NewProgrammeForm(forms.Form):

@@ -355,3 +355,18 @@ def test_therapists_never_see_archived_protocols_in_the_list(client, therapist, 
     response = login(client, therapist).get(reverse("exercises:protocol_list"), {"archived": "on"})
 
     assert own.name not in {p.name for p in response.context["page_obj"]}
+
+
+@pytest.mark.parametrize("count", ["-1", "-10951"])
+def test_a_miscounted_protocol_form_keeps_its_exercises(client, manager, own, count):
+    """Django reads a negative row count as "no rows": saving that would empty the protocol."""
+    ProtocolItemFactory(protocol=own, exercise=ExerciseFactory(clinic=None, name="Knee hug"))
+
+    response = login(client, manager).post(
+        reverse("exercises:protocol_edit", args=[own.pk]),
+        {"name": "Our back care", **formset(), "items-TOTAL_FORMS": count},
+    )
+
+    assert response.status_code == 200
+    assert "sent with its rows miscounted, so nothing was saved" in response.content.decode()
+    assert list(own.items.values_list("exercise__name", flat=True)) == ["Knee hug"]

@@ -122,3 +122,13 @@ def test_a_button_for_a_row_that_is_gone_says_so(staff_client, programme, action
     assert response.status_code == 200
     assert status_of(response) == "That exercise is no longer in the programme; nothing changed."
     assert len(response.context["rows"]) == 1
+
+
+@pytest.mark.parametrize("count", ["-1", "-10951"])
+def test_a_miscounted_save_keeps_the_programmes_exercises(staff_client, programme, count):
+    """Django reads a negative row count as "no rows": saving that would empty the programme."""
+    response = press(staff_client, programme, "save", **{"items-TOTAL_FORMS": count})
+
+    assert response.status_code == 200
+    assert "sent with its rows miscounted, so nothing was saved" in response.content.decode()
+    assert unchanged(programme)
