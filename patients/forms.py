@@ -193,9 +193,7 @@ class ProgrammeItemForm(forms.ModelForm):
         }
 
 
-ProgrammeItemFormSet = forms.formset_factory(
-    ProgrammeItemForm, formset=CountedFormSet, extra=0
-)
+ProgrammeItemFormSet = forms.formset_factory(ProgrammeItemForm, formset=CountedFormSet, extra=0)
 
 
 class NewProgrammeForm(forms.Form):
