@@ -209,6 +209,12 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 PATIENT_LINK_DAYS = int(os.environ.get("PATIENT_LINK_DAYS", "90"))
 # No link opens for longer than this from the day it is made or extended (patients.links).
 PATIENT_LINK_MAX_DAYS = int(os.environ.get("PATIENT_LINK_MAX_DAYS", "365"))
+if not 1 <= PATIENT_LINK_DAYS <= PATIENT_LINK_MAX_DAYS:
+    # Otherwise every new link, and so every first handout, would be refused at run time.
+    raise ImproperlyConfigured(
+        f"PATIENT_LINK_DAYS ({PATIENT_LINK_DAYS}) must be from 1 to PATIENT_LINK_MAX_DAYS "
+        f"({PATIENT_LINK_MAX_DAYS})."
+    )
 PATIENT_LINK_KEY = os.environ.get("PATIENT_LINK_KEY", "")
 # How often one link, or one address, may open pages or post logs (django-ratelimit).
 PATIENT_LINK_RATE = os.environ.get("PATIENT_LINK_RATE", "60/m")

@@ -39,6 +39,18 @@ def test_deploy_check_is_clean_with_debug_off(tmp_path):
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+def test_a_default_link_length_past_the_maximum_stops_the_server_at_start():
+    env = {**os.environ, "PATIENT_LINK_DAYS": "400", "PATIENT_LINK_MAX_DAYS": "365"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode != 0
+    assert "PATIENT_LINK_DAYS (400) must be from 1 to PATIENT_LINK_MAX_DAYS (365)." in (
+        result.stderr
+    )
+
+
 @pytest.fixture
 def patient_page(clinic, therapist):
     return link_path(create_link(PatientFactory(clinic=clinic), therapist))
