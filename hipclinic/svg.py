@@ -382,17 +382,22 @@ def escape_attribute(value: str) -> str:
     return escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
+def refuse_at_rule(node) -> None:
+    """At-rules (``@import``, ``@font-face``...) can fetch or run; a picture has none."""
+    if node.type == "at-rule":
+        raise ValidationError(
+            f"The SVG's style uses @{node.lower_at_keyword}, which is not allowed in a "
+            f"picture; {SELF_CONTAINED}"
+        )
+
+
 def clean_stylesheet(css: str) -> str:
     """A ``<style>`` sheet re-serialized from its rules; ValidationError for at-rules
     (``@import``, ``@font-face``...) or values that fetch."""
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
     written = []
     for rule in rules:
-        if rule.type == "at-rule":
-            raise ValidationError(
-                f"The SVG's style uses @{rule.lower_at_keyword}, which is not allowed in a "
-                f"picture; {SELF_CONTAINED}"
-            )
+        refuse_at_rule(rule)
         if rule.type != "qualified-rule":
             continue  # a parse error: browsers skip it, and so do we
         declarations = clean_declarations(rule.content)
@@ -405,11 +410,7 @@ def clean_declarations(css) -> str:
     nodes = tinycss2.parse_blocks_contents(css, skip_comments=True, skip_whitespace=True)
     written = []
     for node in nodes:
-        if node.type == "at-rule":
-            raise ValidationError(
-                f"The SVG's style uses @{node.lower_at_keyword}, which is not allowed in a "
-                f"picture; {SELF_CONTAINED}"
-            )
+        refuse_at_rule(node)
         if node.type != "declaration":
             continue
         check_css_values(node.value)

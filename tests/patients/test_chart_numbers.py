@@ -1,17 +1,18 @@
 """Chart numbers: one normal form on every path, and one "already used" answer, also when
 six people add the same number at the same moment (issue 13, section 6)."""
 
+import functools
 import importlib
-import threading
 
 import pytest
 from django.apps import apps
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from patients.chart_numbers import ChartNumberTaken, normal_chart_number
 from patients.models import Patient
+from tests.concurrency import at_once
 from tests.factories import PatientFactory, UserFactory
 from tests.hipclinic.test_admin_pages import form_data
 
@@ -121,41 +122,9 @@ def test_the_migration_normalises_stored_numbers_and_leaves_clashes_alone(clinic
 # --- Six people adding one chart number at the same moment --------------------------------
 
 
-def simultaneous_posts(url: str, clients: list[Client], data_for) -> list:
-    """Each client posts its data to ``url`` at the same moment; their responses."""
-    start = threading.Barrier(len(clients))
-    responses = [None] * len(clients)
-
-    def post(index, client):
-        try:
-            data = data_for(client)
-            start.wait(timeout=30)
-            responses[index] = client.post(url, data)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=post, args=pair) for pair in enumerate(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return responses
-
-
-def sqlite_takes_concurrent_writers() -> bool:
-    options = connection.settings_dict.get("OPTIONS", {})
-    return not connection.is_in_memory_db() and options.get("transaction_mode") == "IMMEDIATE"
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("where", ["app", "admin"])
 def test_six_simultaneous_new_patients_with_one_chart_number_save_one(clinic, where):
-    if connection.vendor == "sqlite" and not sqlite_takes_concurrent_writers():
-        pytest.skip(
-            "SQLite needs a database file and IMMEDIATE transactions for threads to write at "
-            "once (in memory, connections answer 'table is locked'; a deferred transaction "
-            "that reads then writes gets 'database is locked'); runs on PostgreSQL"
-        )
     clients = []
     for n in range(6):
         client = Client(raise_request_exception=False)
@@ -167,7 +136,8 @@ def test_six_simultaneous_new_patients_with_one_chart_number_save_one(clinic, wh
         form = form_data(client.get(url)) if where == "admin" else {}
         return form | NEW | {"chart_number": "RACE-1"}
 
-    responses = simultaneous_posts(url, clients, data_for)
+    posts = [functools.partial(client.post, url, data_for(client)) for client in clients]
+    responses = at_once(*posts)
 
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [200] * 5 + [302]

@@ -26,6 +26,7 @@ from patients.handouts import issue_handout
 from patients.models import Handout, Prescription, PrescriptionItem, PrescriptionStatus
 from patients.prescribing import StaleProgramme, save_programme
 from patients.tasks import rebrand_handouts
+from tests.concurrency import at_once
 from tests.factories import (
     ExerciseFactory,
     PatientFactory,
@@ -51,31 +52,6 @@ def a_database_on_disk():
         assert cursor.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert cursor.execute("PRAGMA busy_timeout").fetchone() == (20_000,)
         assert connection.transaction_mode == "IMMEDIATE"
-
-
-def at_once(*calls):
-    """Run each call in its own thread, released together; their results in call order.
-
-    An exception in a call is returned as its result, so the test can show it.
-    """
-    start = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait()
-            results[index] = call()
-        except Exception as error:  # shown by the test's assertion, never swallowed
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def logged_in(user) -> Client:
