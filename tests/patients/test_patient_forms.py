@@ -45,7 +45,7 @@ def test_a_new_patient_belongs_to_the_users_clinic_and_is_audited(staff_client, 
     ("changes", "message"),
     [
         (
-            {"date_of_birth": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()},
+            {"date_of_birth": "{tomorrow}"},
             "The date of birth cannot be in the future.",
         ),
         ({"date_of_birth": "1850-01-01"}, "Check the year: the date of birth is before 1900."),
@@ -60,13 +60,25 @@ def test_a_new_patient_belongs_to_the_users_clinic_and_is_audited(staff_client, 
         (
             {
                 "is_active": "",
-                "discharged_on": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+                "discharged_on": "{in_three_days}",
             },
             "The discharge date cannot be in the future.",
         ),
     ],
 )
 def test_each_rule_refuses_with_a_plain_message(staff_client, changes, message):
+    # Dates to come are worked out as the test runs, not when it is collected (a run
+    # that crosses midnight would otherwise post today's date as tomorrow's).
+    today = timezone.localdate()
+    days_to_come = {
+        "tomorrow": today + datetime.timedelta(days=1),
+        "in_three_days": today + datetime.timedelta(days=3),
+    }
+    changes = {
+        name: value.format(**{k: v.isoformat() for k, v in days_to_come.items()})
+        for name, value in changes.items()
+    }
+
     response = post_new(staff_client, **changes)
 
     assert response.status_code == 200

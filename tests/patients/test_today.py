@@ -19,7 +19,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
@@ -44,19 +43,24 @@ def test_today_shows_each_list_with_the_right_rows(staff_client, clinic, other_c
         clinic=clinic, first_name="Discharged", primary_therapist=therapist, is_active=False
     )
     PrescriptionFactory(
-        patient=mine, title="Overdue review", review_date=TODAY - DAY, status="active"
+        patient=mine,
+        title="Overdue review",
+        review_date=timezone.localdate() - DAY,
+        status="active",
     )
-    PrescriptionFactory(patient=mine, title="Review next month", review_date=TODAY + 30 * DAY)
     PrescriptionFactory(
-        patient=mine, title="Ended long ago", review_date=TODAY - DAY, status="ended"
+        patient=mine, title="Review next month", review_date=timezone.localdate() + 30 * DAY
+    )
+    PrescriptionFactory(
+        patient=mine, title="Ended long ago", review_date=timezone.localdate() - DAY, status="ended"
     )
     PrescriptionFactory(patient=mine, title="Unissued draft", status="draft")
     issued_draft = PrescriptionFactory(patient=mine, title="Issued draft", status="draft")
     HandoutFactory(prescription=issued_draft)
-    SessionLogFactory(patient=mine, date=TODAY, pain=4)
+    SessionLogFactory(patient=mine, date=timezone.localdate(), pain=4)
     theirs = PatientFactory(clinic=other_clinic, first_name="Elsewhere")
-    PrescriptionFactory(patient=theirs, title="Their draft", review_date=TODAY)
-    SessionLogFactory(patient=theirs, date=TODAY)
+    PrescriptionFactory(patient=theirs, title="Their draft", review_date=timezone.localdate())
+    SessionLogFactory(patient=theirs, date=timezone.localdate())
 
     html = staff_client.get(reverse("patients:today")).content.decode()
 
@@ -78,8 +82,8 @@ def test_today_uses_the_same_queries_for_5_and_50_rows(staff_client, clinic, the
     for size in (5, 50):
         for n in range(size):
             patient = PatientFactory(clinic=clinic, primary_therapist=therapist)
-            PrescriptionFactory(patient=patient, review_date=TODAY, status="draft")
-            SessionLogFactory(patient=patient, date=TODAY - n * DAY)
+            PrescriptionFactory(patient=patient, review_date=timezone.localdate(), status="draft")
+            SessionLogFactory(patient=patient, date=timezone.localdate() - n * DAY)
         with CaptureQueriesContext(connection) as queries:
             assert staff_client.get(reverse("patients:today")).status_code == 200
         counts.append(len(queries))
@@ -95,7 +99,7 @@ def test_my_patients_show_this_weeks_sessions_against_the_days_asked(
     PrescriptionItemFactory(prescription=programme, days_per_week=5)
     PrescriptionItemFactory(prescription=programme, days_per_week=3)
     for days_ago in (0, 2, 4, 9):  # three inside the last 7 days, one before
-        SessionLogFactory(patient=patient, date=TODAY - days_ago * DAY)
+        SessionLogFactory(patient=patient, date=timezone.localdate() - days_ago * DAY)
     PatientFactory(clinic=clinic, first_name="Noprog", primary_therapist=therapist)
 
     html = section(
