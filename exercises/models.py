@@ -109,32 +109,6 @@ class Dose(models.Model):
     def dose_values(self) -> dict:
         return {field: getattr(self, field) for field in self.DOSE_FIELDS}
 
-    def copy_dose_from(self, other: "Dose") -> None:
-        for field, value in other.dose_values().items():
-            setattr(self, field, value)
-
-    @property
-    def dose_summary(self) -> str:
-        """A compact dose for lists, e.g. '3 × 10, hold 30 seconds, each side, 1×/day, 5 days/week'."""
-        parts = []
-        if self.sets and self.reps:
-            parts.append(f"{self.sets} × {self.reps}")
-        elif self.reps:
-            parts.append(f"{self.reps} reps")
-        elif self.sets:
-            parts.append(f"{self.sets} sets")
-        if self.hold:
-            parts.append(f"hold {self.hold} {self.get_hold_unit_display()}")
-        if self.side:
-            parts.append(self.get_side_display())
-        if self.load:
-            parts.append(self.load)
-        if self.times_per_day:
-            parts.append(f"{self.times_per_day}×/day")
-        if self.days_per_week:
-            parts.append(f"{self.days_per_week} days/week")
-        return ", ".join(parts) or "no dose set"
-
 
 class MuscleGroup(models.TextChoices):
     HIP_FLEXORS = "hip_flexors", "Hip flexors"
