@@ -1,4 +1,4 @@
-"""Building programmes: starting a prescription from a protocol."""
+"""Building programmes: starting one from a protocol or from another patient's, and saving it."""
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
@@ -22,20 +22,7 @@ def prescription_from_protocol(
         title=title or protocol.name,
         instructions=protocol.description,
     )
-    bulk_create_with_history(
-        [
-            PrescriptionItem(
-                prescription=prescription,
-                exercise=item.exercise,
-                order=position,
-                note=item.note,
-                **item.dose_values(),
-            )
-            for position, item in enumerate(protocol.items.order_by("order"))
-        ],
-        PrescriptionItem,
-        default_user=therapist,
-    )
+    copy_items(protocol.items.order_by("order"), prescription, therapist)
     return prescription
 
 
@@ -54,21 +41,28 @@ def copy_prescription(
         title=title or source.title,
         instructions=source.instructions,
     )
+    copy_items(source.items.order_by("order"), prescription, therapist)
+    return prescription
+
+
+def copy_items(items, prescription: Prescription, therapist) -> None:
+    """Give ``prescription`` a copy of ``items`` (a protocol's or another programme's), in
+    their order: the exercise, its note and its dose, each recorded in the history as
+    made by ``therapist``. The copies are independent of what they were copied from."""
     bulk_create_with_history(
         [
             PrescriptionItem(
                 prescription=prescription,
-                exercise=item.exercise,
+                exercise_id=item.exercise_id,
                 order=position,
                 note=item.note,
                 **item.dose_values(),
             )
-            for position, item in enumerate(source.items.order_by("order"))
+            for position, item in enumerate(items)
         ],
         PrescriptionItem,
         default_user=therapist,
     )
-    return prescription
 
 
 class StaleProgramme(Exception):
