@@ -31,6 +31,17 @@ def clinic_row_or_404(queryset, request, pk: int):
     return get_object_or_404(queryset.visible_to(request.user).exclude(clinic=None), pk=pk)
 
 
+def toggle_archived(request, rows, pk: int, *, archived: str, restored: str):
+    """Archive one of the clinic's own rows, or restore it if archived, and say which
+    (``archived`` or ``restored``, with ``{name}`` for the row's name). Programmes that
+    use an archived row keep it; it is only hidden from new ones."""
+    row = clinic_row_or_404(rows, request, pk)
+    row.archived = not row.archived
+    row.save(update_fields=["archived", "updated_at"])
+    messages.success(request, (archived if row.archived else restored).format(name=row.name))
+    return row
+
+
 def require_a_clinic(request) -> None:
     """New rows join the user's clinic; a platform admin without one uses the admin instead."""
     if request.user.clinic_id is None:
@@ -111,13 +122,13 @@ def exercise_edit(request, pk: int):
 @require_POST
 def exercise_archive(request, pk: int):
     """Archive (hide from new programmes) or restore one of the clinic's exercises."""
-    exercise = clinic_row_or_404(Exercise.objects, request, pk)
-    exercise.archived = not exercise.archived
-    exercise.save(update_fields=["archived", "updated_at"])
-    if exercise.archived:
-        messages.success(request, f"Archived {exercise.name}: programmes that use it keep it.")
-    else:
-        messages.success(request, f"Restored {exercise.name} to the library.")
+    exercise = toggle_archived(
+        request,
+        Exercise.objects,
+        pk,
+        archived="Archived {name}: programmes that use it keep it.",
+        restored="Restored {name} to the library.",
+    )
     return redirect("exercises:exercise_detail", exercise.pk)
 
 
@@ -198,9 +209,12 @@ def protocol_form(request, protocol: Protocol):
 @manager_required
 @require_POST
 def protocol_archive(request, pk: int):
-    protocol = clinic_row_or_404(Protocol.objects, request, pk)
-    protocol.archived = not protocol.archived
-    protocol.save(update_fields=["archived", "updated_at"])
-    verb = "Archived" if protocol.archived else "Restored"
-    messages.success(request, f"{verb} the protocol “{protocol.name}”.")
+    """Archive (hide from new programmes) or restore one of the clinic's protocols."""
+    protocol = toggle_archived(
+        request,
+        Protocol.objects,
+        pk,
+        archived="Archived the protocol “{name}”.",
+        restored="Restored the protocol “{name}”.",
+    )
     return redirect("exercises:protocol_detail", protocol.pk)
