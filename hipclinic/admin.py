@@ -33,7 +33,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 
 from exercises.models import Dose
-from hipclinic.access import client_ip
+from hipclinic.audit import audit
 from hipclinic.auth import put_in_role_group
 from hipclinic.fields import CheckedModelMultipleChoiceField, checked_id, is_valid_id
 from hipclinic.jobs import start_job
@@ -563,13 +563,7 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
         for user in users:
             user.is_active = False
             user.save(update_fields=["is_active"])
-            AuditEvent.record(
-                AuditAction.CHANGED,
-                user,
-                actor=request.user,
-                clinic=user.clinic,
-                ip=client_ip(request),
-            )
+            audit(request, AuditAction.CHANGED, user)
         self.message_user(request, f"Deactivated {len(users)} users.", messages.SUCCESS)
         if queryset.filter(pk=request.user.pk).exists():
             self.message_user(request, "Your own account stays active.", messages.WARNING)

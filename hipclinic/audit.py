@@ -1,4 +1,5 @@
-"""Audit events for logins: success, failure and lock-out (django-axes).
+"""Audit events: what staff do (``audit``), and logins: success, failure and lock-out
+(django-axes).
 
 Only ids go into the trail: never the username typed, never a password. A failed
 login for a username that matches an account names that account; otherwise the
@@ -11,6 +12,24 @@ from django.utils import timezone
 
 from hipclinic.access import client_ip
 from hipclinic.models import AuditAction, AuditEvent
+
+
+def clinic_of(row):
+    """The clinic a row belongs to, found by following its ``clinic_lookup``
+    (``"patient__clinic"``: the row's patient's clinic; ``"pk"``: the row is a clinic)."""
+    if row.clinic_lookup == "pk":
+        return row
+    for name in row.clinic_lookup.split("__"):
+        row = getattr(row, name)
+    return row
+
+
+def audit(request, action: AuditAction, target) -> AuditEvent:
+    """Record that the request's user did ``action`` to ``target``: the target's clinic,
+    the request's address (``client_ip``), ids only."""
+    return AuditEvent.record(
+        action, target, actor=request.user, clinic=clinic_of(target), ip=client_ip(request)
+    )
 
 
 def account_named(username: str | None):

@@ -28,8 +28,9 @@ from hipclinic.admin import (
     OrderedItemInline,
     SafeAutocompleteSelect,
 )
+from hipclinic.audit import audit
 from hipclinic.jobs import start_job
-from hipclinic.models import AuditAction, AuditEvent, JobKind
+from hipclinic.models import AuditAction, JobKind
 from patients.chart_numbers import ChartNumberTaken
 from patients.forms import ExtendLinkForm, PrescriptionAdminForm, StartFromProtocolForm
 from patients.handouts import CannotIssue, issue_handout
@@ -90,7 +91,7 @@ class AuditedChanges:
     """
 
     def audit(self, request, obj, action):
-        AuditEvent.record(action, obj, actor=request.user, clinic=obj.clinic, ip=client_ip(request))
+        audit(request, action, obj)
 
     def log_addition(self, request, obj, message):
         self.audit(request, obj, AuditAction.CREATED)

@@ -15,7 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from hipclinic.access import client_ip, staff_required
-from hipclinic.models import AuditAction, AuditEvent
+from hipclinic.audit import audit
+from hipclinic.models import AuditAction
 from patients.handouts import CannotIssue, handout_filename, issue_handout, render_handout
 from patients.models import Handout, Prescription
 
@@ -35,13 +36,7 @@ def download_handout(request, pk: int):
         Handout.objects.visible_to(request.user).select_related("prescription__patient__clinic"),
         pk=pk,
     )
-    AuditEvent.record(
-        AuditAction.DOWNLOADED,
-        handout,
-        actor=request.user,
-        clinic=handout.prescription.patient.clinic,
-        ip=client_ip(request),
-    )
+    audit(request, AuditAction.DOWNLOADED, handout)
     etag = f'"{handout.sha256}"'
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
@@ -65,13 +60,7 @@ def preview_handout(request, pk: int):
     """The handout as the programme stands now, without issuing it."""
     prescription = visible_prescription(request, pk)
     rendered = render_handout(prescription)
-    AuditEvent.record(
-        AuditAction.VIEWED,
-        prescription,
-        actor=request.user,
-        clinic=prescription.patient.clinic,
-        ip=client_ip(request),
-    )
+    audit(request, AuditAction.VIEWED, prescription)
     response = HttpResponse(rendered.pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="handout-preview.pdf"'
     response["Cache-Control"] = "no-store"

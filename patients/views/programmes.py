@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from exercises.models import Exercise
-from hipclinic.access import client_ip, staff_required
+from hipclinic.access import staff_required
+from hipclinic.audit import audit
 from hipclinic.fields import checked_id
-from hipclinic.models import AuditAction, AuditEvent
+from hipclinic.models import AuditAction
 from patients.dosing import dose_sentence
 from patients.forms import (
     ExerciseSearchForm,
@@ -62,13 +63,7 @@ def programme_new(request, patient_pk: int):
             programme = Prescription.objects.create(
                 patient=patient, therapist=request.user, title=data["title"]
             )
-        AuditEvent.record(
-            AuditAction.CREATED,
-            programme,
-            actor=request.user,
-            clinic=patient.clinic,
-            ip=client_ip(request),
-        )
+        audit(request, AuditAction.CREATED, programme)
         messages.success(
             request, "Draft programme created. Add or adjust its exercises, then save."
         )
@@ -137,13 +132,7 @@ def programme_edit(request, pk: int):
                 except StaleProgramme as stale:
                     form.add_error(None, str(stale))
                 else:
-                    AuditEvent.record(
-                        AuditAction.CHANGED,
-                        programme,
-                        actor=user,
-                        clinic=programme.patient.clinic,
-                        ip=client_ip(request),
-                    )
+                    audit(request, AuditAction.CHANGED, programme)
                     messages.success(request, f"Saved “{form.instance.title}”.")
                     url = reverse("patients:programme_detail", args=[programme.pk])
                     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

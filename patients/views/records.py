@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from hipclinic.access import client_ip, staff_required
-from hipclinic.models import AuditAction, AuditEvent
+from hipclinic.access import staff_required
+from hipclinic.audit import audit
+from hipclinic.models import AuditAction
 from hipclinic.paging import paginate
 from patients.adherence import progress_context
 from patients.chart_numbers import ChartNumberTaken
@@ -108,13 +109,7 @@ def visible_patient(request, pk: int) -> Patient:
 def patient_detail(request, pk: int):
     """A patient's record, programmes, private links, and sessions logged."""
     patient = visible_patient(request, pk)
-    AuditEvent.record(
-        AuditAction.VIEWED,
-        patient,
-        actor=request.user,
-        clinic=patient.clinic,
-        ip=client_ip(request),
-    )
+    audit(request, AuditAction.VIEWED, patient)
     programmes = (
         patient.prescriptions.select_related("therapist")
         .annotate(handouts_issued=Count("handouts"))
@@ -153,9 +148,7 @@ def patient_new(request):
     )
     if request.method == "POST" and form.is_valid() and saved(form):
         patient = form.instance
-        AuditEvent.record(
-            AuditAction.CREATED, patient, actor=request.user, clinic=clinic, ip=client_ip(request)
-        )
+        audit(request, AuditAction.CREATED, patient)
         messages.success(request, f"Added {patient.full_name}.")
         return redirect("patients:patient_detail", patient.pk)
     return render(request, "patients/patient_form.html", {"form": form, "patient": None})
@@ -169,13 +162,7 @@ def patient_edit(request, pk: int):
         raise PermissionDenied
     form = PatientForm(request.POST or None, instance=patient, clinic=patient.clinic)
     if request.method == "POST" and form.is_valid() and saved(form):
-        AuditEvent.record(
-            AuditAction.CHANGED,
-            patient,
-            actor=request.user,
-            clinic=patient.clinic,
-            ip=client_ip(request),
-        )
+        audit(request, AuditAction.CHANGED, patient)
         messages.success(request, f"Saved {patient.full_name}'s record.")
         return redirect("patients:patient_detail", patient.pk)
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
