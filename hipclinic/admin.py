@@ -224,6 +224,21 @@ class ClinicScopedAdmin(ClinicScoping, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class ReadOnly:
+    """Rows the system writes (issued handouts, background jobs, the audit trail): staff
+    with the view permission read them in the admin; nobody adds, changes or deletes
+    them there. For model admins and inlines alike."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ParentRowsOnly:
     """Formset rows are identified only among the parent's own rows.
 
@@ -422,7 +437,7 @@ BRANDING_FIELDS = {"name", "address", "phone", "email", "website", "logo", "hand
 
 
 @admin.register(BackgroundJob)
-class BackgroundJobAdmin(ClinicScopedAdmin):
+class BackgroundJobAdmin(ReadOnly, ClinicScopedAdmin):
     """Bulk work running or done for the clinic, to read only."""
 
     list_display = ["created_at", "kind", "status", "progress", "summary", "requested_by"]
@@ -443,15 +458,6 @@ class BackgroundJobAdmin(ClinicScopedAdmin):
     @admin.display(description="progress")
     def progress(self, job: BackgroundJob) -> str:
         return f"{job.done} of {job.total}" if job.total else str(job.done)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def kept_for_the_audit_trail(users) -> str:
@@ -570,7 +576,7 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ClinicScopedAdmin):
+class AuditEventAdmin(ReadOnly, ClinicScopedAdmin):
     """The audit trail, to read only: nobody adds, edits or removes an event."""
 
     list_display = ["created_at", "actor", "action", "target_type", "target_id", "ip_address"]
@@ -578,12 +584,3 @@ class AuditEventAdmin(ClinicScopedAdmin):
     list_select_related = ["actor"]
     search_fields = ["target_type", "target_id", "actor__username", "actor__display_name"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -26,6 +26,7 @@ from hipclinic.admin import (
     ClinicScopedAdmin,
     ClinicScopedInline,
     OrderedItemInline,
+    ReadOnly,
     SafeAutocompleteSelect,
 )
 from hipclinic.audit import audit
@@ -47,20 +48,7 @@ from patients.prescribing import prescription_from_protocol
 from patients.tasks import issue_handouts as issue_handouts_task
 
 
-class ReadOnlyAdmin(ClinicScopedAdmin):
-    """Records written by the system (issued handouts): staff read them, nobody edits them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PrescriptionSummaryInline(ClinicScopedInline, admin.TabularInline):
+class PrescriptionSummaryInline(ReadOnly, ClinicScopedInline, admin.TabularInline):
     """The patient's programmes, listed on the patient's page; each opens in its own page."""
 
     model = Prescription
@@ -73,15 +61,6 @@ class PrescriptionSummaryInline(ClinicScopedInline, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("therapist", "patient")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AuditedChanges:
@@ -160,7 +139,7 @@ class PrescriptionItemInline(OrderedItemInline):
     model = PrescriptionItem
 
 
-class HandoutInline(ClinicScopedInline, admin.TabularInline):
+class HandoutInline(ReadOnly, ClinicScopedInline, admin.TabularInline):
     """Issued revisions on the programme's page, each with its download link."""
 
     model = Handout
@@ -179,15 +158,6 @@ class HandoutInline(ClinicScopedInline, admin.TabularInline):
             return "-"
         url = reverse("patients:download_handout", args=[handout.pk])
         return format_html('<a href="{}">Download revision {}</a>', url, handout.revision)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Prescription)
@@ -408,7 +378,7 @@ def refuse_unknown_ids(request, form_class, user) -> None:
 
 
 @admin.register(Handout)
-class HandoutAdmin(ReadOnlyAdmin):
+class HandoutAdmin(ReadOnly, ClinicScopedAdmin):
     """Issued handouts: what each patient was given, never rewritten."""
 
     list_display = ["__str__", "patient", "issued_by", "issued_at", "page_count"]
@@ -447,7 +417,7 @@ class LinkStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(PatientLink)
-class PatientLinkAdmin(ClinicScopedAdmin):
+class PatientLinkAdmin(ReadOnly, ClinicScopedAdmin):
     """Private patient links: see their use, extend or revoke them.
 
     Nothing here is edited as a form: a link changes only through patients.links
@@ -482,15 +452,6 @@ class PatientLinkAdmin(ClinicScopedAdmin):
     ]
     readonly_fields = fields
     actions = ["extend", "revoke"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_link_change_permission(self, request):
         return request.user.has_perm("patients.change_patientlink")
