@@ -54,6 +54,9 @@ def link_url(link: PatientLink) -> str:
     return settings.SITE_URL.rstrip("/") + link_path(link)
 
 
+DISCHARGED = "This patient is discharged; their links do not open."
+
+
 class LinkRefused(Exception):
     """A link change the rules do not allow; the message says why, in plain words."""
 
@@ -116,7 +119,7 @@ def extend_link(link: PatientLink, user, *, days: int, ip=None) -> PatientLink:
     if link.revoked_at is not None:
         raise LinkRefused("This link is revoked and never opens again; create a new link instead.")
     if not link.patient.is_active:
-        raise LinkRefused("This patient is discharged; their links do not open.")
+        raise LinkRefused(DISCHARGED)
     expires_at = timezone.now() + datetime.timedelta(days=days)
     if expires_at <= link.expires_at:
         raise LinkRefused(f"This link already opens until {opens_until(link)}.")

@@ -12,7 +12,14 @@ from hipclinic.access import client_ip, staff_required
 from hipclinic.jobs import start_job
 from hipclinic.models import JobKind
 from patients.forms import ExtendLinkForm, NewLinkForm
-from patients.links import LinkRefused, create_link, extend_link, opens_until, revoke_link
+from patients.links import (
+    DISCHARGED,
+    LinkRefused,
+    create_link,
+    extend_link,
+    opens_until,
+    revoke_link,
+)
 from patients.models import Patient, PatientLink
 from patients.tasks import email_patient_link
 
@@ -33,6 +40,15 @@ def visible_link(request, pk: int) -> PatientLink:
     )
 
 
+def discharged(request, patient) -> bool:
+    """True, with a message saying so, for a discharged patient: their links do not open,
+    so none is made or sent."""
+    if patient.is_active:
+        return False
+    messages.error(request, DISCHARGED)
+    return True
+
+
 def form_errors(form) -> str:
     return " ".join(e for errors in form.errors.values() for e in errors)
 
@@ -44,8 +60,7 @@ def link_create(request, pk: int):
     if not request.user.has_perm("patients.add_patientlink"):
         raise PermissionDenied
     patient = visible_patient(request, pk)
-    if not patient.is_active:
-        messages.error(request, "This patient is discharged; their links do not open.")
+    if discharged(request, patient):
         return back_to_patient(patient)
     form = NewLinkForm(request.POST)
     if not form.is_valid():
@@ -106,8 +121,7 @@ def link_email(request, pk: int):
     if not patient.email:
         messages.error(request, "Add the patient's email address first.")
         return back_to_patient(patient)
-    if not patient.is_active:
-        messages.error(request, "This patient is discharged; their links do not open.")
+    if discharged(request, patient):
         return back_to_patient(patient)
     start_job(JobKind.EMAIL_LINK, patient.clinic, request.user, email_patient_link, patient.pk)
     messages.success(request, f"The link is on its way to {patient.email}.")
