@@ -6,7 +6,7 @@ programme or handout is a 404 like one that does not exist.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -68,11 +68,10 @@ def preview_handout(request, pk: int):
 
 
 @staff_required
+@permission_required("patients.add_handout", raise_exception=True)
 @require_POST
 def issue_handout_view(request, pk: int):
     """Issue the programme's next handout revision, then go back where the user came from."""
-    if not request.user.has_perm("patients.add_handout"):
-        raise PermissionDenied
     prescription = visible_prescription(request, pk)
     try:
         handout = issue_handout(prescription, request.user, ip=client_ip(request))

@@ -4,7 +4,7 @@ Each calls its function in patients.links, which keeps the rules and audits the 
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
@@ -54,11 +54,10 @@ def form_errors(form) -> str:
 
 
 @staff_required
+@permission_required("patients.add_patientlink", raise_exception=True)
 @require_POST
 def link_create(request, pk: int):
     """A new private link for the patient, optionally retiring the older ones."""
-    if not request.user.has_perm("patients.add_patientlink"):
-        raise PermissionDenied
     patient = visible_patient(request, pk)
     if discharged(request, patient):
         return back_to_patient(patient)
@@ -79,10 +78,9 @@ def link_create(request, pk: int):
 
 
 @staff_required
+@permission_required("patients.change_patientlink", raise_exception=True)
 @require_POST
 def link_revoke(request, pk: int):
-    if not request.user.has_perm("patients.change_patientlink"):
-        raise PermissionDenied
     link = visible_link(request, pk)
     revoke_link(link, request.user, ip=client_ip(request))
     messages.success(request, "The link is revoked and no longer opens.")
@@ -90,11 +88,10 @@ def link_revoke(request, pk: int):
 
 
 @staff_required
+@permission_required("patients.change_patientlink", raise_exception=True)
 @require_POST
 def link_extend(request, pk: int):
     """Let a link open for longer, within the maximum; never a revoked one."""
-    if not request.user.has_perm("patients.change_patientlink"):
-        raise PermissionDenied
     link = visible_link(request, pk)
     form = ExtendLinkForm(request.POST)
     if not form.is_valid():
@@ -112,11 +109,10 @@ def link_extend(request, pk: int):
 
 
 @staff_required
+@permission_required("patients.add_patientlink", raise_exception=True)
 @require_POST
 def link_email(request, pk: int):
     """Email the patient their newest live link (making one if needed). No health details."""
-    if not request.user.has_perm("patients.add_patientlink"):
-        raise PermissionDenied
     patient = visible_patient(request, pk)
     if not patient.email:
         messages.error(request, "Add the patient's email address first.")

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
@@ -138,9 +139,10 @@ def saved(form: PatientForm) -> bool:
 
 
 @staff_required
+@permission_required("patients.add_patient", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def patient_new(request):
-    if not request.user.has_perm("patients.add_patient") or request.user.clinic is None:
+    if request.user.clinic is None:
         raise PermissionDenied
     clinic = request.user.clinic
     form = PatientForm(
@@ -155,11 +157,10 @@ def patient_new(request):
 
 
 @staff_required
+@permission_required("patients.change_patient", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def patient_edit(request, pk: int):
     patient = visible_patient(request, pk)
-    if not request.user.has_perm("patients.change_patient"):
-        raise PermissionDenied
     form = PatientForm(request.POST or None, instance=patient, clinic=patient.clinic)
     if request.method == "POST" and form.is_valid() and saved(form):
         audit(request, AuditAction.CHANGED, patient)
