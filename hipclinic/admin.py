@@ -420,7 +420,7 @@ class ClinicAdmin(ClinicScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and BRANDING_FIELDS & set(form.changed_data):
+        if change and Clinic.BRANDING_FIELDS & set(form.changed_data):
             from patients.tasks import rebrand_handouts
 
             start_job(JobKind.REBRAND_HANDOUTS, obj, request.user, rebrand_handouts)
@@ -430,10 +430,6 @@ class ClinicAdmin(ClinicScopedAdmin):
                 "background; Background jobs shows how far it has got.",
                 messages.INFO,
             )
-
-
-# What a handout prints of the clinic (patients.handouts.clinic_heading).
-BRANDING_FIELDS = {"name", "address", "phone", "email", "website", "logo", "handout_footer"}
 
 
 @admin.register(BackgroundJob)

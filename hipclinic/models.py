@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 
 from hipclinic.fields import limited_text
 from hipclinic.pictures import PictureField
@@ -35,6 +36,21 @@ class Clinic(models.Model):
 
     clinic_lookup = "pk"
 
+    # What a handout prints of the clinic: each key of the handout's heading and the field
+    # it shows. The one list of branding fields: changing any of them in the admin issues
+    # the current handouts again. Issued handouts keep these keys in their snapshot and are
+    # compared with handout_heading(), so renaming a key would re-issue every handout.
+    HANDOUT_HEADING = {
+        "name": "name",
+        "address": "address",
+        "phone": "phone",
+        "email": "email",
+        "website": "website",
+        "logo": "logo",
+        "footer": "handout_footer",
+    }
+    BRANDING_FIELDS = frozenset(HANDOUT_HEADING.values())
+
     objects = ClinicQuerySet.as_manager()
 
     class Meta:
@@ -42,6 +58,14 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def handout_heading(self) -> dict[str, str]:
+        """The clinic's details and branding as a handout prints them (a logo by its name)."""
+        heading = {}
+        for key, field in self.HANDOUT_HEADING.items():
+            value = getattr(self, field)
+            heading[key] = (value.name or "") if isinstance(value, FieldFile) else value
+        return heading
 
 
 class Role(models.TextChoices):

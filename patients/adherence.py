@@ -28,7 +28,7 @@ class Week:
 
     @property
     def percent(self) -> int:
-        return round(100 * min(self.done, self.asked) / self.asked) if self.asked else 0
+        return percent_done(self.done, self.asked) or 0
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,28 @@ class Progress:
         """Sessions done over sessions asked, all weeks together (extra days do not count)."""
         asked = sum(week.asked for week in self.weeks)
         done = sum(min(week.done, week.asked) for week in self.weeks)
-        return round(100 * done / asked) if asked else None
+        return percent_done(done, asked)
+
+
+def days_asked(most: int | None) -> int:
+    """The days a week asks for, given the most any exercise asks for (None: none says).
+
+    The Today page works ``most`` out in its own query for many patients at once, so
+    it passes the number here rather than a programme.
+    """
+    return min(most or DAYS_WHEN_UNSAID, 7)
+
+
+def percent_done(done: int, asked: int) -> int | None:
+    """Sessions done as a whole percentage of those asked; days past the asked do not count.
+
+    None when nothing was asked, so a page can say so rather than show 0%.
+    """
+    return round(100 * min(done, asked) / asked) if asked else None
 
 
 def days_asked_per_week(programme: Prescription) -> int:
-    most = programme.items.aggregate(most=Max("days_per_week"))["most"]
-    return min(most or DAYS_WHEN_UNSAID, 7)
+    return days_asked(programme.items.aggregate(most=Max("days_per_week"))["most"])
 
 
 def programme_start(programme: Prescription) -> datetime.date | None:

@@ -200,7 +200,7 @@ def handout_snapshot(
         "review_date": iso(prescription.review_date),
         "paper_size": patient.handout_paper_size,
         "large_print": patient.large_print,
-        "clinic": clinic_heading(clinic),
+        "clinic": clinic.handout_heading(),
         "patient": {
             "name": patient.full_name,
             "initials": initials(patient.first_name, patient.last_name),
@@ -219,19 +219,6 @@ def handout_snapshot(
             }
             for item in items
         ],
-    }
-
-
-def clinic_heading(clinic) -> dict:
-    """The clinic's details and branding as a handout prints them."""
-    return {
-        "name": clinic.name,
-        "address": clinic.address,
-        "phone": clinic.phone,
-        "email": clinic.email,
-        "website": clinic.website,
-        "logo": clinic.logo.name or "",
-        "footer": clinic.handout_footer,
     }
 
 
@@ -367,7 +354,7 @@ def rebrand_handout(prescription: Prescription, user) -> Handout | None:
 
     def latest_in_current_branding() -> dict | None:
         latest = prescription.handouts.order_by("-revision").first()
-        heading = clinic_heading(Clinic.objects.get(pk=prescription.patient.clinic_id))
+        heading = Clinic.objects.get(pk=prescription.patient.clinic_id).handout_heading()
         if latest is None or latest.snapshot.get("clinic") == heading:
             return None
         return {**latest.snapshot, "revision": latest.revision + 1, "clinic": heading}

@@ -14,7 +14,7 @@ from hipclinic.access import staff_required
 from hipclinic.audit import audit
 from hipclinic.models import AuditAction
 from hipclinic.paging import paginate
-from patients.adherence import progress_context
+from patients.adherence import days_asked, percent_done, progress_context
 from patients.chart_numbers import ChartNumberTaken
 from patients.forms import ExtendLinkForm, NewLinkForm, PatientFilterForm, PatientForm
 from patients.links import links_for_staff
@@ -55,7 +55,10 @@ def today(request):
 
 def my_patients_this_week(user, date) -> list[Patient]:
     """The user's active patients, each with sessions logged in the last 7 days against the
-    days their active programmes ask for (``adherence``, a percentage, or None)."""
+    days their active programmes ask for (``adherence``, a percentage, or None).
+
+    The counting is one query for every patient; the rule for the days asked and the
+    percentage is patients.adherence's, as on the patient's page."""
     week = Q(session_logs__date__gt=date - datetime.timedelta(days=7), session_logs__date__lte=date)
     active_items = PrescriptionItem.objects.filter(
         prescription__patient=OuterRef("pk"), prescription__status=PrescriptionStatus.ACTIVE
@@ -66,7 +69,7 @@ def my_patients_this_week(user, date) -> list[Patient]:
         .annotate(
             logs_this_week=Count("session_logs", filter=week),
             has_programme=Exists(active_items),
-            days_asked=Subquery(
+            most_days=Subquery(
                 active_items.values("prescription__patient")
                 .annotate(most=Max("days_per_week"))
                 .values("most")[:1]
@@ -74,11 +77,8 @@ def my_patients_this_week(user, date) -> list[Patient]:
         )[:TODAY_LIMIT]
     )
     for patient in patients:
-        asked = min(patient.days_asked or 7, 7) if patient.has_programme else None
-        patient.days_asked = asked
-        patient.adherence = (
-            round(100 * min(patient.logs_this_week, asked) / asked) if asked else None
-        )
+        patient.days_asked = days_asked(patient.most_days) if patient.has_programme else None
+        patient.adherence = percent_done(patient.logs_this_week, patient.days_asked or 0)
     return patients
 
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from hipclinic.models import BackgroundJob, JobKind, JobStatus
+from hipclinic.admin import ClinicAdmin
+from hipclinic.models import BackgroundJob, Clinic, JobKind, JobStatus
 from patients import handouts
 from patients.models import PrescriptionStatus
 from tests.factories import (
@@ -167,6 +168,71 @@ def test_changing_what_a_handout_does_not_print_issues_nothing(client, clinic, a
 
     assert active_programme.handouts.count() == 1
     assert not BackgroundJob.objects.exists()
+
+
+def a_logo():
+    logo = io.BytesIO()
+    Image.new("RGB", (120, 40), "navy").save(logo, "PNG")
+    return SimpleUploadedFile("logo.png", logo.getvalue(), content_type="image/png")
+
+
+# A new value for each clinic field a manager edits in the admin. A field missing here
+# fails the tests below by name, so whoever adds one decides whether handouts print it.
+NEW_VALUES = {
+    "name": lambda: "Northside Physio & Pilates",
+    "address": lambda: "2 Harbour Road",
+    "phone": lambda: "+44 20 7946 0999",
+    "email": lambda: "desk@northside.example",
+    "website": lambda: "https://northside.example",
+    "logo": a_logo,
+    "handout_footer": lambda: "Open Saturdays 9 to 12.",
+    "timezone": lambda: "Europe/London",
+    "paper_size": lambda: "LETTER",
+}
+ADMIN_FIELDS = [field for _title, options in ClinicAdmin.fieldsets for field in options["fields"]]
+
+
+@pytest.mark.parametrize("key, field", Clinic.HANDOUT_HEADING.items())
+def test_every_field_the_heading_prints_issues_handouts_again_when_changed(
+    client, clinic, active_programme, key, field
+):
+    client.force_login(ManagerFactory(clinic=clinic))
+
+    change_clinic_in_admin(client, clinic, **{field: NEW_VALUES[field]()})
+
+    latest = active_programme.handouts.order_by("-revision").first()
+    assert latest.revision == 2
+    assert BackgroundJob.objects.get().kind == JobKind.REBRAND_HANDOUTS
+    printed = latest.snapshot["clinic"][key]
+    if field == "logo":
+        assert printed.startswith("clinic-logos/")
+    else:
+        assert printed == NEW_VALUES[field]()
+
+
+@pytest.mark.parametrize(
+    "field", [f for f in ADMIN_FIELDS if f not in Clinic.BRANDING_FIELDS and f != "slug"]
+)
+def test_a_field_the_heading_does_not_print_issues_nothing(client, clinic, active_programme, field):
+    client.force_login(ManagerFactory(clinic=clinic))
+
+    response = change_clinic_in_admin(client, clinic, **{field: NEW_VALUES[field]()})
+
+    assert response.status_code == 200
+    assert Clinic.objects.filter(pk=clinic.pk).values_list(field, flat=True).get() == (
+        NEW_VALUES[field]()
+    )
+    assert active_programme.handouts.count() == 1
+    assert not BackgroundJob.objects.exists()
+
+
+def test_the_heading_keeps_the_keys_issued_handouts_hold(clinic, active_programme):
+    """Re-issuing compares an issued handout's heading with the clinic's: a renamed key
+    would issue every current handout again, so the keys are pinned here."""
+    issued = active_programme.handouts.get().snapshot["clinic"]
+
+    assert issued == clinic.handout_heading()
+    assert set(issued) == {"name", "address", "phone", "email", "website", "logo", "footer"}
 
 
 def test_jobs_show_in_the_admin_to_their_own_clinic_only(client, clinic, other_clinic, therapist):

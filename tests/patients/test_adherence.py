@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 
 from patients.adherence import progress, progress_context
 from tests.factories import (
@@ -13,6 +15,7 @@ from tests.factories import (
     PrescriptionItemFactory,
     SessionLogFactory,
 )
+from tests.patients.test_today import section
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +125,37 @@ def test_a_long_programme_shows_its_latest_twelve_weeks_and_counts_them_all(clin
     assert html.count('<tr><th scope="row">') == 12
     assert html.count('class="point"') == 1  # only the log inside the latest weeks
     assert "The table and chart show the latest 12 weeks." in html
+
+
+@pytest.mark.parametrize(
+    ("days_per_week", "figures"),
+    [
+        (None, ("3", "7", "43")),  # no exercise says: the week asks for every day
+        (5, ("3", "5", "60")),
+    ],
+)
+def test_today_and_the_patients_page_agree_on_the_days_asked_and_the_percentage(
+    client, clinic, therapist, days_per_week, figures
+):
+    # Started six days ago, so week 1 on the patient's page is the Today page's last 7 days.
+    today = timezone.localdate()
+    patient = PatientFactory(clinic=clinic, first_name="Dana", primary_therapist=therapist)
+    programme = PrescriptionFactory(
+        patient=patient, status="active", start_date=today - datetime.timedelta(days=6)
+    )
+    PrescriptionItemFactory(prescription=programme, days_per_week=days_per_week)
+    PrescriptionItemFactory(prescription=programme, days_per_week=None)
+    for days_ago in (0, 1, 4):
+        SessionLogFactory(patient=patient, date=today - datetime.timedelta(days=days_ago))
+    client.force_login(therapist)
+
+    today_html = section(
+        client.get(reverse("patients:today")).content.decode(), "My active patients"
+    )
+    record_html = client.get(reverse("patients:patient_detail", args=[patient.pk])).content.decode()
+
+    done, asked, percent = figures
+    assert f"{done} of {asked} ({percent}%)" in today_html
+    week_1 = re.search(r'<th scope="row">1</th><td>[^<]*</td>((?:<td>[^<]*</td>){3})', record_html)
+    assert week_1.group(1) == f"<td>{done}</td><td>{asked}</td><td>{percent}%</td>"
+    assert f"<strong>{percent}%</strong> of the sessions asked for" in record_html
