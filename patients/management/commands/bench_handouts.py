@@ -19,6 +19,7 @@ from exercises.library import read_library
 from exercises.models import Exercise, Kind, Position
 from hipclinic.models import Clinic, Role, User
 from patients import handouts
+from patients.handout_fetcher import BASE_URL, HandoutFetcher
 from patients.models import Patient, Prescription, PrescriptionItem
 
 SIZES = (3, 5, 10, 30)
@@ -181,9 +182,9 @@ def bare_weasyprint(html: str, **options) -> bytes:
     The handout's files still come through HandoutFetcher, as they must: its
     resources live under an address nothing else answers for.
     """
-    return weasyprint.HTML(
-        string=html, base_url=handouts.BASE_URL, url_fetcher=handouts.HandoutFetcher()
-    ).write_pdf(**options)
+    return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=HandoutFetcher()).write_pdf(
+        **options
+    )
 
 
 def draw_all(entries: list[dict]) -> None:
