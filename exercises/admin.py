@@ -109,7 +109,9 @@ class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
         "archived",
     ]
     list_filter = ["kind", "position", "difficulty", "muscles__group", "equipment", "archived"]
-    search_fields = ["name", "slug", "purpose", "muscles__name", "muscles__plain_name"]
+    # Django offers the search box and the pickers when search_fields is set; the search
+    # itself is Exercise.objects.search (see get_search_results), with the slug besides.
+    search_fields = ["name", "slug"]
     autocomplete_fields = ["muscles", "equipment", "easier_version"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["harder_version_list", "created_at", "updated_at"]
@@ -151,11 +153,14 @@ class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
         update_drawing(obj)
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        """The admin's list and pickers find what the library and the builder find, and an
+        exercise by its slug, which only the admin shows. No joins, so no duplicates."""
+        by_slug = queryset.filter(slug__icontains=search_term.strip())
+        queryset = queryset.search(search_term) | by_slug
         if is_autocomplete(request):
             # Pickers offer current exercises; archived ones stay on the items that have them.
             queryset = queryset.active()
-        return queryset, may_have_duplicates
+        return queryset, False
 
     @admin.display(description="muscles")
     def muscle_names(self, exercise):

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from exercises.illustrations import update_drawing
 from exercises.models import (
+    SEARCH_MAX_LENGTH,
     Difficulty,
     Equipment,
     Exercise,
@@ -25,7 +26,7 @@ from hipclinic.forms import CountedFormSet
 class LibraryFilterForm(forms.Form):
     """Browse the library: words, and the kinds of exercise a therapist looks for."""
 
-    q = forms.CharField(required=False, label="Search", max_length=100)
+    q = forms.CharField(required=False, label="Search", max_length=SEARCH_MAX_LENGTH)
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Kind.choices])
     position = forms.ChoiceField(required=False, choices=[("", "Any position"), *Position.choices])
     difficulty = forms.ChoiceField(
@@ -52,13 +53,7 @@ class LibraryFilterForm(forms.Form):
         data = self.cleaned_data
         if not data.get("archived"):
             exercises = exercises.filter(archived=False)
-        for word in data["q"].split():
-            exercises = exercises.filter(
-                Q(name__icontains=word)
-                | Q(purpose__icontains=word)
-                | Q(muscles__name__icontains=word)
-                | Q(muscles__plain_name__icontains=word)
-            )
+        exercises = exercises.search(data["q"])
         for field in ("kind", "position", "difficulty"):
             if data[field]:
                 exercises = exercises.filter(**{field: data[field]})

@@ -2,7 +2,7 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from hipclinic.fields import limit_note, limited_text
 from hipclinic.models import Clinic
@@ -174,12 +174,35 @@ class Difficulty(models.TextChoices):
     ADVANCED = "advanced", "Advanced"
 
 
+# The longest search anyone may type; the search forms refuse longer, and search() reads no
+# further, so a pasted essay cannot turn into thousands of subqueries.
+SEARCH_MAX_LENGTH = 100
+
+
 class ExerciseQuerySet(ClinicQuerySet):
     def active(self):
         return self.filter(archived=False)
 
     def shared(self):
         return self.filter(clinic__isnull=True)
+
+    def search(self, words: str):
+        """Exercises matching every word typed, ignoring case. A word matches the name, the
+        purpose, or one of the exercise's muscles by its name or its plain name ("buttock").
+
+        The one search for exercises: the library, the builder's finder and the admin all
+        call it, so ranking or synonyms are a change here and nowhere else. Muscles are
+        matched in a subquery, so an exercise found through two muscles is one row.
+        """
+        found = self
+        for word in words[:SEARCH_MAX_LENGTH].split():
+            muscle = Muscle.objects.filter(exercises=OuterRef("pk")).filter(
+                Q(name__icontains=word) | Q(plain_name__icontains=word)
+            )
+            found = found.filter(
+                Q(name__icontains=word) | Q(purpose__icontains=word) | Exists(muscle)
+            )
+        return found
 
 
 class Exercise(Dose):

@@ -8,7 +8,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from exercises.models import Difficulty, Equipment, Exercise, Position, Protocol
+from exercises.models import (
+    SEARCH_MAX_LENGTH,
+    Difficulty,
+    Equipment,
+    Exercise,
+    Position,
+    Protocol,
+)
 from hipclinic.forms import CountedFormSet
 from patients.models import Patient, Prescription, PrescriptionItem, SessionLog
 
@@ -245,7 +252,7 @@ class NewProgrammeForm(forms.Form):
 class ExerciseSearchForm(forms.Form):
     """Finding an exercise to add, without leaving the builder."""
 
-    q = forms.CharField(required=False, label="Find an exercise", max_length=100)
+    q = forms.CharField(required=False, label="Find an exercise", max_length=SEARCH_MAX_LENGTH)
     position = forms.ChoiceField(required=False, choices=[("", "Any position"), *Position.choices])
     difficulty = forms.ChoiceField(
         required=False, choices=[("", "Any difficulty"), *Difficulty.choices]
@@ -275,15 +282,8 @@ class ExerciseSearchForm(forms.Form):
         """Up to ``LIMIT`` active exercises matching the search; none before anything is asked."""
         if not self.is_valid() or not any(self.cleaned_data.values()):
             return None
-        exercises = Exercise.objects.visible_to(user).active()
         data = self.cleaned_data
-        if data["q"]:
-            for word in data["q"].split():
-                exercises = exercises.filter(
-                    Q(name__icontains=word)
-                    | Q(purpose__icontains=word)
-                    | Q(muscles__name__icontains=word)
-                )
+        exercises = Exercise.objects.visible_to(user).active().search(data["q"])
         if data["position"]:
             exercises = exercises.filter(position=data["position"])
         if data["difficulty"]:
