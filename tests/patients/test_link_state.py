@@ -106,28 +106,32 @@ def test_the_admin_list_shows_a_discharged_patients_link_as_discharged(
     assert '<td class="field-status">Open</td>' not in content
 
 
+EVERY_LINK = {"Open-link", "Expired-link", "Revoked-link", "Discharged-link", "Lapsed-link"}
+
+
 @pytest.mark.parametrize(
     ("status", "listed"),
     [
         ("open", {"Open-link"}),
         ("expired", {"Expired-link"}),
         ("revoked", {"Revoked-link"}),
-        ("discharged", {"Discharged-link"}),
-        (None, {"Open-link", "Expired-link", "Revoked-link", "Discharged-link"}),
+        ("discharged", {"Discharged-link", "Lapsed-link"}),
+        (None, EVERY_LINK),
     ],
 )
 def test_the_admin_filter_lists_each_link_under_its_one_state(client, therapist, status, listed):
-    make_link(therapist.clinic, last_name="Open-link")
-    make_link(therapist.clinic, expired=True, last_name="Expired-link")
-    make_link(therapist.clinic, revoked=True, discharged=True, last_name="Revoked-link")
-    make_link(therapist.clinic, expired=True, discharged=True, last_name="Discharged-link")
+    clinic = therapist.clinic
+    make_link(clinic, last_name="Open-link")
+    make_link(clinic, expired=True, last_name="Expired-link")
+    make_link(clinic, revoked=True, discharged=True, last_name="Revoked-link")
+    make_link(clinic, discharged=True, last_name="Discharged-link")
+    make_link(clinic, expired=True, discharged=True, last_name="Lapsed-link")
     client.force_login(therapist)
 
     query = {"status": status} if status else {}
     content = client.get(changelist_url(PatientLink), query).content.decode()
 
-    everyone = {"Open-link", "Expired-link", "Revoked-link", "Discharged-link"}
-    assert {name for name in everyone if name in content} == listed
+    assert {name for name in EVERY_LINK if name in content} == listed
 
 
 def test_the_admin_filter_offers_the_four_states(client, therapist, discharged):
