@@ -202,3 +202,17 @@ def test_the_patient_page_labels_each_link_as_the_admin_does(client, therapist, 
 
     assert f">{label}</span>" in app
     assert f'<td class="field-status">{label}</td>' in admin
+
+
+def test_the_admin_extend_question_names_links_that_do_not_open(client, therapist, discharged):
+    live = make_link(therapist.clinic, last_name="Still-in-care")
+    client.force_login(therapist)
+
+    question = client.post(
+        changelist_url(PatientLink),
+        {"action": "extend", "_selected_action": [discharged.pk, live.pk]},
+    ).content.decode()
+
+    assert "Discharged-Okafor, created" in question
+    assert "(patient discharged)</li>" in question
+    assert "(open)" not in question
