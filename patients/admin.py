@@ -16,7 +16,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
@@ -38,6 +37,7 @@ from patients.handouts import CannotIssue, issue_handout
 from patients.links import LinkRefused, extend_link, revoke_link
 from patients.models import (
     Handout,
+    LinkState,
     Patient,
     PatientLink,
     Prescription,
@@ -399,20 +399,17 @@ class HandoutAdmin(ReadOnly, ClinicScopedAdmin):
 
 
 class LinkStatusFilter(admin.SimpleListFilter):
+    """The links in one LinkState, worked out in the database as the app works it out."""
+
     title = "status"
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [("open", "Open"), ("expired", "Expired"), ("revoked", "Revoked")]
+        return LinkState.choices
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        if self.value() == "open":
-            return queryset.filter(revoked_at__isnull=True, expires_at__gt=now)
-        if self.value() == "expired":
-            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
-        if self.value() == "revoked":
-            return queryset.filter(revoked_at__isnull=False)
+        if self.value() in LinkState.values:
+            return queryset.with_state().filter(state=self.value())
         return queryset
 
 
@@ -473,13 +470,13 @@ class PatientLinkAdmin(ReadOnly, ClinicScopedAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description="status")
+    def get_queryset(self, request):
+        # The state is there to order the list by.
+        return super().get_queryset(request).with_state()
+
+    @admin.display(description="status", ordering="state")
     def status(self, link):
-        if link.revoked_at:
-            return "revoked"
-        if link.expires_at <= timezone.now():
-            return "expired"
-        return "open"
+        return link.state.label
 
     @admin.action(description="Revoke selected links", permissions=["link_change"])
     def revoke(self, request, queryset):

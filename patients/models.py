@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -232,12 +232,45 @@ class Handout(models.Model):
         return f"{self.prescription.title}, revision {self.revision}"
 
 
+class LinkState(models.TextChoices):
+    """Where a patient link stands today, the one answer the app, the admin and the
+    patient's page share.
+
+    A link opens only when nothing stops it; when several things do, its state names
+    the one that lasts longest, in this order of precedence: revoked (it never opens
+    again), then patient discharged (it opens again only if the patient is taken back
+    into care, and it cannot be extended meanwhile), then expired (extending it opens
+    it again). So the label never suggests a remedy that would be refused: an expired
+    link of a discharged patient reads "Patient discharged", not "Expired".
+    """
+
+    OPEN = "open", "Open"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+    DISCHARGED = "discharged", "Patient discharged"
+
+
 class PatientLinkQuerySet(ClinicQuerySet):
+    def with_state(self):
+        """These links with their ``state`` (a LinkState) worked out in the database, to
+        filter and order on; ``PatientLink.state`` is the same rule for one link in hand.
+
+        The state is an alias, not a selected column: a link read from the database
+        works out its own state from its fields, so it is never stale after a change.
+        """
+        return self.alias(
+            state=Case(
+                When(revoked_at__isnull=False, then=Value(LinkState.REVOKED)),
+                When(patient__is_active=False, then=Value(LinkState.DISCHARGED)),
+                When(expires_at__lte=timezone.now(), then=Value(LinkState.EXPIRED)),
+                default=Value(LinkState.OPEN),
+                output_field=models.CharField(),
+            )
+        )
+
     def live(self):
         """Links that open today: not revoked, not expired, for a patient still in care."""
-        return self.filter(
-            revoked_at__isnull=True, expires_at__gt=timezone.now(), patient__is_active=True
-        )
+        return self.with_state().filter(state=LinkState.OPEN)
 
 
 class PatientLink(models.Model):
@@ -276,10 +309,21 @@ class PatientLink(models.Model):
         return f"Link for {self.patient.full_name}, created {self.created_at:%Y-%m-%d}"
 
     @property
+    def state(self) -> LinkState:
+        """This link's LinkState now, by the rule ``PatientLinkQuerySet.with_state`` keeps
+        in SQL (a test holds the two to the same answers). Reads ``patient``: select it
+        with the links when listing many."""
+        if self.revoked_at is not None:
+            return LinkState.REVOKED
+        if not self.patient.is_active:
+            return LinkState.DISCHARGED
+        if self.expires_at <= timezone.now():
+            return LinkState.EXPIRED
+        return LinkState.OPEN
+
+    @property
     def is_live(self) -> bool:
-        return (
-            self.revoked_at is None and self.expires_at > timezone.now() and self.patient.is_active
-        )
+        return self.state == LinkState.OPEN
 
 
 class SessionLog(models.Model):
