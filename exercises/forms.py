@@ -18,7 +18,6 @@ from exercises.models import (
     Protocol,
     ProtocolItem,
 )
-from hipclinic.access import is_manager
 from hipclinic.fields import CheckedModelMultipleChoiceField
 from hipclinic.forms import CountedFormSet
 
@@ -42,8 +41,8 @@ class LibraryFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if not is_manager(user):
-            # Archived exercises are the managers' business: they decide what comes back.
+        if not user.has_perm("exercises.change_exercise"):
+            # Archived exercises are for those who keep the library: they decide what comes back.
             del self.fields["archived"]
 
     def filter(self, exercises):
@@ -146,7 +145,7 @@ class ProtocolFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if not is_manager(user):
+        if not user.has_perm("exercises.change_protocol"):
             del self.fields["archived"]
 
     def filter(self, protocols):

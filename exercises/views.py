@@ -6,6 +6,7 @@ change it, in the admin.
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +21,7 @@ from exercises.forms import (
     save_protocol,
 )
 from exercises.models import Exercise, Protocol, ProtocolItem
-from hipclinic.access import is_manager, manager_required, staff_required
+from hipclinic.access import staff_required
 from hipclinic.files import picture_response
 from hipclinic.paging import paginate
 from patients.dosing import dose_sentence
@@ -78,7 +79,8 @@ def exercise_detail(request, pk: int):
         .filter(items__exercise=exercise, archived=False)
         .distinct()
         .order_by("name"),
-        "can_edit": exercise.clinic_id is not None and is_manager(request.user),
+        "can_edit": exercise.clinic_id is not None
+        and request.user.has_perm("exercises.change_exercise"),
     }
     return render(request, "exercises/exercise_detail.html", context)
 
@@ -92,7 +94,8 @@ def exercise_picture(request, pk: int):
     return picture_response(request, exercise.illustration.name)
 
 
-@manager_required
+@staff_required
+@permission_required("exercises.add_exercise", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def exercise_new(request):
     require_a_clinic(request)
@@ -104,7 +107,8 @@ def exercise_new(request):
     return render(request, "exercises/exercise_form.html", {"form": form, "exercise": None})
 
 
-@manager_required
+@staff_required
+@permission_required("exercises.change_exercise", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def exercise_edit(request, pk: int):
     exercise = clinic_row_or_404(Exercise.objects, request, pk)
@@ -118,7 +122,8 @@ def exercise_edit(request, pk: int):
     return render(request, "exercises/exercise_form.html", {"form": form, "exercise": exercise})
 
 
-@manager_required
+@staff_required
+@permission_required("exercises.change_exercise", raise_exception=True)
 @require_POST
 def exercise_archive(request, pk: int):
     """Archive (hide from new programmes) or restore one of the clinic's exercises."""
@@ -159,19 +164,22 @@ def protocol_detail(request, pk: int):
     context = {
         "protocol": protocol,
         "items": [(item, dose_sentence(item)) for item in protocol.items.all()],
-        "can_edit": protocol.clinic_id is not None and is_manager(request.user),
+        "can_edit": protocol.clinic_id is not None
+        and request.user.has_perm("exercises.change_protocol"),
     }
     return render(request, "exercises/protocol_detail.html", context)
 
 
-@manager_required
+@staff_required
+@permission_required("exercises.add_protocol", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def protocol_new(request):
     require_a_clinic(request)
     return protocol_form(request, Protocol())
 
 
-@manager_required
+@staff_required
+@permission_required("exercises.change_protocol", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def protocol_edit(request, pk: int):
     return protocol_form(request, clinic_row_or_404(Protocol.objects, request, pk))
@@ -206,7 +214,8 @@ def protocol_form(request, protocol: Protocol):
     )
 
 
-@manager_required
+@staff_required
+@permission_required("exercises.change_protocol", raise_exception=True)
 @require_POST
 def protocol_archive(request, pk: int):
     """Archive (hide from new programmes) or restore one of the clinic's protocols."""

@@ -1,7 +1,9 @@
 """Who may open the app's pages.
 
 ``LoginRequiredMiddleware`` already sends anonymous visitors to the login page;
-these decorators add the staff and manager checks every app view needs. Which
+``staff_required`` adds the staff check every app view needs, and each view declares
+the permission it asks for (Django's ``permission_required``, from the role lists
+in ``hipclinic/auth.py``), as the admin does. Which
 *rows* a user may see is clinic scoping's job (``visible_to``), not these.
 """
 
@@ -21,24 +23,6 @@ def staff_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not (request.user.is_active and request.user.is_staff):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def is_manager(user) -> bool:
-    """Managers (and platform admins) keep the clinic's own exercises and protocols."""
-    return user.is_superuser or user.is_manager
-
-
-def manager_required(view):
-    """A clinic manager (or a platform admin): the people who curate the clinic's library."""
-
-    @wraps(view)
-    @staff_required
-    def wrapped(request, *args, **kwargs):
-        if not is_manager(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

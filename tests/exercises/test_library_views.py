@@ -176,6 +176,29 @@ def test_therapists_get_no_edit_button_on_their_clinics_exercises(client, therap
     assert reverse("exercises:exercise_edit", args=[own.pk]) not in html
 
 
+def test_the_library_asks_for_the_permission_the_admin_asks_for(client, therapist, own):
+    """One vocabulary: editing an exercise needs exercises.change_exercise in the app as in
+    the admin, not the manager role. A therapist granted that permission may edit in both."""
+    from django.contrib.auth.models import Permission
+
+    edit = reverse("exercises:exercise_edit", args=[own.pk])
+    admin_edit = reverse("admin:exercises_exercise_change", args=[own.pk])
+    login(client, therapist)
+    refused = (client.get(edit).status_code, client.get(admin_edit).status_code)
+
+    therapist.user_permissions.add(
+        Permission.objects.get(content_type__app_label="exercises", codename="change_exercise")
+    )
+    therapist = type(therapist).objects.get(pk=therapist.pk)  # permissions are cached per object
+    login(client, therapist)
+    html = client.get(reverse("exercises:exercise_detail", args=[own.pk])).content.decode()
+
+    assert refused == (403, 200)  # the admin shows it read-only (view permission)
+    assert client.get(edit).status_code == 200
+    assert edit in html
+    assert "Save" in client.get(admin_edit).content.decode()
+
+
 # --- Browsing -----------------------------------------------------------------------------
 
 
