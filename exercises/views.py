@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from exercises.dosing import dose_sentence
 from exercises.forms import (
     ExerciseForm,
     LibraryFilterForm,
@@ -24,7 +25,6 @@ from exercises.models import Exercise, Protocol, ProtocolItem
 from hipclinic.access import staff_required
 from hipclinic.files import picture_response
 from hipclinic.paging import paginate
-from patients.dosing import dose_sentence
 
 
 def clinic_row_or_404(queryset, request, pk: int):

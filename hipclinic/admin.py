@@ -14,13 +14,9 @@ Every ModelAdmin and inline in hipclinic derives from ``ClinicScopedAdmin`` or
 - shared-library rows (clinic left empty) are visible and pickable by staff but
   only platform admins (superusers) change them.
 
-Ordered items (protocol and prescription items) share ``OrderedItemInline``,
-which lets a drag-and-drop reorder swap positions without tripping the database's
-"order is unique within its parent" constraint.
+Ordered items (protocol and programme items) share ``exercises.admin.OrderedItemInline``.
 """
 
-from adminsortable2.admin import CustomInlineFormSet, SortableTabularInline
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected
@@ -32,14 +28,11 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import redirect
 
-from exercises.models import Dose
 from hipclinic.audit import audit
 from hipclinic.auth import put_in_role_group
 from hipclinic.fields import CheckedModelMultipleChoiceField, checked_id, is_valid_id
-from hipclinic.jobs import start_job
-from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, Clinic, JobKind, User
-from hipclinic.ordering import OUT_OF_THE_WAY, set_positions
-from patients.dosing import dose_sentence
+from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, Clinic, User
+from hipclinic.signals import branding_changed
 
 
 def is_clinic_scoped(model) -> bool:
@@ -281,116 +274,6 @@ class ClinicScopedInline(ClinicScoping):
         )
 
 
-class OrderedItemForm(forms.ModelForm):
-    """One ordered item. Its position is settled by the formset, not checked row by row."""
-
-    def _get_validation_exclusions(self):
-        # A swap posts item A at B's old position while B still holds it in the
-        # database; checking (parent, order) per row would refuse a valid reorder.
-        # OrderedItemFormSet.save renumbers every item, so positions cannot clash.
-        return super()._get_validation_exclusions() | {"order"}
-
-    def clean_exercise(self):
-        exercise = self.cleaned_data["exercise"]
-        keeps_current = self.instance.pk and exercise.pk == self.instance.exercise_id
-        if exercise.archived and not keeps_current:
-            raise forms.ValidationError(
-                f"“{exercise}” is archived. Choose a current exercise for new items."
-            )
-        return exercise
-
-
-class OrderedItemFormSet(ParentRowsOnly, CustomInlineFormSet):
-    """Saves ordered items, then numbers all of the parent's items 0..n-1 in the order posted.
-
-    Rows are first written at temporary positions no other row holds, then
-    ``set_positions`` gives every item its final place, so a reorder never makes
-    two rows share a position, on SQLite or PostgreSQL.
-    """
-
-    def clean(self):
-        super().clean()
-        known, clinic_id = clinic_id_of(self.instance)
-        if not known:
-            return  # the parent form is invalid; its errors come first
-        chosen = {
-            form: form.cleaned_data["exercise"]
-            for form in self.forms
-            if getattr(form, "cleaned_data", {}).get("exercise")
-            and not self._should_delete_form(form)
-        }
-        exercises = self.model._meta.get_field("exercise").related_model.objects
-        allowed = set(
-            exercises.for_clinic(clinic_id)
-            .filter(pk__in=[exercise.pk for exercise in chosen.values()])
-            .values_list("pk", flat=True)
-        )
-        for form, exercise in chosen.items():
-            if exercise.pk not in allowed:
-                # Only platform admins, who see every clinic, can get here.
-                form.add_error("exercise", "This exercise is not in this clinic's library.")
-
-    def arranged_forms(self):
-        """The forms that hold an item after saving, in the order the user arranged them.
-
-        Existing items follow their posted positions (the drag-and-drop script
-        renumbers them); new items go after them, in the order they were added.
-        """
-        existing = [form for form in self.initial_forms if form not in self.deleted_forms]
-        existing.sort(
-            key=lambda form: (
-                form.cleaned_data.get("order") is None,
-                form.cleaned_data.get("order") or 0,
-                self.forms.index(form),
-            )
-        )
-        new = [
-            form
-            for form in self.extra_forms
-            if form.has_changed() and not self._should_delete_form(form)
-        ]
-        return existing + new
-
-    def save(self, commit=True):
-        if not commit:
-            return super().save(commit=False)
-        arranged = self.arranged_forms()
-        for temporary, form in enumerate(arranged, start=2 * OUT_OF_THE_WAY):
-            form.instance.order = temporary
-        saved = super().save(commit=True)
-
-        items = self.model.objects.filter(**{self.fk.name: self.instance})
-        arranged_pks = [form.instance.pk for form in arranged]
-        others = items.exclude(pk__in=arranged_pks).order_by("order", "pk")
-        set_positions(items, arranged_pks + list(others.values_list("pk", flat=True)))
-        for position, form in enumerate(arranged):
-            form.instance.order = position
-        return saved
-
-
-class OrderedItemInline(ClinicScopedInline, SortableTabularInline):
-    """Drag-and-drop sortable items with an exercise picker and the dose beside it."""
-
-    form = OrderedItemForm
-    formset = OrderedItemFormSet
-    extra = 0
-    autocomplete_fields = ["exercise"]
-    fields = ["exercise", *Dose.DOSE_FIELDS, "note", "reads_as"]
-    readonly_fields = ["reads_as"]
-    formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
-        models.CharField: {"widget": forms.TextInput(attrs={"size": 12})},
-    }
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("exercise")
-
-    @admin.display(description="the patient reads")
-    def reads_as(self, item):
-        """The dose as the handout prints it, so the therapist sees the patient's words."""
-        return dose_sentence(item) if item.pk else ""
-
-
 @admin.register(Clinic)
 class ClinicAdmin(ClinicScopedAdmin):
     """Managers keep their own clinic's details; only platform admins add or remove clinics."""
@@ -421,15 +304,10 @@ class ClinicAdmin(ClinicScopedAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and Clinic.BRANDING_FIELDS & set(form.changed_data):
-            from patients.tasks import rebrand_handouts
-
-            start_job(JobKind.REBRAND_HANDOUTS, obj, request.user, rebrand_handouts)
-            self.message_user(
-                request,
-                "Current handouts are being issued again with the new details in the "
-                "background; Background jobs shows how far it has got.",
-                messages.INFO,
-            )
+            answers = branding_changed.send(sender=Clinic, clinic=obj, user=request.user)
+            for _receiver, sentence in answers:
+                if sentence:
+                    self.message_user(request, sentence, messages.INFO)
 
 
 @admin.register(BackgroundJob)

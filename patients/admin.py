@@ -20,11 +20,11 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
+from exercises.admin import OrderedItemInline
 from hipclinic.access import client_ip
 from hipclinic.admin import (
     ClinicScopedAdmin,
     ClinicScopedInline,
-    OrderedItemInline,
     ReadOnly,
     SafeAutocompleteSelect,
 )

@@ -29,8 +29,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from weasyprint.text.fonts import FontConfiguration
 
+from exercises.dosing import dose_sentence
 from hipclinic.models import AuditAction, AuditEvent, Clinic, PaperSize
-from patients.dosing import dose_sentence
 from patients.handout_fetcher import BASE_URL, HandoutFetcher, media_url, static_url
 from patients.links import link_url, live_link_for
 from patients.models import Handout, Prescription

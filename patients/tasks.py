@@ -8,7 +8,8 @@ and only touches rows of the job's clinic.
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-from hipclinic.jobs import advance, running_job, task
+from hipclinic.jobs import advance, running_job, start_job, task
+from hipclinic.models import JobKind
 from patients.handouts import CannotIssue, issue_handout, rebrand_handout
 from patients.links import link_url, live_link_for
 from patients.models import Patient, Prescription, PrescriptionStatus
@@ -57,6 +58,16 @@ def rebrand_handouts(job_id: int) -> dict:
         if not job.total:
             job.summary = "No issued handouts to re-render."
         return {"rerendered": redone}
+
+
+def reissue_after_rebranding(sender, clinic, user, **kwargs) -> str:
+    """hipclinic.signals.branding_changed: issue the clinic's current handouts again, in the
+    background, with its new heading."""
+    start_job(JobKind.REBRAND_HANDOUTS, clinic, user, rebrand_handouts)
+    return (
+        "Current handouts are being issued again with the new details in the background; "
+        "Background jobs shows how far it has got."
+    )
 
 
 @task()

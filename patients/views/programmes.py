@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from exercises.dosing import dose_sentence
 from exercises.models import Exercise
 from hipclinic.access import staff_required
 from hipclinic.audit import audit
 from hipclinic.fields import checked_id
 from hipclinic.models import AuditAction
-from patients.dosing import dose_sentence
 from patients.forms import (
     ExerciseSearchForm,
     NewProgrammeForm,

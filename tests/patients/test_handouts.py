@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from exercises.dosing import dose_sentence
 from hipclinic.models import PaperSize
 from patients import handouts
-from patients.dosing import dose_sentence
 from tests.factories import (
     ExerciseFactory,
     PatientFactory,

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from patients.dosing import dose_sentence
+from exercises.dosing import dose_sentence
 from patients.models import PrescriptionItem
 
 
