@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from hipclinic.demo import DEMO_PASSWORD
 from hipclinic.models import Clinic, User
+from patients.demo import DEMO_PASSWORD
 from patients.models import Patient, Prescription
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from hipclinic.management.commands import seed_loadtest
+from patients.management.commands import seed_loadtest
 from patients.models import Handout, Patient, PatientLink, Prescription
 from tests.factories import PatientFactory
 

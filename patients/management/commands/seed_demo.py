@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from exercises.models import Protocol
-from hipclinic.demo import DEMO_PASSWORD, seed_demo
+from patients.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
