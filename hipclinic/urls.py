@@ -22,7 +22,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("patients.public_urls")),
+    path("", include("patients.patient_page_urls")),
     path("", include("exercises.urls")),
     path("", include("patients.urls")),
 ]

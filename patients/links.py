@@ -46,7 +46,7 @@ def hash_token(token: str) -> str:
 
 
 def link_path(link: PatientLink) -> str:
-    return reverse("patient_page", args=[token_for(link)])
+    return reverse("public:patient_page", args=[token_for(link)])
 
 
 def link_url(link: PatientLink) -> str:

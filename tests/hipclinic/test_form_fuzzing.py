@@ -243,7 +243,7 @@ def issued(clinic_world):
 @FUZZ
 @given(data=st.data())
 def test_patients_log_form_refuses_bad_input_without_saving(client, clinic_world, issued, data):
-    page = reverse("patient_page", args=[clinic_world["token"]])
+    page = reverse("public:patient_page", args=[clinic_world["token"]])
     form = form_on(client, page)
 
     fuzz_form(client, page, form, data)

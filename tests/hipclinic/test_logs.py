@@ -46,9 +46,9 @@ def token(db, clinic, therapist):
 def test_bad_requests_to_every_patient_url_log_their_path_without_the_token(
     console, token, settings
 ):
-    page = reverse("patient_page", args=[token])
-    pdf = reverse("patient_handout", args=[token])
-    unknown = reverse("patient_page", args=["x" * 43])
+    page = reverse("public:patient_page", args=[token])
+    pdf = reverse("public:patient_handout", args=[token])
+    unknown = reverse("public:patient_page", args=["x" * 43])
     strict = Client(enforce_csrf_checks=True)
 
     statuses = [

@@ -179,7 +179,7 @@ def test_the_page_shows_the_issued_programme_not_the_draft(client, link, issued)
 
 
 def test_the_pdf_is_the_stored_revision_byte_for_byte(client, link, issued):
-    response = client.get(reverse("patient_handout", args=[token_for(link)]))
+    response = client.get(reverse("public:patient_handout", args=[token_for(link)]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -192,13 +192,13 @@ def test_a_patient_with_no_issued_handout_is_told_so_and_cannot_log(client, link
 
     assert response.status_code == 200
     assert "has not given you an exercise programme yet" in response.content.decode()
-    assert client.get(reverse("patient_handout", args=[token_for(link)])).status_code == 404
+    assert client.get(reverse("public:patient_handout", args=[token_for(link)])).status_code == 404
     assert not SessionLog.objects.filter(patient=patient).exists()
 
 
 def test_views_and_downloads_are_audited_with_ids_only(client, link, issued):
     client.get(page_url(link))
-    client.get(reverse("patient_handout", args=[token_for(link)]))
+    client.get(reverse("public:patient_handout", args=[token_for(link)]))
 
     events = AuditEvent.objects.filter(patient_link=link).order_by("created_at")
     assert [e.action for e in events] == [AuditAction.VIEWED, AuditAction.DOWNLOADED]
@@ -295,7 +295,9 @@ def test_a_patients_normal_use_stays_under_the_limits(client, link, issued):
     statuses = []
     for _ in range(5):
         statuses.append(client.get(page_url(link)).status_code)
-        statuses.append(client.get(reverse("patient_handout", args=[token_for(link)])).status_code)
+        statuses.append(
+            client.get(reverse("public:patient_handout", args=[token_for(link)])).status_code
+        )
         statuses.append(client.post(page_url(link), {"pain": "2"}, follow=True).status_code)
     assert set(statuses) == {200}
 

@@ -20,7 +20,7 @@ from hipclinic.ratelimit import over_limit
 from patients.forms import SessionLogForm
 from patients.handouts import date_or_none, handout_filename
 from patients.links import open_link
-from patients.public import clinic_today, latest_handout, log_for_today, picture_data_url
+from patients.patient_page import clinic_today, latest_handout, log_for_today, picture_data_url
 
 
 def private(response):
