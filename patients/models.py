@@ -114,6 +114,11 @@ class PrescriptionStatus(models.TextChoices):
 class Prescription(models.Model):
     """A home programme: ordered exercises with doses for one patient.
 
+    Everything a person reads calls it a "programme" (its verbose names); the class and
+    its table keep the clinical word for what a therapist writes, so no migration
+    renames tables that backups, history and the audit trail (``patients.prescription``)
+    name.
+
     ``revision`` goes up by one on every save, so two therapists editing the same
     programme cannot silently overwrite each other (optimistic locking).
     """
@@ -154,6 +159,7 @@ class Prescription(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
+        verbose_name = "programme"
         constraints = [
             models.CheckConstraint(
                 condition=Q(review_date__isnull=True)
@@ -175,7 +181,9 @@ class Prescription(models.Model):
 class PrescriptionItem(Dose):
     """One exercise in a programme, with this patient's dose and the therapist's note."""
 
-    prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="items")
+    prescription = models.ForeignKey(
+        Prescription, on_delete=models.CASCADE, related_name="items", verbose_name="programme"
+    )
     exercise = models.ForeignKey(
         Exercise, on_delete=models.PROTECT, related_name="prescription_items"
     )
@@ -189,6 +197,7 @@ class PrescriptionItem(Dose):
 
     class Meta:
         ordering = ["order"]
+        verbose_name = "programme exercise"
         constraints = [
             models.UniqueConstraint(
                 fields=["prescription", "order"], name="prescription_item_order_unique"
@@ -204,7 +213,7 @@ class Handout(models.Model):
     """An issued, immutable revision of a prescription: what the patient was given."""
 
     prescription = models.ForeignKey(
-        Prescription, on_delete=models.PROTECT, related_name="handouts"
+        Prescription, on_delete=models.PROTECT, related_name="handouts", verbose_name="programme"
     )
     revision = models.PositiveIntegerField()
     pdf = ServedFileField(upload_to="handouts/", blank=True, url_name="patients:download_handout")
@@ -331,7 +340,12 @@ class SessionLog(models.Model):
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="session_logs")
     prescription = models.ForeignKey(
-        Prescription, on_delete=models.SET_NULL, null=True, blank=True, related_name="session_logs"
+        Prescription,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="session_logs",
+        verbose_name="programme",
     )
     date = models.DateField()
     pain = models.PositiveSmallIntegerField(

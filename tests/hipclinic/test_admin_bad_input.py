@@ -55,7 +55,7 @@ def test_issuing_handouts_for_a_programme_the_user_cannot_see_issues_nothing_and
 
     assert response.status_code == 200
     assert (
-        "Left out 1 selected prescription that could not be found (removed, or not in your clinic)."
+        "Left out 1 selected programme that could not be found (removed, or not in your clinic)."
         in messages_of(response)
     )
     assert not Handout.objects.exists()
