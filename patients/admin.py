@@ -462,7 +462,7 @@ class PatientLinkAdmin(ReadOnly, ClinicScopedAdmin):
             "link_actions": [
                 (name, label)
                 for name, label, offered in [
-                    ("extend", "Extend this link", link.patient.is_active),
+                    ("extend", "Extend this link", link.can_be_extended),
                     ("revoke", "Revoke this link", True),
                 ]
                 if may_change and offered

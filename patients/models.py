@@ -334,6 +334,12 @@ class PatientLink(models.Model):
     def is_live(self) -> bool:
         return self.state == LinkState.OPEN
 
+    @property
+    def can_be_extended(self) -> bool:
+        """Open or expired: a revoked link never opens again, and a discharged patient's
+        stays shut (patients.links.extend_link refuses both, saying why)."""
+        return self.state in {LinkState.OPEN, LinkState.EXPIRED}
+
 
 class SessionLog(models.Model):
     """A patient's record of doing their programme on one day."""
