@@ -90,8 +90,14 @@ def create_link(
     return link
 
 
+@transaction.atomic
 def live_link_for(patient: Patient, created_by=None) -> PatientLink:
-    """The patient's newest live link, making one if they have none (for a new handout)."""
+    """The patient's newest live link, making one if they have none (for a new handout).
+
+    The patient's row is locked first, so two handouts issued at once for a patient
+    without a link share one new link rather than making one each.
+    """
+    Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk").first()
     link = PatientLink.objects.live().filter(patient=patient).order_by("-created_at").first()
     return link or create_link(patient, created_by)
 

@@ -23,7 +23,15 @@ from PIL import Image
 
 from hipclinic.models import BackgroundJob, Clinic, JobKind, JobStatus
 from patients.handouts import issue_handout
-from patients.models import Handout, Prescription, PrescriptionItem, PrescriptionStatus
+from patients.links import live_link_for
+from patients.models import (
+    Handout,
+    Patient,
+    PatientLink,
+    Prescription,
+    PrescriptionItem,
+    PrescriptionStatus,
+)
 from patients.prescribing import StaleProgramme, save_programme
 from patients.tasks import rebrand_handouts
 from tests.concurrency import at_once
@@ -332,3 +340,17 @@ def test_a_handout_that_fails_to_store_leaves_no_pdf_behind(
     assert job.status == JobStatus.FAILED
     assert Handout.objects.count() == 2  # the two first issues, nothing more
     assert stored_pdfs() == before  # and no PDF without its row
+
+
+def test_two_first_handouts_issued_at_once_share_one_new_link(programme, therapist, colleague):
+    """A patient without a link gets one with their first handout; two handouts issued at
+    the same moment must not make one link each (the patient's row is locked first)."""
+    assert not PatientLink.objects.filter(patient=programme.patient).exists()
+
+    def first_link(user):
+        return live_link_for(Patient.objects.get(pk=programme.patient_id), user).pk
+
+    results = at_once(lambda: first_link(therapist), lambda: first_link(colleague))
+
+    assert PatientLink.objects.filter(patient=programme.patient).count() == 1
+    assert results[0] == results[1]
