@@ -241,9 +241,10 @@ class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
             {
                 "description": "Where a new programme item starts; every field is optional.",
                 "fields": [
-                    ("sets", "reps"),
-                    ("hold", "hold_unit"),
+                    ("sets", "reps", "reps_max"),
+                    ("hold", "hold_max", "hold_unit"),
                     "side",
+                    ("walk_minutes", "build_up_to"),
                     ("times_per_day", "days_per_week"),
                     "load",
                     "rest_seconds",

@@ -120,10 +120,7 @@ def _dose_values(entry: dict, where: str) -> dict:
     unknown = set(dose) - set(Dose.DOSE_FIELDS)
     if unknown:
         raise LibraryError(f"{where}, field 'dose': unknown key(s) {', '.join(sorted(unknown))}.")
-    values = dict.fromkeys(
-        ("sets", "reps", "hold", "times_per_day", "days_per_week", "rest_seconds")
-    )
-    values.update(hold_unit="seconds", side="", load="")
+    values = {name: Exercise._meta.get_field(name).get_default() for name in Dose.DOSE_FIELDS}
     values.update(dose)
     return values
 

@@ -1,5 +1,6 @@
 """The exercise library: exercises, the muscles and equipment they involve, and protocols."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -18,6 +19,7 @@ def lines(text: str) -> list[str]:
 class HoldUnit(models.TextChoices):
     SECONDS = "seconds", "seconds"
     BREATHS = "breaths", "breaths"
+    MINUTES = "minutes", "minutes"
 
 
 class Side(models.TextChoices):
@@ -31,7 +33,11 @@ class Side(models.TextChoices):
 DOSE_BOUNDS = {
     "sets": (1, 20),
     "reps": (1, 100),
+    "reps_max": (1, 100),
     "hold": (1, 600),
+    "hold_max": (1, 600),
+    "build_up_to": (1, 600),
+    "walk_minutes": (1, 180),
     "times_per_day": (1, 10),
     "days_per_week": (1, 7),
     "rest_seconds": (0, 600),
@@ -77,26 +83,43 @@ def slug_constraints(prefix: str) -> list[models.UniqueConstraint]:
 
 
 class Dose(models.Model):
-    """How much of an exercise to do. Every field is optional: a dose says only what applies."""
+    """How much of an exercise to do. Every field is optional: a dose says only what applies.
+
+    A hold or a count of repetitions may be a range ("1 to 3 seconds", "10 to 15 times"),
+    and a dose may name a figure to build up to: the repetitions when there are any, else
+    the walking time, else the hold. How the figures fit together is ``check_dose``'s rule.
+    """
 
     sets = _bounded("sets", "sets")
     reps = _bounded("reps", "repetitions")
-    hold = _bounded("hold", "hold", "How long to hold each repetition.")
+    reps_max = _bounded("reps_max", "repetitions, up to", "For a range, such as 10 to 15.")
+    hold = _bounded("hold", "hold", "How long to hold, each time.")
+    hold_max = _bounded("hold_max", "hold, up to", "For a range, such as 1 to 3 seconds.")
     hold_unit = models.CharField(max_length=10, choices=HoldUnit.choices, default=HoldUnit.SECONDS)
     side = models.CharField(max_length=12, choices=Side.choices, blank=True)
+    walk_minutes = _bounded("walk_minutes", "walk for (minutes)")
+    build_up_to = _bounded(
+        "build_up_to",
+        "build up to",
+        "The figure to work up to: the repetitions, else the walking minutes, else the hold.",
+    )
     times_per_day = _bounded("times_per_day", "times per day")
     days_per_week = _bounded("days_per_week", "days per week")
     load = models.CharField(
         "load or resistance", max_length=100, blank=True, help_text="For example 'light band'."
     )
-    rest_seconds = _bounded("rest_seconds", "rest between sets (seconds)")
+    rest_seconds = _bounded("rest_seconds", "rest (seconds)", "Between sets, or between holds.")
 
     DOSE_FIELDS = (
         "sets",
         "reps",
+        "reps_max",
         "hold",
+        "hold_max",
         "hold_unit",
         "side",
+        "walk_minutes",
+        "build_up_to",
         "times_per_day",
         "days_per_week",
         "load",
@@ -108,6 +131,48 @@ class Dose(models.Model):
 
     def dose_values(self) -> dict:
         return {field: getattr(self, field) for field in self.DOSE_FIELDS}
+
+    def clean(self):
+        super().clean()
+        problems = check_dose(self)
+        if problems:
+            raise ValidationError(problems)
+
+    @property
+    def progressed(self) -> str:
+        """Which figure ``build_up_to`` raises: 'reps', 'walk_minutes', 'hold' or ''."""
+        for name in ("reps", "walk_minutes", "hold"):
+            if getattr(self, name):
+                return name
+        return ""
+
+
+def check_dose(dose) -> dict[str, str]:
+    """What is wrong with how a dose's figures fit together, by field; empty when nothing.
+
+    A range needs its start and must go up; a build-up target needs a figure to raise
+    (see ``Dose.progressed``), must be above it, and is not given with a range of that
+    same figure (a range already says how far to go).
+    """
+    problems = {}
+    for start, top, what in (("reps", "reps_max", "repetitions"), ("hold", "hold_max", "hold")):
+        low, high = getattr(dose, start), getattr(dose, top)
+        if high is None:
+            continue
+        if low is None:
+            problems[top] = f"Give the {what} to start the range from as well."
+        elif high <= low:
+            problems[top] = f"The top of the range must be more than {low}."
+    target = dose.build_up_to
+    if target is not None:
+        raised = dose.progressed
+        if not raised:
+            problems["build_up_to"] = "Give the repetitions, the walking minutes or the hold to build up from."
+        elif getattr(dose, raised) is not None and target <= getattr(dose, raised):
+            problems["build_up_to"] = f"Build up to more than the {getattr(dose, raised)} to start with."
+        elif raised == "reps" and dose.reps_max or raised == "hold" and dose.hold_max:
+            problems["build_up_to"] = "Give a range or a figure to build up to, not both."
+    return problems
 
 
 class MuscleGroup(models.TextChoices):
@@ -300,6 +365,59 @@ class Exercise(Dose):
     @property
     def source_list(self) -> list[str]:
         return lines(self.sources)
+
+
+class Condition(models.TextChoices):
+    """Conditions that make some exercises unsafe: tags on exercises, and on a patient's
+    record as "conditions to take care with"."""
+
+    HIP_POSTERIOR = "hip_replacement_posterior", "Hip replacement, posterior approach"
+    HIP_ANTERIOR = "hip_replacement_anterior", "Hip replacement, anterior approach"
+    KNEE_REPLACEMENT = "knee_replacement", "Knee replacement"
+    PREGNANCY = "pregnancy", "Pregnancy"
+    OSTEOPOROSIS = "osteoporosis", "Osteoporosis"
+    SPINE_SURGERY = "recent_spine_surgery", "Recent spine surgery"
+    FALL_RISK = "fall_risk", "Fall risk"
+
+
+def check_conditions(value) -> None:
+    """A list of conditions from the vocabulary, each once."""
+    if not isinstance(value, list) or any(item not in Condition.values for item in value):
+        raise ValidationError("Choose conditions from the list.")
+    if len(set(value)) != len(value):
+        raise ValidationError("Each condition once.")
+
+
+class Contraindication(models.Model):
+    """A condition that makes an exercise unsafe, and why, in plain words for the therapist
+    who is warned when they give the exercise to a patient with that condition."""
+
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.CASCADE, related_name="contraindications"
+    )
+    condition = models.CharField(max_length=40, choices=Condition.choices)
+    reason = models.CharField(
+        max_length=300,
+        help_text="Why it is unsafe, in plain words, e.g. 'Bends the hip past a right angle.'",
+    )
+
+    clinic_lookup = "exercise__clinic"
+    shared_library = True
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["condition"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "condition"],
+                name="contraindication_once_per_exercise",
+                violation_error_message="Each condition once per exercise.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_condition_display()}: {self.reason}"
 
 
 class Protocol(models.Model):

@@ -8,7 +8,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from exercises.models import Dose, Exercise, Protocol, dose_constraints
+from exercises.models import Dose, Exercise, Protocol, check_conditions, dose_constraints
 from hipclinic.fields import limit_note, limited_text
 from hipclinic.files import ServedFileField
 from hipclinic.models import Clinic, PaperSize
@@ -30,6 +30,13 @@ class Patient(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     condition = models.CharField(max_length=200, blank=True)
     notes = limited_text(2000, blank=True)
+    conditions = models.JSONField(
+        "conditions to take care with",
+        default=list,
+        blank=True,
+        validators=[check_conditions],
+        help_text="Exercises tagged with one of these ask you to confirm before you add them.",
+    )
     primary_therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -189,6 +196,19 @@ class PrescriptionItem(Dose):
     )
     order = models.PositiveIntegerField(default=0, db_index=True)
     note = limited_text(1000, "note for this patient", blank=True)
+    # A therapist's confirmation that this exercise is right for this patient despite
+    # conditions it is tagged with; kept with the item, never printed for the patient.
+    confirmed_conditions = models.JSONField(
+        default=list, blank=True, validators=[check_conditions]
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     clinic_lookup = "prescription__patient__clinic"
