@@ -167,9 +167,13 @@ def check_dose(dose) -> dict[str, str]:
     if target is not None:
         raised = dose.progressed
         if not raised:
-            problems["build_up_to"] = "Give the repetitions, the walking minutes or the hold to build up from."
+            problems["build_up_to"] = (
+                "Give the repetitions, the walking minutes or the hold to build up from."
+            )
         elif getattr(dose, raised) is not None and target <= getattr(dose, raised):
-            problems["build_up_to"] = f"Build up to more than the {getattr(dose, raised)} to start with."
+            problems["build_up_to"] = (
+                f"Build up to more than the {getattr(dose, raised)} to start with."
+            )
         elif raised == "reps" and dose.reps_max or raised == "hold" and dose.hold_max:
             problems["build_up_to"] = "Give a range or a figure to build up to, not both."
     return problems

@@ -198,9 +198,7 @@ class PrescriptionItem(Dose):
     note = limited_text(1000, "note for this patient", blank=True)
     # A therapist's confirmation that this exercise is right for this patient despite
     # conditions it is tagged with; kept with the item, never printed for the patient.
-    confirmed_conditions = models.JSONField(
-        default=list, blank=True, validators=[check_conditions]
-    )
+    confirmed_conditions = models.JSONField(default=list, blank=True, validators=[check_conditions])
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
