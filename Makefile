@@ -20,9 +20,14 @@ system-packages-test:
 	@sh scripts/system-packages test
 
 # The virtualenv is rebuilt only when requirements.txt changes, so a second run takes seconds.
+# Serving installs requirements.txt only; tests, lint and benchmarks add requirements-dev.txt.
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 # The app's CSS and JavaScript (Bootstrap, SortableJS) from the npm registry, pinned by
@@ -52,27 +57,27 @@ serve: system-packages-run $(BIN)/.installed node_modules/.installed
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=0 $(BIN)/gunicorn hipclinic.wsgi --config hipclinic/gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT)
 
-test: system-packages-test setup
+test: system-packages-test setup $(BIN)/.installed-dev
 	$(BIN)/python manage.py check
 	$(BIN)/pytest $(ARGS)
 
 # Handout rendering and download figures, in a throw-away database (not part of `make test`).
-bench: setup
+bench: setup $(BIN)/.installed-dev
 	$(BIN)/python manage.py bench_handouts
 
 # Refresh the README's pictures (docs/screenshots/) from the browser test that makes them.
-screenshots: setup
+screenshots: setup $(BIN)/.installed-dev
 	HIPCLINIC_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_programme_builder.py tests/e2e/test_patient_link.py -k "downloaded_handout or phone"
 
 # Redraw docs/illustrations.png and .html: every shipped exercise's figure, from library.toml.
 illustrations: $(BIN)/.installed
 	$(BIN)/python manage.py illustration_sheet
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(BIN)/.installed
+format: $(BIN)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -82,5 +87,5 @@ clean:
 # Load figures: a throw-away PostgreSQL database (hipclinic_loadtest on 127.0.0.1:5432)
 # seeded with 2 clinics, 50 therapists, 5,000 patients, 10,000 programmes and 20,000
 # handouts, served by gunicorn (2 workers) on 127.0.0.1 and driven by locust. About 3 minutes.
-loadtest: setup
+loadtest: setup $(BIN)/.installed-dev
 	$(BIN)/python loadtest/run.py

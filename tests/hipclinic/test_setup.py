@@ -169,3 +169,24 @@ def test_make_setup_then_served_admin_accepts_demo_therapist(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def pinned_names(path: Path) -> set[str]:
+    return {
+        line.split("==")[0].lower()
+        for line in path.read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+
+
+def test_serving_installs_no_test_or_benchmark_tools():
+    """`make run` installs requirements.txt only; the tools of tests and benchmarks are
+    pinned apart in requirements-dev.txt, which `make test` adds."""
+    serving = pinned_names(ROOT / "requirements.txt")
+    development = pinned_names(ROOT / "requirements-dev.txt")
+    test_only = {"pytest", "pytest-django", "playwright", "locust", "hypothesis", "ruff"}
+
+    assert not serving & test_only
+    assert test_only <= development
+    assert {"django", "weasyprint", "django-crispy-forms", "gunicorn"} <= serving
+    assert "-r requirements.txt" in (ROOT / "requirements-dev.txt").read_text()
