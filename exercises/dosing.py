@@ -1,13 +1,15 @@
-"""Doses in plain words: the sentence a patient reads on the handout and the web page.
+"""Doses in plain words: the sentence a patient reads on the handout and the phone page.
 
-Hold for 30 seconds. Do this 3 times on each side. Once a day, 5 days a week.
+    Hold for 30 seconds. Do this 3 times on each side. Once a day, 5 days a week.
+
+The dose is the only place a patient reads a figure (steps never hold one), so these
+sentences must say every figure plainly and never leave a patient wondering what a word
+means: no "repetitions", "reps" or "rounds", no "1 set", no "both sides together".
+The table of every shape a dose takes, and what it reads as, is in ../shared/CLINICAL.md
+and in tests/exercises/test_dosing.py.
 """
 
-SIDE_WORDS = {
-    "each": "on each side",
-    "both": "with both sides together",
-    "alternating": "alternating sides",
-}
+from exercises.models import progressed_figure
 
 
 def plural(count: int, word: str) -> str:
@@ -24,70 +26,168 @@ def duration(seconds: int) -> str:
     return f"{plural(minutes, 'minute')} {plural(rest, 'second')}"
 
 
-def how_often_a_day(times: int) -> str:
+def span(low: int, high: int | None) -> str:
+    """'10', or '10 to 15' for a range."""
+    return f"{low} to {high}" if high else str(low)
+
+
+def hold_length(hold: int, top: int | None, unit: str) -> str:
+    """'30 seconds', '1 to 3 seconds', '5 to 10 slow breaths', '2 minutes'."""
+    if unit == "breaths":
+        return f"{span(hold, top)} slow breath{'s' if top or hold != 1 else ''}"
+    if unit == "minutes":
+        return f"{span(hold, top)} minute{'s' if top or hold != 1 else ''}"
+    if top and hold % 60 == 0 and top % 60 == 0:
+        return f"{hold // 60} to {top // 60} minutes"
+    if top:
+        return f"{hold} to {top} seconds"
+    return duration(hold)
+
+
+def times_a_day(times: int) -> str:
     return {1: "Once a day", 2: "Twice a day"}.get(times, f"{times} times a day")
 
 
-def days_a_week(days: int) -> str:
-    return "every day" if days == 7 else f"{plural(days, 'day')} a week"
-
-
 def dose_sentence(dose) -> str:
-    """A dose (any object with the Dose fields) as short plain sentences; '' if it says nothing."""
-    sets = getattr(dose, "sets", None)
-    reps = getattr(dose, "reps", None)
-    hold = getattr(dose, "hold", None)
-    hold_unit = getattr(dose, "hold_unit", "") or "seconds"
-    side = SIDE_WORDS.get(getattr(dose, "side", "") or "", "")
-    times_per_day = getattr(dose, "times_per_day", None)
-    days_per_week = getattr(dose, "days_per_week", None)
-    load = (getattr(dose, "load", "") or "").strip()
-    rest = getattr(dose, "rest_seconds", None)
-
-    sentences = []
-    if hold:
-        held = plural(hold, "breath") if hold_unit == "breaths" else duration(hold)
-        sentences.append(f"Hold for {held}.")
-    sentences.append(repetitions(sets, reps, side, after_hold=bool(hold)))
-    if load:
-        sentences.append(f"Resistance: {load.rstrip('.')}.")
-    if rest and sets and sets > 1:
-        sentences.append(f"Rest {duration(rest)} between sets.")
-    elif rest:
-        sentences.append(f"Rest {duration(rest)} between rounds.")
-    sentences.append(frequency(times_per_day, days_per_week))
-    return " ".join(sentence for sentence in sentences if sentence)
+    """A dose (anything with the Dose fields) as short plain sentences; '' if it says nothing."""
+    return " ".join(
+        sentence
+        for sentence in (
+            walking(dose),
+            holding(dose),
+            counting(dose),
+            load_sentence(field(dose, "load", "").strip()),
+            resting(dose),
+            frequency(field(dose, "times_per_day"), field(dose, "days_per_week")),
+        )
+        if sentence
+    )
 
 
-def repetitions(sets: int | None, reps: int | None, side: str, *, after_hold: bool) -> str:
-    """'Do this 3 times on each side.', 'Do 3 sets of 10 repetitions.', 'Do this on each side.'"""
-    if reps:
-        if after_hold:
-            count = "once" if reps == 1 else f"{reps} times"
-        else:
-            count = plural(reps, "repetition")
-        what = f"Do this {count}" if after_hold else f"Do {count}"
-        if sets:
-            what = (
-                f"Do this {count}, {plural(sets, 'set')}"
-                if after_hold
-                else f"Do {plural(sets, 'set')} of {count}"
-            )
-    elif sets:
-        what = f"Do {plural(sets, 'set')}"
-    elif side:
-        what = "Do this"
-    else:
+def field(dose, name: str, default=None):
+    return getattr(dose, name, default) or default
+
+
+def is_repeated(dose) -> bool:
+    """A count of more than one: the hold (if any) is done again and again."""
+    reps = field(dose, "reps")
+    return bool(reps and (reps > 1 or field(dose, "reps_max")))
+
+
+def sets_of(dose) -> int:
+    """The number of sets worth saying: one set is never said."""
+    sets = field(dose, "sets")
+    return sets if sets and sets > 1 else 0
+
+
+def build_up(dose, figure: str) -> int | None:
+    """The target to build up to, when it raises ``figure``."""
+    target = field(dose, "build_up_to")
+    return target if target and progressed_figure(dose) == figure else None
+
+
+def walking(dose) -> str:
+    """'Walk for 10 minutes; build up to 30 minutes.'"""
+    minutes = field(dose, "walk_minutes")
+    if not minutes:
         return ""
-    return f"{what} {side}.".replace(" .", ".")
+    target = build_up(dose, "walk_minutes")
+    more = f"; build up to {plural(target, 'minute')}" if target else ""
+    return f"Walk for {plural(minutes, 'minute')}{more}."
+
+
+def holding(dose) -> str:
+    """'Hold for 30 seconds on each side.', 'Hold for 1 to 3 seconds each time.'"""
+    hold = field(dose, "hold")
+    if not hold:
+        return ""
+    unit = field(dose, "hold_unit", "seconds")
+    sentence = f"Hold for {hold_length(hold, field(dose, 'hold_max'), unit)}"
+    if is_repeated(dose):
+        sentence += " each time"
+    elif not sets_of(dose) and field(dose, "side", "") in ("each", "alternating"):
+        sentence += " on each side"  # one hold a side: the side is said here, once
+    target = build_up(dose, "hold")
+    if target:
+        sentence += f"; build up to {hold_length(target, None, unit).replace('slow ', '')}"
+    return sentence + "."
+
+
+def counting(dose) -> str:
+    """How many times, in how many sets, on which side."""
+    reps, sets, side = field(dose, "reps"), sets_of(dose), field(dose, "side", "")
+    on_side = " on each side" if side == "each" else ""
+    if is_repeated(dose) or build_up(dose, "reps"):
+        return counting_repetitions(dose, reps, sets, side, on_side)
+    if sets:  # sets of a single hold, or of a move done once
+        where = {"each": on_side, "alternating": " on each side, switching sides each time"}
+        return f"Do this {sets} times{where.get(side, '')}."
+    if field(dose, "hold"):
+        return ""  # a single hold: holding() said it all
+    if reps == 1:
+        return f"Do this once{' on each side' if side in ('each', 'alternating') else ''}."
+    if side == "each":
+        return "Do this on each side."
+    if side == "alternating":
+        return "Switch sides each time."
+    return ""
+
+
+def counting_repetitions(dose, reps: int, sets: int, side: str, on_side: str) -> str:
+    """'Do 2 sets of 10 on each side.', 'Do this 10 times in all, switching sides each
+    time.', 'Start with 10 times; build up to 15.'"""
+    count = span(reps, field(dose, "reps_max"))
+    target = build_up(dose, "reps")
+    if side == "alternating":
+        what = f"{sets} sets of {count} in all" if sets else f"{count} times in all"
+        where = ", switching sides each time"
+    else:
+        what = f"{sets} sets of {count}" if sets else f"{count} times"
+        where = on_side
+    if target and sets and side == "alternating":  # in two sentences, to stay easy to read
+        return f"Do {what}{where}. Build up to {sets} sets of {target}."
+    if target:
+        goal = f"{sets} sets of {target}" if sets else str(target)
+        if not sets and reps == 1:
+            return f"Do this once at first{where}; build up to {target} times."
+        return f"Start with {what}{where}; build up to {goal}."
+    return f"Do {what}{where}." if sets else f"Do this {what}{where}."
+
+
+def load_sentence(load: str) -> str:
+    """'Use a light band.', 'Use ankle weights.', 'Use a 2 kg weight.'"""
+    load = load.rstrip(".").strip()
+    if not load:
+        return ""
+    first = load.split()[0].lower()
+    if first in ("a", "an", "the", "your", "some") or load.endswith("s"):
+        return f"Use {load}."
+    article = "an" if first[0] in "aeiou" else "a"
+    return f"Use {article} {load}."
+
+
+def resting(dose) -> str:
+    """'Rest for 30 seconds between sets.', 'Rest for 30 seconds before each hold.'"""
+    rest = field(dose, "rest_seconds")
+    if not rest:
+        return ""
+    if sets_of(dose) and field(dose, "reps"):
+        when = "between sets"
+    elif field(dose, "hold") and (is_repeated(dose) or sets_of(dose)):
+        when = "before each hold"
+    else:
+        when = "after each one"
+    return f"Rest for {duration(rest)} {when}."
 
 
 def frequency(times_per_day: int | None, days_per_week: int | None) -> str:
-    """'Once a day, 5 days a week.', 'Twice a day.', 'Do this 3 days a week.'"""
-    if times_per_day and days_per_week:
-        return f"{how_often_a_day(times_per_day)}, {days_a_week(days_per_week)}."
-    if times_per_day:
-        return f"{how_often_a_day(times_per_day)}."
-    if days_per_week:
-        return f"{days_a_week(days_per_week).capitalize()}."
-    return ""
+    """'Once a day, every day.', 'Twice a day, 5 days a week.', 'Once a week.',
+    'Do this every day.'"""
+    if not times_per_day and not days_per_week:
+        return ""
+    if days_per_week == 1 and (times_per_day or 1) == 1:
+        return "Once a week."
+    days = "every day" if days_per_week in (None, 7) else f"{plural(days_per_week, 'day')} a week"
+    if not times_per_day:
+        return f"Do this {days}."
+    return f"{times_a_day(times_per_day)}, {days}."

@@ -140,11 +140,19 @@ class Dose(models.Model):
 
     @property
     def progressed(self) -> str:
-        """Which figure ``build_up_to`` raises: 'reps', 'walk_minutes', 'hold' or ''."""
-        for name in ("reps", "walk_minutes", "hold"):
-            if getattr(self, name):
-                return name
-        return ""
+        return progressed_figure(self)
+
+
+def progressed_figure(dose) -> str:
+    """Which figure a dose's ``build_up_to`` raises: 'reps', 'walk_minutes', 'hold' or ''.
+
+    The repetitions when there are any (a hold is then kept, the count grows), else the
+    walking time, else the hold. ``dose`` is anything with the Dose fields.
+    """
+    for name in ("reps", "walk_minutes", "hold"):
+        if getattr(dose, name, None):
+            return name
+    return ""
 
 
 def check_dose(dose) -> dict[str, str]:
@@ -165,7 +173,7 @@ def check_dose(dose) -> dict[str, str]:
             problems[top] = f"The top of the range must be more than {low}."
     target = dose.build_up_to
     if target is not None:
-        raised = dose.progressed
+        raised = progressed_figure(dose)
         if not raised:
             problems["build_up_to"] = (
                 "Give the repetitions, the walking minutes or the hold to build up from."

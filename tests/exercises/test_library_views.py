@@ -338,7 +338,7 @@ def test_the_exercise_page_shows_what_the_handout_prints_and_its_relations(
     assert "<li>Lie on your back.</li><li>Lift your hips.</li>" in html
     assert "Keep your ribs down." in html
     assert "Gluteus maximus" in html and "Yoga mat" in html
-    assert "Do 3 sets of 10 repetitions." in html
+    assert "Do 3 sets of 10." in html
     assert "Stop if your back hurts." in html
     assert "Small bridge" in html and "Single-leg bridge" in html
     assert "Glute basics" in html and "Theirs" not in html

@@ -50,7 +50,7 @@ def test_the_protocol_page_lists_its_exercises_in_order_with_doses(client, thera
     )
 
     assert html.index("Clamshell") < html.index("Side plank")
-    assert "Do 3 sets of 10 repetitions." in html
+    assert "Do 3 sets of 10." in html
 
 
 def test_the_protocol_page_shows_each_rows_note(client, therapist, own):

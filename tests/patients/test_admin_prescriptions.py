@@ -398,4 +398,4 @@ def test_items_show_the_dose_in_the_patients_words(client, therapist, prescripti
     page = client.get(admin_url(prescription)).content.decode()
 
     # PrescriptionItemFactory doses are 3 sets of 10, the handout's wording.
-    assert page.count("Do 3 sets of 10 repetitions.") == 3
+    assert page.count("Do 3 sets of 10.") == 3

@@ -140,7 +140,10 @@ def test_pdf_lists_exercises_in_prescribed_order_with_dose_and_note(programme):
 def test_dose_reads_in_plain_words(programme):
     text = pdf_text(render(programme).pdf)
 
-    assert "Hold for 30 seconds. Do this 3 times on each side. Once a day, 5 days a week." in text
+    assert (
+        "Hold for 30 seconds each time. Do this 3 times on each side. Once a day, 5 days a week."
+        in text
+    )
 
 
 def test_steps_are_numbered_in_order(programme):

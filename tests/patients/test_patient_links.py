@@ -52,7 +52,7 @@ def issued(patient, therapist):
                     "name": "Clamshell",
                     "purpose": "Strengthens the side of the hip.",
                     "steps": ["Lie on your side.", "Lift the top knee."],
-                    "dose": "Do 3 sets of 10 repetitions.",
+                    "dose": "Do 3 sets of 10.",
                     "note": "Go slowly.",
                     "precautions": [],
                     "illustration": "",
@@ -171,7 +171,7 @@ def test_the_page_shows_the_issued_programme_not_the_draft(client, link, issued)
 
     assert response.status_code == 200
     assert "Outer hip set" in html and "Clamshell" in html
-    assert "Do 3 sets of 10 repetitions." in html and "Go slowly." in html
+    assert "Do 3 sets of 10." in html and "Go slowly." in html
     assert "Unissued draft move" not in html
     assert "20 December 2026" in html
     assert "no-store" in response["Cache-Control"]

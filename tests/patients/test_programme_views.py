@@ -211,7 +211,7 @@ def test_builder_shows_each_exercise_with_the_dose_the_patient_will_read(staff_c
     response = staff_client.get(edit_url(programme))
 
     assert row_names(response) == ["Clamshell", "Bridge", "Butterfly stretch"]
-    assert "Do 2 sets of 10 repetitions." in response.content.decode()
+    assert "Do 2 sets of 10." in response.content.decode()
 
 
 def test_saving_stores_the_new_order_dose_and_note_and_bumps_the_revision(staff_client, programme):
@@ -277,7 +277,7 @@ def test_adding_an_exercise_puts_it_last_with_its_default_dose_without_saving(
     html = response.content.decode()
     assert row_names(response)[-1] == "Seated hip hinge"
     assert "Added Seated hip hinge as exercise 4." in html
-    assert "Hold for 3 seconds. Do this 5 times." in html
+    assert "Hold for 3 seconds each time. Do this 5 times." in html
     assert programme.items.count() == 3  # nothing stored until Save
 
 
@@ -324,7 +324,7 @@ def test_swapping_for_the_easier_version_takes_its_dose_and_keeps_the_note(staff
     html = response.content.decode()
 
     assert row_names(response) == ["Clamshell", "Small bridge", "Butterfly stretch"]
-    assert "Do 1 set of 5 repetitions." in html
+    assert "Do this 5 times." in html
     assert "note for Bridge" in html
     assert "Harder: Bridge" in html  # and back again in one click
 
@@ -403,7 +403,7 @@ def test_programme_page_lists_exercises_doses_and_every_issued_revision(staff_cl
     html = html.decode()
 
     assert html.index("Clamshell") < html.index("Bridge") < html.index("Butterfly stretch")
-    assert "Do 2 sets of 10 repetitions." in html and "note for Bridge" in html
+    assert "Do 2 sets of 10." in html and "note for Bridge" in html
     assert "Download revision 1" in html and "Download revision 2" in html
     assert reverse("patients:preview_handout", args=[programme.pk]) in html
     assert reverse("patients:issue_handout", args=[programme.pk]) in html
