@@ -34,6 +34,7 @@ from hipclinic.models import AuditAction, AuditEvent, Clinic, PaperSize
 from patients.handout_fetcher import BASE_URL, HandoutFetcher, media_url, static_url
 from patients.links import link_url, live_link_for
 from patients.models import Handout, Prescription
+from patients.stop_box import stop_box_lines, tel_href
 
 STYLESHEET = "handouts/handout.css"
 
@@ -101,11 +102,13 @@ def handout_snapshot(
                 "steps": item.exercise.step_list,
                 "dose": dose_sentence(item),
                 "note": item.note,
+                "tips": item.exercise.cue_list,
                 "precautions": item.exercise.precaution_list,
                 "illustration": item.exercise.illustration.name or "",
             }
             for item in items
         ],
+        "stop_box": stop_box_lines(patient.conditions),
     }
 
 
@@ -135,6 +138,9 @@ def handout_context(snapshot: dict) -> dict:
         "start_date": date_or_none(snapshot["start_date"]),
         "date_of_birth": date_or_none(snapshot["patient"]["date_of_birth"]),
         "logo_url": media_url(snapshot["clinic"]["logo"]),
+        "clinic_tel": tel_href(snapshot["clinic"]["phone"]),
+        # Handouts issued before the box had optional lines have no "stop_box".
+        "stop_box": snapshot.get("stop_box", {}),
         "stylesheet_url": static_url(STYLESHEET),
         "page_size": "letter" if snapshot["paper_size"] == PaperSize.LETTER else "A4",
         "log_weeks": weeks,

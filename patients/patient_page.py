@@ -2,7 +2,8 @@
 
 No account: the token in the URL is the key (patients.links). Everything here is
 read from the newest *issued* handout's snapshot, so a patient sees exactly what
-they were given, never a therapist's unsaved or unissued draft.
+they were given, never a therapist's unsaved or unissued draft. The red-flag box is
+the exception: it follows the patient's record today (patients.stop_box).
 """
 
 import base64

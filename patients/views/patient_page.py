@@ -21,6 +21,7 @@ from patients.forms import SessionLogForm
 from patients.handouts import date_or_none, handout_filename
 from patients.links import open_link
 from patients.patient_page import clinic_today, latest_handout, log_for_today, picture_data_url
+from patients.stop_box import stop_box_lines, tel_href
 
 
 def private(response):
@@ -63,7 +64,8 @@ def audit(action, target, link, request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def patient_page(request, token: str):
-    """The patient's programme as last issued, the PDF button, and today's log."""
+    """The patient's programme as last issued, the PDF button, today's log, and the red
+    flags (on every visit, with or without a programme)."""
     if limited(request, token):
         return too_many(request)
     link = open_link(token)
@@ -102,6 +104,10 @@ def patient_page(request, token: str):
             "patients/public/programme.html",
             {
                 "clinic": patient.clinic,
+                "clinic_tel": tel_href(patient.clinic.phone),
+                # The box follows the patient's record as it is today, not the last
+                # handout's: a condition added since then shows at once.
+                "stop_box": stop_box_lines(patient.conditions),
                 "first_name": patient.first_name,
                 "handout": handout,
                 "programme": snapshot,

@@ -68,3 +68,20 @@ def test_a_patient_opens_their_link_on_a_phone_and_their_therapist_sees_the_log(
     assert row.locator("td").nth(2).inner_text() == "Easier today"
     assert desk.locator("svg .point").count() == 1
     assert problems == []
+
+
+def test_a_patient_on_a_phone_sees_the_red_flags_and_can_call_the_clinic(new_page, issued):
+    link = PatientLink.objects.get(patient=issued.prescription.patient)
+    phone = new_page(**PHONE)
+    phone.goto(link_url(link))
+
+    box = phone.get_by_role("region", name="Stop and call us if")
+    box.scroll_into_view_if_needed()
+    assert box.is_visible()
+    assert box.get_by_role("heading", name="Get urgent medical help now").is_visible()
+    assert "these symptoms in both legs." in box.inner_text()
+    call = box.get_by_role("link", name="555 0100")
+    assert call.get_attribute("href") == "tel:5550100"
+    assert call.is_visible()
+    # Nothing in the box is wider than the phone: no sideways scrolling to read it.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

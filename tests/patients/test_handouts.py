@@ -137,6 +137,50 @@ def test_pdf_lists_exercises_in_prescribed_order_with_dose_and_note(programme):
         assert item.exercise.precautions in text
 
 
+def tips_and_take_care(patient, therapist):
+    """A programme of one exercise with two tips and two things to take care with."""
+    prescription = PrescriptionFactory(patient=patient, therapist=therapist)
+    PrescriptionItemFactory(
+        prescription=prescription,
+        exercise=ExerciseFactory(
+            clinic=patient.clinic,
+            name="Knee hug",
+            cues="Keep your shoulders relaxed.\nBreathe out as you pull the knee in.",
+            precautions="Stop if pain spreads down your leg.\nDo not pull hard on a new hip.",
+        ),
+    )
+    return prescription
+
+
+def test_each_exercise_prints_its_tips_then_what_to_take_care_with(patient, therapist):
+    text = pdf_text(render(tips_and_take_care(patient, therapist)).pdf)
+
+    assert (
+        "Tips Keep your shoulders relaxed. Breathe out as you pull the knee in. "
+        "Take care Stop if pain spreads down your leg. Do not pull hard on a new hip." in text
+    )
+
+
+def test_the_snapshot_keeps_each_exercises_tips(patient, therapist):
+    rendered = render(tips_and_take_care(patient, therapist))
+
+    [exercise] = rendered.snapshot["exercises"]
+    assert exercise["tips"] == [
+        "Keep your shoulders relaxed.",
+        "Breathe out as you pull the knee in.",
+    ]
+    assert exercise["precautions"] == [
+        "Stop if pain spreads down your leg.",
+        "Do not pull hard on a new hip.",
+    ]
+
+
+def test_an_exercise_without_tips_prints_no_tips_heading(programme):
+    text = pdf_text(render(programme).pdf)
+
+    assert "Tips" not in text
+
+
 def test_dose_reads_in_plain_words(programme):
     text = pdf_text(render(programme).pdf)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hipclinic.models import AuditAction, AuditEvent
+from patients.handouts import issue_handout
 from patients.links import create_link, hash_token, link_path, open_link, token_for
 from patients.models import PatientLink, PrescriptionStatus, SessionLog
 from tests.factories import (
@@ -176,6 +177,31 @@ def test_the_page_shows_the_issued_programme_not_the_draft(client, link, issued)
     assert "20 December 2026" in html
     assert "no-store" in response["Cache-Control"]
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_the_page_shows_each_exercises_tips_and_what_to_take_care_with(
+    client, link, patient, therapist
+):
+    programme = PrescriptionFactory(patient=patient, therapist=therapist)
+    PrescriptionItemFactory(
+        prescription=programme,
+        exercise=ExerciseFactory(
+            name="Knee hug",
+            cues="Keep your shoulders relaxed.\nBreathe out as you pull the knee in.",
+            precautions="Stop if pain spreads down your leg.",
+        ),
+    )
+    issue_handout(programme, therapist)
+
+    html = " ".join(client.get(page_url(link)).content.decode().split())
+
+    assert (
+        "<strong>Tips</strong> <ul><li>Keep your shoulders relaxed.</li>"
+        "<li>Breathe out as you pull the knee in.</li></ul>" in html
+    )
+    assert (
+        "<strong>Take care</strong> <ul><li>Stop if pain spreads down your leg.</li></ul>" in html
+    )
 
 
 def test_the_pdf_is_the_stored_revision_byte_for_byte(client, link, issued):
