@@ -32,10 +32,8 @@ GET_HELP_NOW = [
     "weakness getting worse in your legs, or a foot that drags or slaps when you walk",
     "these symptoms in both legs",
 ]
-PREGNANCY = (
-    "bleeding, fluid leaking, regular cramps, or pain in the pelvis or pubic bone that is "
-    "getting worse"
-)
+PREGNANCY = "you are pregnant and pain in your pelvis or pubic bone is getting worse"
+PREGNANCY_URGENT = "bleeding, fluid leaking or regular cramps while you are pregnant"
 
 
 def a_programme(clinic, therapist, conditions=()):
@@ -86,7 +84,8 @@ def test_the_handouts_box_gives_the_clinics_number(clinic, therapist):
 def test_the_pregnancy_line_prints_for_a_patient_with_pregnancy(clinic, therapist):
     text = handout_text(a_programme(clinic, therapist, [Condition.PREGNANCY]))
 
-    assert f"you are pregnant and have {PREGNANCY}" in text
+    assert PREGNANCY in text and PREGNANCY_URGENT in text
+    assert text.index(PREGNANCY_URGENT) > text.index("Get urgent medical help now")
 
 
 def test_the_pregnancy_line_is_left_out_for_other_patients(clinic, therapist):
@@ -162,7 +161,8 @@ def test_the_phone_page_adds_the_pregnancy_line_from_the_record(client, clinic, 
 
     text = page_text(client, programme.patient, therapist)
 
-    assert f"you are pregnant and have {PREGNANCY}" in text
+    assert PREGNANCY in text and PREGNANCY_URGENT in text
+    assert text.index(PREGNANCY_URGENT) > text.index("Get urgent medical help now")
 
 
 def test_the_phone_page_leaves_the_pregnancy_line_out_for_others(client, clinic, therapist):
