@@ -416,6 +416,9 @@ def test_a_manager_adds_an_exercise_to_their_clinic_with_a_picture(client, manag
         ({"kind": "juggling"}, "Select a valid choice. juggling is not one of the available"),
         ({"reps": "101"}, "Ensure this value is less than or equal to 100."),
         ({"days_per_week": "8"}, "Ensure this value is less than or equal to 7."),
+        ({"reps_max": "10"}, "The top of the range must be more than 12."),
+        ({"build_up_to": "12"}, "Build up to more than the 12 to start with."),
+        ({"hold_max": "5"}, "Give the hold to start the range from as well."),
         ({"illustration": SimpleUploadedFile("notes.txt", b"hello")}, "must be a PNG, JPEG or SVG"),
     ],
 )
