@@ -11,7 +11,14 @@ from django.core.management import CommandError, call_command
 from exercises import figures
 from exercises.illustrations import update_drawing
 from exercises.library import LIBRARY_FILE, LibraryError, load_library, read_library
-from exercises.models import Equipment, Exercise, Muscle, Protocol, ProtocolItem
+from exercises.models import (
+    Contraindication,
+    Equipment,
+    Exercise,
+    Muscle,
+    Protocol,
+    ProtocolItem,
+)
 from tests.factories import ClinicFactory, ExerciseFactory, PrescriptionItemFactory
 from tests.patients.test_handouts import PNG_1PX
 
@@ -40,6 +47,9 @@ SMALL_LIBRARY = textwrap.dedent(
     purpose = "Eases the deep buttock muscles."
     steps = ["Sit tall on a chair.", "Cross one ankle over the other knee.", "Lean forward gently."]
     precautions = ["Stop if you feel pain in the knee."]
+    contraindications = [
+      { condition = "hip_replacement_posterior", reason = "Crosses the legs." },
+    ]
     harder = "floor-stretch"
 
     [exercises.dose]
@@ -68,7 +78,7 @@ SMALL_LIBRARY = textwrap.dedent(
     slug = "buttock-set"
     name = "Buttock set"
     condition = "Buttock tightness"
-    description = "Two stretches, once a day."
+    description = "Stretches for a tight buttock."
 
     [[protocols.items]]
     exercise = "seated-stretch"
@@ -100,6 +110,7 @@ def snapshot():
             Exercise,
             Exercise.muscles.through,
             Exercise.equipment.through,
+            Contraindication,
             Protocol,
             ProtocolItem,
             Muscle,
@@ -251,6 +262,130 @@ def test_command_reports_bad_file_as_command_error(tmp_path):
         call_command("load_library", file=broken)
 
 
+# Figures live in the dose ---------------------------------------------------------
+
+
+def test_a_step_with_a_dose_figure_is_refused_naming_exercise_step_and_phrase(small_library):
+    small_library.write_text(
+        SMALL_LIBRARY.replace('"Lean forward gently."', '"Lean forward gently for 30 seconds."')
+    )
+
+    with pytest.raises(LibraryError) as refused:
+        load_library(small_library)
+
+    assert str(refused.value) == (
+        "exercise 'seated-stretch', step 3: “30 seconds” is a dose figure; say it in the dose."
+    )
+    assert not Exercise.objects.exists()
+
+
+def test_a_tip_with_a_dose_figure_is_refused(small_library):
+    small_library.write_text(
+        SMALL_LIBRARY.replace(
+            'precautions = ["Stop', 'cues = ["You can do this twice a day."]\nprecautions = ["Stop'
+        )
+    )
+
+    with pytest.raises(LibraryError, match="exercise 'seated-stretch', tip 1: “twice”"):
+        load_library(small_library)
+
+
+def test_a_protocol_description_that_counts_exercises_is_refused(small_library):
+    small_library.write_text(
+        SMALL_LIBRARY.replace("Stretches for a tight buttock.", "Two stretches for the buttock.")
+    )
+
+    with pytest.raises(
+        LibraryError, match="protocol 'buttock-set', field 'description': “Two stretches”"
+    ):
+        load_library(small_library)
+    assert not Protocol.objects.exists()
+
+
+def test_a_protocol_description_with_a_frequency_is_refused(small_library):
+    small_library.write_text(
+        SMALL_LIBRARY.replace("a tight buttock.", "a tight buttock, at least 4 days a week.")
+    )
+
+    with pytest.raises(LibraryError, match="field 'description': “4 days”"):
+        load_library(small_library)
+
+
+def test_a_protocol_note_with_a_dose_figure_is_refused(small_library):
+    small_library.write_text(
+        SMALL_LIBRARY.replace("Only when the seated one is easy.", "Work up to 15 squeezes.")
+    )
+
+    with pytest.raises(
+        LibraryError, match="protocol 'buttock-set', item 2, field 'note': “15 squeezes”"
+    ):
+        load_library(small_library)
+
+
+# Contraindications ----------------------------------------------------------------
+
+
+def tags(slug: str) -> dict[str, str]:
+    return dict(
+        Contraindication.objects.filter(exercise__slug=slug).values_list("condition", "reason")
+    )
+
+
+def test_contraindications_load_with_their_reasons(small_library):
+    load_library(small_library)
+
+    assert tags("seated-stretch") == {"hip_replacement_posterior": "Crosses the legs."}
+    assert tags("floor-stretch") == {}
+
+
+def test_a_changed_reason_is_updated_in_place(small_library):
+    load_library(small_library)
+    pk = Contraindication.objects.get().pk
+    small_library.write_text(SMALL_LIBRARY.replace("Crosses the legs.", "Crosses one leg over."))
+
+    report = load_library(small_library)
+
+    assert report.updated == {"exercises": 1}
+    assert Contraindication.objects.get().pk == pk
+    assert tags("seated-stretch") == {"hip_replacement_posterior": "Crosses one leg over."}
+
+
+def test_a_tag_removed_from_the_file_is_deleted_and_a_new_one_added(small_library):
+    load_library(small_library)
+    small_library.write_text(
+        SMALL_LIBRARY.replace(
+            '{ condition = "hip_replacement_posterior", reason = "Crosses the legs." }',
+            '{ condition = "knee_replacement", reason = "Bends the knee fully." }',
+        )
+    )
+
+    load_library(small_library)
+
+    assert tags("seated-stretch") == {"knee_replacement": "Bends the knee fully."}
+
+
+def test_an_unknown_condition_is_refused_naming_the_exercise_and_nothing_is_written(
+    small_library,
+):
+    small_library.write_text(SMALL_LIBRARY.replace("hip_replacement_posterior", "bad_knees"))
+
+    with pytest.raises(LibraryError) as refused:
+        load_library(small_library)
+
+    assert str(refused.value) == (
+        "exercise 'seated-stretch', field 'contraindications': unknown condition 'bad_knees'."
+    )
+    assert not Exercise.objects.exists()
+
+
+def test_a_condition_given_twice_is_refused(small_library):
+    tag = '{ condition = "hip_replacement_posterior", reason = "Crosses the legs." },'
+    small_library.write_text(SMALL_LIBRARY.replace(tag, tag + "\n" + tag))
+
+    with pytest.raises(LibraryError, match="'hip_replacement_posterior' is given twice"):
+        load_library(small_library)
+
+
 # The real shipped file ------------------------------------------------------------
 
 
@@ -303,8 +438,7 @@ def test_shipped_protocols_include_the_seed_programmes(shipped):
     assert protocols.count() >= 4
     for protocol in protocols:
         assert protocol.items.count() >= 3, protocol.slug
-    ten = [p for p in protocols if p.items.count() == 10]
-    assert ten, "the ten-hip-stretches protocol is missing"
+    assert protocols.get(slug="ten-hip-stretches").items.count() == 10
 
 
 def test_reloading_the_shipped_library_changes_nothing(shipped):
