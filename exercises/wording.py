@@ -99,14 +99,18 @@ _PHRASE_BREAKS = {
     "other",
 }
 _BETWEEN = r"(?:[\s,-]+(?P<between>(?:[a-z]+[\s,-]+){0,3}?))"
+_PERIOD = r"(?:day|week|morning|evening|night)"
+# "a day" after a figure belongs to it: "3 times a day", "4 days a week" are one phrase.
+_HOW_OFTEN = rf"(?:\s+(?:a|an|per|each|every)\s+{_PERIOD})?"
 
 _DOSE_FIGURE = re.compile(
-    rf"\b(?P<quantity>{_QUANTITY})(?:{_BETWEEN})(?P<unit>{DOSE_UNITS})\b", re.IGNORECASE
+    rf"\b(?P<quantity>{_QUANTITY})(?:{_BETWEEN})(?P<unit>{DOSE_UNITS})\b{_HOW_OFTEN}",
+    re.IGNORECASE,
 )
 _FREQUENCY = re.compile(
-    r"\b(?:twice|thrice"
-    r"|once\s+(?:a|an|per|each|every)\s+(?:day|week|morning|evening|night)"
-    r"|(?:a|per|each|every|every\s+other)\s+(?:day|week|morning|evening|night)"
+    # "once" alone is "as soon as" ("Once you feel a stretch"); "once a day" is a dose.
+    rf"\b(?:once\s+(?:a|an|per|each|every)\s+{_PERIOD}|(?:twice|thrice){_HOW_OFTEN}"
+    rf"|(?:a|per|each|every|every\s+other)\s+{_PERIOD}"
     r"|daily|weekly|nightly)\b",
     re.IGNORECASE,
 )
@@ -130,26 +134,38 @@ def _only_describing_words(match: re.Match) -> bool:
     return not any(word.lower() in _PHRASE_BREAKS for word in between if word)
 
 
-def _quantified(pattern: re.Pattern, text: str) -> list[tuple[int, str]]:
-    return [
-        (match.start(), match.group(0))
+def _found(text: str, patterns: tuple[re.Pattern, ...]) -> list[str]:
+    """The phrases the patterns match, in text order, leaving out any phrase that sits
+    inside one already found ("a day" inside "once a day")."""
+    spans = sorted(
+        (match.start(), -match.end(), match.group(0))
+        for pattern in patterns
         for match in pattern.finditer(text)
-        if _only_describing_words(match)
-    ]
+        if "between" not in pattern.groupindex or _only_describing_words(match)
+    )
+    phrases, reached = [], -1
+    for _start, negative_end, phrase in spans:
+        if -negative_end <= reached:
+            continue
+        phrases.append(phrase)
+        reached = -negative_end
+    return phrases
 
 
 def dose_figures(text: str) -> list[str]:
     """The phrases in ``text`` that state a dose (how long, how many or how often), in the
     order they appear; empty when the text carries none. See the module's docstring."""
-    found = _quantified(_DOSE_FIGURE, text)
-    for pattern in (_FREQUENCY, _SHORTHAND, _COUNT_TO):
-        found += [(m.start(), m.group(0)) for m in pattern.finditer(text)]
-    return [phrase for _, phrase in sorted(found)]
+    return _found(text, (_DOSE_FIGURE, _FREQUENCY, _SHORTHAND, _COUNT_TO))
 
 
 def exercise_counts(text: str) -> list[str]:
     """The phrases in ``text`` that count exercises ("Five moves", "ten floor stretches")."""
-    return [phrase for _, phrase in _quantified(_EXERCISE_COUNT, text)]
+    return _found(text, (_EXERCISE_COUNT,))
+
+
+def description_figures(text: str) -> list[str]:
+    """What a protocol's description may not say: dose figures and counts of exercises."""
+    return _found(text, (_DOSE_FIGURE, _FREQUENCY, _SHORTHAND, _COUNT_TO, _EXERCISE_COUNT))
 
 
 def figures_in_lines(lines: list[str]) -> list[tuple[int, str]]:
@@ -178,7 +194,7 @@ def lines_problem(what: str, lines: list[str]) -> str:
 
 def description_problem(text: str) -> str:
     """What is wrong with a protocol description that states a dose or counts exercises."""
-    found = dose_figures(text) + exercise_counts(text)
+    found = description_figures(text)
     if not found:
         return ""
     said = ", ".join(f"“{phrase}”" for phrase in found)

@@ -1,9 +1,11 @@
 """The shipped library loader: idempotent, faithful to the file, and polite about bad data."""
 
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
+import textstat
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
@@ -286,7 +288,7 @@ def test_a_tip_with_a_dose_figure_is_refused(small_library):
         )
     )
 
-    with pytest.raises(LibraryError, match="exercise 'seated-stretch', tip 1: “twice”"):
+    with pytest.raises(LibraryError, match="exercise 'seated-stretch', tip 1: “twice a day”"):
         load_library(small_library)
 
 
@@ -307,7 +309,7 @@ def test_a_protocol_description_with_a_frequency_is_refused(small_library):
         SMALL_LIBRARY.replace("a tight buttock.", "a tight buttock, at least 4 days a week.")
     )
 
-    with pytest.raises(LibraryError, match="field 'description': “4 days”"):
+    with pytest.raises(LibraryError, match="field 'description': “4 days a week”"):
         load_library(small_library)
 
 
@@ -587,3 +589,164 @@ def test_clinic_exercise_with_a_pose_is_drawn_under_its_own_name(clinic):
     assert own.illustration.name == f"exercise-illustrations/drawn/clinic-{clinic.pk}-{own.pk}.svg"
     assert b"<title>Our kneel</title>" in stored_bytes(own)
     assert not update_drawing(own)  # nothing changed, nothing written
+
+
+# Safety words and tags in the shipped library (shared/CLINICAL.md §2, §4, §6) -------------
+
+
+def test_every_shipped_exercise_carries_its_own_stop_rule(shipped):
+    for exercise in shipped:
+        stops = [line for line in exercise.precaution_list if line.startswith("Stop if")]
+        assert stops, exercise.slug
+        assert "sharp pain" in stops[0], exercise.slug
+        assert "spreads down your leg" in stops[0], exercise.slug
+        assert "numbness or tingling" in stops[0], exercise.slug
+
+
+OPERATIONS = {
+    "hip_replacement_posterior": "hip",
+    "hip_replacement_anterior": "hip",
+    "knee_replacement": "knee",
+    "recent_spine_surgery": "back surgery",
+}
+
+
+def test_an_exercise_tagged_with_an_operation_says_not_without_the_surgeon(shipped):
+    for exercise in shipped.prefetch_related("contraindications"):
+        for tag in exercise.contraindications.all():
+            if tag.condition not in OPERATIONS:
+                continue
+            said = [
+                line
+                for line in exercise.precaution_list
+                if line.startswith("Do not do this after")
+                and line.endswith("unless your surgeon has cleared it.")
+                and OPERATIONS[tag.condition] in line
+            ]
+            assert said, (exercise.slug, tag.condition)
+
+
+def test_every_floor_exercise_says_how_to_get_down_and_up_or_names_another_way(shipped):
+    floor = shipped.filter(equipment__slug="mat")
+    assert floor.count() >= 15
+    for exercise in floor:
+        assert any(
+            "floor" in line and ("chair" in line or "bed" in line)
+            for line in exercise.precaution_list
+        ), exercise.slug
+
+
+# CLINICAL.md §4: the review of the shipped library, exercise by exercise.
+REVIEWED_TAGS = {
+    "cow-face-pose": {"hip_replacement_posterior", "knee_replacement", "osteoporosis"},
+    "supine-piriformis-stretch": {"hip_replacement_posterior"},
+    "figure-four-stretch": {"hip_replacement_posterior"},
+    "supine-outer-thigh-stretch": {"hip_replacement_posterior"},
+    "seated-twist-hip-release": {
+        "hip_replacement_posterior",
+        "pregnancy",
+        "osteoporosis",
+        "recent_spine_surgery",
+    },
+    "pigeon-stretch": {"hip_replacement_posterior", "knee_replacement", "osteoporosis"},
+    "modified-pigeon-stretch": {"hip_replacement_posterior"},
+    "seated-piriformis-stretch": {"hip_replacement_posterior"},
+    "happy-baby-pose": {
+        "hip_replacement_posterior",
+        "pregnancy",
+        "osteoporosis",
+        "recent_spine_surgery",
+    },
+    "frog-pose": {
+        "hip_replacement_posterior",
+        "hip_replacement_anterior",
+        "knee_replacement",
+        "pregnancy",
+    },
+    "deep-squat-stretch": {
+        "hip_replacement_posterior",
+        "knee_replacement",
+        "pregnancy",
+        "osteoporosis",
+        "fall_risk",
+    },
+    "all-fours-rock-back": {"hip_replacement_posterior", "knee_replacement"},
+    "seated-hip-hinge": {"hip_replacement_posterior"},
+    "standing-outer-hip-stretch": {"hip_replacement_posterior", "fall_risk"},
+    "kneeling-hip-flexor-stretch": {"hip_replacement_anterior", "knee_replacement"},
+    "seated-hip-flexor-stretch": {"hip_replacement_anterior"},
+    "psoas-foam-roller-stretch": {
+        "hip_replacement_anterior",
+        "pregnancy",
+        "osteoporosis",
+        "fall_risk",
+    },
+    "seated-butterfly-stretch": {"hip_replacement_anterior"},
+    "side-lying-quadriceps-stretch": {"hip_replacement_anterior", "knee_replacement"},
+    "supine-groin-stretch": {"pregnancy"},
+    "standing-inner-thigh-stretch": {"pregnancy", "fall_risk"},
+}
+
+
+def test_shipped_tags_follow_the_clinical_review_each_with_a_reason(shipped):
+    loaded = {
+        exercise.slug: {tag.condition: tag.reason for tag in exercise.contraindications.all()}
+        for exercise in shipped.prefetch_related("contraindications")
+    }
+
+    assert {slug: set(t) for slug, t in loaded.items() if t} == REVIEWED_TAGS
+    assert all(reason.endswith(".") for t in loaded.values() for reason in t.values())
+
+
+@pytest.mark.parametrize(
+    ("slug", "dose"),
+    [
+        ("side-lying-outer-hip-leg-lift", {"hold": 1, "hold_max": 3, "reps": 10}),
+        ("inner-thigh-ball-squeeze", {"reps": 10, "build_up_to": 15, "hold": 5, "sets": 3}),
+        ("pigeon-stretch", {"hold": 5, "hold_max": 10, "hold_unit": "breaths"}),
+        ("happy-baby-pose", {"hold": 4, "hold_max": 8, "hold_unit": "breaths"}),
+        ("cow-face-pose", {"hold": 30, "hold_max": 60, "hold_unit": "seconds"}),
+        ("supine-groin-stretch", {"hold": 5, "hold_unit": "minutes"}),
+        ("figure-four-stretch", {"hold": 30, "build_up_to": 60, "hold_unit": "seconds"}),
+    ],
+)
+def test_the_seeds_ranges_and_targets_are_in_the_dose(shipped, slug, dose):
+    exercise = shipped.get(slug=slug)
+
+    assert {name: getattr(exercise, name) for name in dose} == dose
+
+
+def test_protocol_items_carry_their_targets_in_the_dose_not_the_note(shipped):
+    squeeze = ProtocolItem.objects.get(
+        protocol__slug="outer-hip-low-back-programme", exercise__slug="inner-thigh-ball-squeeze"
+    )
+    kneeling = ProtocolItem.objects.get(
+        protocol__slug="ten-hip-stretches", exercise__slug="kneeling-hip-flexor-stretch"
+    )
+
+    assert (squeeze.reps, squeeze.build_up_to, squeeze.note) == (10, 15, "")
+    assert (kneeling.hold, kneeling.hold_max, kneeling.hold_unit) == (4, 5, "breaths")
+
+
+# Words a patient should not have to look up; "hinge" is explained where it is used.
+CLINICAL_WORDS = re.compile(
+    r"\b(supine|prone|anterior|posterior|lateral|contralateral|ipsilateral|flexion|extension"
+    r"|abduction|adduction|neutral spine|repetitions?|reps|kettlebell|pants)\b",
+    re.IGNORECASE,
+)
+
+
+def test_shipped_patient_text_uses_plain_words(shipped):
+    for exercise in shipped:
+        text = " ".join(
+            [exercise.name, exercise.purpose, exercise.steps, exercise.cues, exercise.precautions]
+        )
+        assert not CLINICAL_WORDS.findall(text), exercise.slug
+
+
+def test_shipped_patient_text_reads_at_grade_6_or_below(shipped):
+    for exercise in shipped:
+        text = " ".join([exercise.steps, exercise.cues, exercise.precautions])
+        assert textstat.flesch_kincaid_grade(text) <= 6, exercise.slug
+    for protocol in Protocol.objects.filter(clinic__isnull=True):
+        assert textstat.flesch_kincaid_grade(protocol.description) <= 6.5, protocol.slug
