@@ -3,8 +3,15 @@
 The file is the source of truth for the shared library (rows with no clinic).
 Loading is idempotent: a second load writes nothing, a changed entry is updated
 in place, and an entry that leaves the file is archived rather than deleted, so
-programmes that use it keep working. Clinics' own exercises and protocols are
-never read or written here.
+programmes that use it keep working. An exercise's contraindication tags follow
+the file exactly (a tag that leaves it is deleted: it describes the exercise, and
+no programme points at it). Clinics' own exercises and protocols are never read
+or written here.
+
+``read_library`` checks the whole file before anything is written: unique slugs,
+variations that agree, poses that draw, no dose figure in a step, tip or item note
+and no dose or count of exercises in a protocol's description (``wording``), and
+tags from the vocabulary (``Condition``).
 """
 
 import tomllib
