@@ -3,8 +3,15 @@
 The file is the source of truth for the shared library (rows with no clinic).
 Loading is idempotent: a second load writes nothing, a changed entry is updated
 in place, and an entry that leaves the file is archived rather than deleted, so
-programmes that use it keep working. Clinics' own exercises and protocols are
-never read or written here.
+programmes that use it keep working. An exercise's contraindication tags follow
+the file exactly (a tag that leaves it is deleted: it describes the exercise, and
+no programme points at it). Clinics' own exercises and protocols are never read
+or written here.
+
+``read_library`` checks the whole file before anything is written: unique slugs,
+variations that agree, poses that draw, no dose figure in a step, tip or item note
+and no dose or count of exercises in a protocol's description (``wording``), and
+tags from the vocabulary (``Condition``).
 """
 
 import tomllib
@@ -14,9 +21,18 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from exercises import figures
+from exercises import figures, wording
 from exercises.illustrations import update_drawing
-from exercises.models import Dose, Equipment, Exercise, Muscle, Protocol, ProtocolItem
+from exercises.models import (
+    Condition,
+    Contraindication,
+    Dose,
+    Equipment,
+    Exercise,
+    Muscle,
+    Protocol,
+    ProtocolItem,
+)
 
 LIBRARY_FILE = Path(__file__).resolve().parent / "data" / "library.toml"
 
@@ -66,6 +82,8 @@ def read_library(path: Path = LIBRARY_FILE) -> dict:
     _check_unique_slugs(data)
     _check_variations(data["exercises"])
     _check_poses(data["exercises"])
+    _check_wording(data)
+    _check_contraindications(data["exercises"])
     return data
 
 
@@ -113,6 +131,47 @@ def _check_poses(exercises: list[dict]) -> None:
             raise LibraryError(
                 f"exercise '{entry['slug']}', field '{error.field}': {error.detail}."
             ) from error
+
+
+def _check_wording(data: dict) -> None:
+    """No dose figure in a step, a tip or a protocol item's note, and no dose or count of
+    exercises in a protocol's description (the rule is ``wording``'s)."""
+    for entry in data["exercises"]:
+        for name, what in (("steps", "step"), ("cues", "tip")):
+            for number, phrase in wording.figures_in_lines(entry.get(name, [])):
+                raise LibraryError(
+                    f"exercise '{entry['slug']}', {what} {number}: “{phrase}” is a dose "
+                    "figure; say it in the dose."
+                )
+    for entry in data["protocols"]:
+        where = f"protocol '{entry['slug']}'"
+        found = wording.description_figures(entry.get("description", ""))
+        if found:
+            raise LibraryError(
+                f"{where}, field 'description': “{found[0]}” belongs in the items' doses."
+            )
+        for position, item in enumerate(entry.get("items", []), start=1):
+            for phrase in wording.dose_figures(item.get("note", "")):
+                raise LibraryError(
+                    f"{where}, item {position}, field 'note': “{phrase}” is a dose figure; "
+                    "say it in the item's dose."
+                )
+
+
+def _check_contraindications(exercises: list[dict]) -> None:
+    """Each tag names a known condition, once, with a reason for the therapist."""
+    for entry in exercises:
+        where = f"exercise '{entry['slug']}', field 'contraindications'"
+        seen = set()
+        for tag in entry.get("contraindications", []):
+            condition = tag.get("condition")
+            if condition not in Condition.values:
+                raise LibraryError(f"{where}: unknown condition '{condition}'.")
+            if condition in seen:
+                raise LibraryError(f"{where}: '{condition}' is given twice.")
+            if not tag.get("reason", "").strip():
+                raise LibraryError(f"{where}: '{condition}' needs a reason.")
+            seen.add(condition)
 
 
 def _dose_values(entry: dict, where: str) -> dict:
@@ -171,7 +230,10 @@ def _resolve(slugs: list[str], known: dict, where: str, field_name: str) -> set:
 
 def _load_exercises(entries, muscles, equipment, report: LoadReport) -> dict[str, Exercise]:
     shipped = {
-        row.slug: row for row in Exercise.objects.shared().prefetch_related("muscles", "equipment")
+        row.slug: row
+        for row in Exercise.objects.shared().prefetch_related(
+            "muscles", "equipment", "contraindications"
+        )
     }
     created: set[str] = set()
     for entry in entries:
@@ -194,6 +256,8 @@ def _load_exercises(entries, muscles, equipment, report: LoadReport) -> dict[str
             changed = True
         if is_new or {e.pk for e in exercise.equipment.all()} != equipment_pks:
             exercise.equipment.set(equipment_pks)
+            changed = True
+        if _sync_contraindications(exercise, entry.get("contraindications", [])):
             changed = True
         if update_drawing(exercise):
             report.count(report.created if is_new else report.updated, "illustrations")
@@ -221,6 +285,30 @@ def _load_exercises(entries, muscles, equipment, report: LoadReport) -> dict[str
             exercise.save(update_fields=["archived", "updated_at"])
             report.count(report.archived, "exercises")
     return shipped
+
+
+def _sync_contraindications(exercise: Exercise, tags: list[dict]) -> bool:
+    """Make the exercise's tags those of the file: new ones added, changed reasons
+    updated, the rest deleted. True when anything was written."""
+    wanted = {tag["condition"]: tag["reason"].strip() for tag in tags}
+    current = {row.condition: row for row in exercise.contraindications.all()}
+    changed = False
+    for condition, row in current.items():
+        if condition not in wanted:
+            row.delete()
+            changed = True
+        elif row.reason != wanted[condition]:
+            row.reason = wanted[condition]
+            _validate(row, f"exercise '{exercise.slug}', condition '{condition}'", exclude=[])
+            row.save(update_fields=["reason"])
+            changed = True
+    for condition, reason in wanted.items():
+        if condition not in current:
+            row = Contraindication(exercise=exercise, condition=condition, reason=reason)
+            _validate(row, f"exercise '{exercise.slug}', condition '{condition}'", exclude=[])
+            row.save()
+            changed = True
+    return changed
 
 
 def _load_protocols(entries, exercises: dict[str, Exercise], report: LoadReport) -> None:

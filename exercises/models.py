@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
+from exercises import wording
 from hipclinic.fields import limit_note, limited_text
 from hipclinic.models import Clinic
 from hipclinic.pictures import PictureField
@@ -358,6 +359,24 @@ class Exercise(Dose):
     def __str__(self) -> str:
         return self.name if self.clinic_id else f"{self.name} (library)"
 
+    def clean(self):
+        """The dose fits together (``Dose.clean``) and the steps and tips state no dose
+        figure (``wording.dose_figures``): the dose is the only place a figure may live.
+
+        A model check rather than a field validator, so the app's form, the admin and the
+        library loader share it without a migration."""
+        errors: dict = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field, what in (("steps", "Step"), ("cues", "Tip")):
+            problem = wording.lines_problem(what, lines(getattr(self, field)))
+            if problem:
+                errors.setdefault(field, []).append(problem)
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_shared(self) -> bool:
         return self.clinic_id is None
@@ -466,6 +485,14 @@ class Protocol(models.Model):
 
     def __str__(self) -> str:
         return self.name if self.clinic_id else f"{self.name} (library)"
+
+    def clean(self):
+        """The description becomes a programme's general instructions, so it states no
+        count of exercises and no dose: the items carry those, and may change."""
+        super().clean()
+        problem = wording.description_problem(self.description)
+        if problem:
+            raise ValidationError({"description": problem})
 
 
 class ProtocolItem(Dose):

@@ -361,3 +361,35 @@ def test_uploaded_picture_in_the_admin_keeps_its_place_over_a_pose(client, manag
     assert response.status_code == 302
     assert own.pose == {"base": "standing"}
     assert own.illustration.name == "exercise-illustrations/photo.png"
+
+
+def test_admin_refuses_a_step_with_a_dose_figure_on_the_steps_field(client, manager):
+    own = ExerciseFactory(clinic=manager.clinic)
+    client.force_login(manager)
+    page = client.get(admin_url(own))
+
+    response = client.post(
+        admin_url(own), form_data(page) | {"steps": "Lie on your side.\nHold for 45 seconds."}
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["steps"][0].startswith("Step 2 says “45 seconds”.")
+    assert "Step 2 says “45 seconds”. Say how long" in response.content.decode()
+    own.refresh_from_db()
+    assert "45" not in own.steps
+
+
+def test_admin_refuses_a_protocol_description_that_counts_its_exercises(client, manager):
+    protocol = ProtocolFactory(clinic=manager.clinic, name="Hip basics")
+    client.force_login(manager)
+    page = client.get(admin_url(protocol))
+
+    response = client.post(
+        admin_url(protocol), form_data(page) | {"description": "Three moves, twice a day."}
+    )
+
+    assert response.status_code == 200
+    assert "The description says “Three moves”, “twice a day”." in response.content.decode()
+    protocol.refresh_from_db()
+    assert protocol.description != "Three moves, twice a day."

@@ -1,9 +1,11 @@
 """The shipped library loader: idempotent, faithful to the file, and polite about bad data."""
 
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
+import textstat
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
@@ -11,7 +13,14 @@ from django.core.management import CommandError, call_command
 from exercises import figures
 from exercises.illustrations import update_drawing
 from exercises.library import LIBRARY_FILE, LibraryError, load_library, read_library
-from exercises.models import Equipment, Exercise, Muscle, Protocol, ProtocolItem
+from exercises.models import (
+    Contraindication,
+    Equipment,
+    Exercise,
+    Muscle,
+    Protocol,
+    ProtocolItem,
+)
 from tests.factories import ClinicFactory, ExerciseFactory, PrescriptionItemFactory
 from tests.patients.test_handouts import PNG_1PX
 
@@ -40,6 +49,9 @@ SMALL_LIBRARY = textwrap.dedent(
     purpose = "Eases the deep buttock muscles."
     steps = ["Sit tall on a chair.", "Cross one ankle over the other knee.", "Lean forward gently."]
     precautions = ["Stop if you feel pain in the knee."]
+    contraindications = [
+      { condition = "hip_replacement_posterior", reason = "Crosses the legs." },
+    ]
     harder = "floor-stretch"
 
     [exercises.dose]
@@ -68,7 +80,7 @@ SMALL_LIBRARY = textwrap.dedent(
     slug = "buttock-set"
     name = "Buttock set"
     condition = "Buttock tightness"
-    description = "Two stretches, once a day."
+    description = "Stretches for a tight buttock."
 
     [[protocols.items]]
     exercise = "seated-stretch"
@@ -100,6 +112,7 @@ def snapshot():
             Exercise,
             Exercise.muscles.through,
             Exercise.equipment.through,
+            Contraindication,
             Protocol,
             ProtocolItem,
             Muscle,
@@ -251,6 +264,130 @@ def test_command_reports_bad_file_as_command_error(tmp_path):
         call_command("load_library", file=broken)
 
 
+# Figures live in the dose ---------------------------------------------------------
+
+
+def test_a_step_with_a_dose_figure_is_refused_naming_exercise_step_and_phrase(small_library):
+    small_library.write_text(
+        SMALL_LIBRARY.replace('"Lean forward gently."', '"Lean forward gently for 30 seconds."')
+    )
+
+    with pytest.raises(LibraryError) as refused:
+        load_library(small_library)
+
+    assert str(refused.value) == (
+        "exercise 'seated-stretch', step 3: “30 seconds” is a dose figure; say it in the dose."
+    )
+    assert not Exercise.objects.exists()
+
+
+def test_a_tip_with_a_dose_figure_is_refused(small_library):
+    small_library.write_text(
+        SMALL_LIBRARY.replace(
+            'precautions = ["Stop', 'cues = ["You can do this twice a day."]\nprecautions = ["Stop'
+        )
+    )
+
+    with pytest.raises(LibraryError, match="exercise 'seated-stretch', tip 1: “twice a day”"):
+        load_library(small_library)
+
+
+def test_a_protocol_description_that_counts_exercises_is_refused(small_library):
+    small_library.write_text(
+        SMALL_LIBRARY.replace("Stretches for a tight buttock.", "Two stretches for the buttock.")
+    )
+
+    with pytest.raises(
+        LibraryError, match="protocol 'buttock-set', field 'description': “Two stretches”"
+    ):
+        load_library(small_library)
+    assert not Protocol.objects.exists()
+
+
+def test_a_protocol_description_with_a_frequency_is_refused(small_library):
+    small_library.write_text(
+        SMALL_LIBRARY.replace("a tight buttock.", "a tight buttock, at least 4 days a week.")
+    )
+
+    with pytest.raises(LibraryError, match="field 'description': “4 days a week”"):
+        load_library(small_library)
+
+
+def test_a_protocol_note_with_a_dose_figure_is_refused(small_library):
+    small_library.write_text(
+        SMALL_LIBRARY.replace("Only when the seated one is easy.", "Work up to 15 squeezes.")
+    )
+
+    with pytest.raises(
+        LibraryError, match="protocol 'buttock-set', item 2, field 'note': “15 squeezes”"
+    ):
+        load_library(small_library)
+
+
+# Contraindications ----------------------------------------------------------------
+
+
+def tags(slug: str) -> dict[str, str]:
+    return dict(
+        Contraindication.objects.filter(exercise__slug=slug).values_list("condition", "reason")
+    )
+
+
+def test_contraindications_load_with_their_reasons(small_library):
+    load_library(small_library)
+
+    assert tags("seated-stretch") == {"hip_replacement_posterior": "Crosses the legs."}
+    assert tags("floor-stretch") == {}
+
+
+def test_a_changed_reason_is_updated_in_place(small_library):
+    load_library(small_library)
+    pk = Contraindication.objects.get().pk
+    small_library.write_text(SMALL_LIBRARY.replace("Crosses the legs.", "Crosses one leg over."))
+
+    report = load_library(small_library)
+
+    assert report.updated == {"exercises": 1}
+    assert Contraindication.objects.get().pk == pk
+    assert tags("seated-stretch") == {"hip_replacement_posterior": "Crosses one leg over."}
+
+
+def test_a_tag_removed_from_the_file_is_deleted_and_a_new_one_added(small_library):
+    load_library(small_library)
+    small_library.write_text(
+        SMALL_LIBRARY.replace(
+            '{ condition = "hip_replacement_posterior", reason = "Crosses the legs." }',
+            '{ condition = "knee_replacement", reason = "Bends the knee fully." }',
+        )
+    )
+
+    load_library(small_library)
+
+    assert tags("seated-stretch") == {"knee_replacement": "Bends the knee fully."}
+
+
+def test_an_unknown_condition_is_refused_naming_the_exercise_and_nothing_is_written(
+    small_library,
+):
+    small_library.write_text(SMALL_LIBRARY.replace("hip_replacement_posterior", "bad_knees"))
+
+    with pytest.raises(LibraryError) as refused:
+        load_library(small_library)
+
+    assert str(refused.value) == (
+        "exercise 'seated-stretch', field 'contraindications': unknown condition 'bad_knees'."
+    )
+    assert not Exercise.objects.exists()
+
+
+def test_a_condition_given_twice_is_refused(small_library):
+    tag = '{ condition = "hip_replacement_posterior", reason = "Crosses the legs." },'
+    small_library.write_text(SMALL_LIBRARY.replace(tag, tag + "\n" + tag))
+
+    with pytest.raises(LibraryError, match="'hip_replacement_posterior' is given twice"):
+        load_library(small_library)
+
+
 # The real shipped file ------------------------------------------------------------
 
 
@@ -303,8 +440,7 @@ def test_shipped_protocols_include_the_seed_programmes(shipped):
     assert protocols.count() >= 4
     for protocol in protocols:
         assert protocol.items.count() >= 3, protocol.slug
-    ten = [p for p in protocols if p.items.count() == 10]
-    assert ten, "the ten-hip-stretches protocol is missing"
+    assert protocols.get(slug="ten-hip-stretches").items.count() == 10
 
 
 def test_reloading_the_shipped_library_changes_nothing(shipped):
@@ -453,3 +589,164 @@ def test_clinic_exercise_with_a_pose_is_drawn_under_its_own_name(clinic):
     assert own.illustration.name == f"exercise-illustrations/drawn/clinic-{clinic.pk}-{own.pk}.svg"
     assert b"<title>Our kneel</title>" in stored_bytes(own)
     assert not update_drawing(own)  # nothing changed, nothing written
+
+
+# Safety words and tags in the shipped library (shared/CLINICAL.md §2, §4, §6) -------------
+
+
+def test_every_shipped_exercise_carries_its_own_stop_rule(shipped):
+    for exercise in shipped:
+        stops = [line for line in exercise.precaution_list if line.startswith("Stop if")]
+        assert stops, exercise.slug
+        assert "sharp pain" in stops[0], exercise.slug
+        assert "spreads down your leg" in stops[0], exercise.slug
+        assert "numbness or tingling" in stops[0], exercise.slug
+
+
+OPERATIONS = {
+    "hip_replacement_posterior": "hip",
+    "hip_replacement_anterior": "hip",
+    "knee_replacement": "knee",
+    "recent_spine_surgery": "back surgery",
+}
+
+
+def test_an_exercise_tagged_with_an_operation_says_not_without_the_surgeon(shipped):
+    for exercise in shipped.prefetch_related("contraindications"):
+        for tag in exercise.contraindications.all():
+            if tag.condition not in OPERATIONS:
+                continue
+            said = [
+                line
+                for line in exercise.precaution_list
+                if line.startswith("Do not do this after")
+                and line.endswith("unless your surgeon has cleared it.")
+                and OPERATIONS[tag.condition] in line
+            ]
+            assert said, (exercise.slug, tag.condition)
+
+
+def test_every_floor_exercise_says_how_to_get_down_and_up_or_names_another_way(shipped):
+    floor = shipped.filter(equipment__slug="mat")
+    assert floor.count() >= 15
+    for exercise in floor:
+        assert any(
+            "floor" in line and ("chair" in line or "bed" in line)
+            for line in exercise.precaution_list
+        ), exercise.slug
+
+
+# CLINICAL.md §4: the review of the shipped library, exercise by exercise.
+REVIEWED_TAGS = {
+    "cow-face-pose": {"hip_replacement_posterior", "knee_replacement", "osteoporosis"},
+    "supine-piriformis-stretch": {"hip_replacement_posterior"},
+    "figure-four-stretch": {"hip_replacement_posterior"},
+    "supine-outer-thigh-stretch": {"hip_replacement_posterior"},
+    "seated-twist-hip-release": {
+        "hip_replacement_posterior",
+        "pregnancy",
+        "osteoporosis",
+        "recent_spine_surgery",
+    },
+    "pigeon-stretch": {"hip_replacement_posterior", "knee_replacement", "osteoporosis"},
+    "modified-pigeon-stretch": {"hip_replacement_posterior"},
+    "seated-piriformis-stretch": {"hip_replacement_posterior"},
+    "happy-baby-pose": {
+        "hip_replacement_posterior",
+        "pregnancy",
+        "osteoporosis",
+        "recent_spine_surgery",
+    },
+    "frog-pose": {
+        "hip_replacement_posterior",
+        "hip_replacement_anterior",
+        "knee_replacement",
+        "pregnancy",
+    },
+    "deep-squat-stretch": {
+        "hip_replacement_posterior",
+        "knee_replacement",
+        "pregnancy",
+        "osteoporosis",
+        "fall_risk",
+    },
+    "all-fours-rock-back": {"hip_replacement_posterior", "knee_replacement"},
+    "seated-hip-hinge": {"hip_replacement_posterior"},
+    "standing-outer-hip-stretch": {"hip_replacement_posterior", "fall_risk"},
+    "kneeling-hip-flexor-stretch": {"hip_replacement_anterior", "knee_replacement"},
+    "seated-hip-flexor-stretch": {"hip_replacement_anterior"},
+    "psoas-foam-roller-stretch": {
+        "hip_replacement_anterior",
+        "pregnancy",
+        "osteoporosis",
+        "fall_risk",
+    },
+    "seated-butterfly-stretch": {"hip_replacement_anterior"},
+    "side-lying-quadriceps-stretch": {"hip_replacement_anterior", "knee_replacement"},
+    "supine-groin-stretch": {"pregnancy"},
+    "standing-inner-thigh-stretch": {"pregnancy", "fall_risk"},
+}
+
+
+def test_shipped_tags_follow_the_clinical_review_each_with_a_reason(shipped):
+    loaded = {
+        exercise.slug: {tag.condition: tag.reason for tag in exercise.contraindications.all()}
+        for exercise in shipped.prefetch_related("contraindications")
+    }
+
+    assert {slug: set(t) for slug, t in loaded.items() if t} == REVIEWED_TAGS
+    assert all(reason.endswith(".") for t in loaded.values() for reason in t.values())
+
+
+@pytest.mark.parametrize(
+    ("slug", "dose"),
+    [
+        ("side-lying-outer-hip-leg-lift", {"hold": 1, "hold_max": 3, "reps": 10}),
+        ("inner-thigh-ball-squeeze", {"reps": 10, "build_up_to": 15, "hold": 5, "sets": 3}),
+        ("pigeon-stretch", {"hold": 5, "hold_max": 10, "hold_unit": "breaths"}),
+        ("happy-baby-pose", {"hold": 4, "hold_max": 8, "hold_unit": "breaths"}),
+        ("cow-face-pose", {"hold": 30, "hold_max": 60, "hold_unit": "seconds"}),
+        ("supine-groin-stretch", {"hold": 5, "hold_unit": "minutes"}),
+        ("figure-four-stretch", {"hold": 30, "build_up_to": 60, "hold_unit": "seconds"}),
+    ],
+)
+def test_the_seeds_ranges_and_targets_are_in_the_dose(shipped, slug, dose):
+    exercise = shipped.get(slug=slug)
+
+    assert {name: getattr(exercise, name) for name in dose} == dose
+
+
+def test_protocol_items_carry_their_targets_in_the_dose_not_the_note(shipped):
+    squeeze = ProtocolItem.objects.get(
+        protocol__slug="outer-hip-low-back-programme", exercise__slug="inner-thigh-ball-squeeze"
+    )
+    kneeling = ProtocolItem.objects.get(
+        protocol__slug="ten-hip-stretches", exercise__slug="kneeling-hip-flexor-stretch"
+    )
+
+    assert (squeeze.reps, squeeze.build_up_to, squeeze.note) == (10, 15, "")
+    assert (kneeling.hold, kneeling.hold_max, kneeling.hold_unit) == (4, 5, "breaths")
+
+
+# Words a patient should not have to look up; "hinge" is explained where it is used.
+CLINICAL_WORDS = re.compile(
+    r"\b(supine|prone|anterior|posterior|lateral|contralateral|ipsilateral|flexion|extension"
+    r"|abduction|adduction|neutral spine|repetitions?|reps|kettlebell|pants)\b",
+    re.IGNORECASE,
+)
+
+
+def test_shipped_patient_text_uses_plain_words(shipped):
+    for exercise in shipped:
+        text = " ".join(
+            [exercise.name, exercise.purpose, exercise.steps, exercise.cues, exercise.precautions]
+        )
+        assert not CLINICAL_WORDS.findall(text), exercise.slug
+
+
+def test_shipped_patient_text_reads_at_grade_6_or_below(shipped):
+    for exercise in shipped:
+        text = " ".join([exercise.steps, exercise.cues, exercise.precautions])
+        assert textstat.flesch_kincaid_grade(text) <= 6, exercise.slug
+    for protocol in Protocol.objects.filter(clinic__isnull=True):
+        assert textstat.flesch_kincaid_grade(protocol.description) <= 6.5, protocol.slug

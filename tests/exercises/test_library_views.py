@@ -429,6 +429,40 @@ def test_bad_exercise_forms_say_what_is_wrong_and_save_nothing(client, manager, 
     assert not Exercise.objects.exists()
 
 
+def test_a_step_with_a_dose_figure_is_refused_on_the_steps_field(client, manager):
+    steps = "Put the band round your knees.\nStep to the side 10 times."
+
+    response = login(client, manager).post(
+        reverse("exercises:exercise_new"), {**NEW, "steps": steps}
+    )
+
+    form = response.context["form"]
+    assert form.errors["steps"][0].startswith("Step 2 says “10 times”.")
+    assert "Step 2 says “10 times”. Say how long, how many and how often in the dose" in (
+        response.content.decode()
+    )
+    assert not Exercise.objects.exists()
+
+
+def test_a_tip_with_a_frequency_is_refused_on_the_tips_field(client, manager):
+    response = login(client, manager).post(
+        reverse("exercises:exercise_new"), {**NEW, "cues": "Keep your knees soft.\nDo this daily."}
+    )
+
+    assert response.context["form"].errors["cues"][0].startswith("Tip 2 says “daily”.")
+    assert not Exercise.objects.exists()
+
+
+def test_numbers_that_are_not_doses_are_kept_in_the_steps(client, manager):
+    steps = ["Put two pillows under your knees.", "Bend one knee to 90 degrees, one at a time."]
+
+    login(client, manager).post(
+        reverse("exercises:exercise_new"), {**NEW, "steps": "\n".join(steps)}
+    )
+
+    assert Exercise.objects.get().step_list == steps
+
+
 def test_a_risky_picture_is_refused(client, manager):
     svg = SimpleUploadedFile("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="x()"/>')
 

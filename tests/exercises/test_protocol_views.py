@@ -370,3 +370,37 @@ def test_a_miscounted_protocol_form_keeps_its_exercises(client, manager, own, co
     assert response.status_code == 200
     assert "sent with its rows miscounted, so nothing was saved" in response.content.decode()
     assert list(own.items.values_list("exercise__name", flat=True)) == ["Knee hug"]
+
+
+@pytest.mark.parametrize(
+    ("description", "said"),
+    [
+        ("Five moves for the outer hip.", "“Five moves”"),
+        ("Do the set at least 4 days a week.", "“4 days a week”"),
+        ("Hold each stretch about 30 seconds, once a day.", "“30 seconds”, “once a day”"),
+    ],
+)
+def test_a_description_that_counts_exercises_or_states_a_dose_is_refused(
+    client, manager, description, said
+):
+    response = login(client, manager).post(
+        reverse("exercises:protocol_new"),
+        {"name": "Outer hip", "description": description, **formset()},
+    )
+
+    assert (
+        response.context["form"]
+        .errors["description"][0]
+        .startswith(f"The description says {said}.")
+    )
+    assert f"The description says {said}." in response.content.decode()
+    assert not Protocol.objects.exists()
+
+
+def test_a_description_without_counts_or_doses_is_saved(client, manager):
+    login(client, manager).post(
+        reverse("exercises:protocol_new"),
+        {"name": "Outer hip", "description": "Move slowly, and walk when you can.", **formset()},
+    )
+
+    assert Protocol.objects.get().description == "Move slowly, and walk when you can."
