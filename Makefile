@@ -69,7 +69,7 @@ bench: setup $(BIN)/.installed-dev
 screenshots: setup $(BIN)/.installed-dev
 	HIPCLINIC_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_programme_builder.py tests/e2e/test_patient_link.py -k "downloaded_handout or phone"
 
-# Redraw docs/illustrations.png and .html: every shipped exercise's figure, from library.toml.
+# Redraw docs/illustrations.png and .html: every shipped exercise's figure, from exercises/data/library/.
 illustrations: $(BIN)/.installed
 	$(BIN)/python manage.py illustration_sheet
 

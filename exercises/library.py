@@ -1,6 +1,8 @@
-"""Loading the shipped exercise library from exercises/data/library.toml.
+"""Loading the shipped exercise library from the TOML files in exercises/data/library/.
 
-The file is the source of truth for the shared library (rows with no clinic).
+The files are the source of truth for the shared library (rows with no clinic): every
+``*.toml`` file in the folder, read in name order as one library (muscles and equipment,
+exercises by topic, protocols), so each stays small enough to review.
 Loading is idempotent: a second load writes nothing, a changed entry is updated
 in place, and an entry that leaves the file is archived rather than deleted, so
 programmes that use it keep working. An exercise's contraindication tags follow
@@ -34,7 +36,8 @@ from exercises.models import (
     ProtocolItem,
 )
 
-LIBRARY_FILE = Path(__file__).resolve().parent / "data" / "library.toml"
+LIBRARY_FILE = Path(__file__).resolve().parent / "data" / "library"
+SECTIONS = ("muscles", "equipment", "exercises", "protocols")
 
 EXERCISE_TEXT_FIELDS = ("name", "kind", "position", "difficulty", "purpose")
 EXERCISE_LIST_FIELDS = ("steps", "cues", "precautions", "sources")
@@ -72,13 +75,23 @@ class LoadReport:
 
 
 def read_library(path: Path = LIBRARY_FILE) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise LibraryError(f"{path.name} is not valid TOML: {error}") from error
-    for section in ("muscles", "equipment", "exercises", "protocols"):
-        data.setdefault(section, [])
+    """The whole library, checked: from one TOML file, or from every ``*.toml`` file in a
+    folder, in name order, as if they were one."""
+    files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
+    if not files:
+        raise LibraryError(f"{path} holds no library files (*.toml).")
+    data = {section: [] for section in SECTIONS}
+    for file in files:
+        try:
+            with open(file, "rb") as handle:
+                part = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise LibraryError(f"{file.name} is not valid TOML: {error}") from error
+        unknown = set(part) - set(SECTIONS)
+        if unknown:
+            raise LibraryError(f"{file.name}: unknown section(s) {', '.join(sorted(unknown))}.")
+        for section in SECTIONS:
+            data[section] += part.get(section, [])
     _check_unique_slugs(data)
     _check_variations(data["exercises"])
     _check_poses(data["exercises"])

@@ -232,7 +232,11 @@ class Equipment(models.Model):
 class Kind(models.TextChoices):
     STRETCH = "stretch", "Stretch"
     STRENGTHENING = "strengthening", "Strengthening"
+    # Holding the trunk steady while the limbs move (pelvic tilt, bird-dog, dead bug): the
+    # core work of low back care, taught for control before strength.
+    CONTROL = "control", "Motor control"
     MOBILITY = "mobility", "Mobility"
+    ACTIVITY = "activity", "Walking and activity"
 
 
 class Position(models.TextChoices):

@@ -750,3 +750,29 @@ def test_shipped_patient_text_reads_at_grade_6_or_below(shipped):
         assert textstat.flesch_kincaid_grade(text) <= 6, exercise.slug
     for protocol in Protocol.objects.filter(clinic__isnull=True):
         assert textstat.flesch_kincaid_grade(protocol.description) <= 6.5, protocol.slug
+
+
+def test_a_library_folder_loads_its_files_as_one_library(tmp_path):
+    """Muscles in one file, the exercises naming them in another, the protocols in a third."""
+    sections = {"muscles": "", "equipment": "", "exercises": "", "protocols": ""}
+    current = None
+    for line in SMALL_LIBRARY.splitlines(keepends=True):
+        header = line.strip().strip("[]").split(".")[0]
+        if line.startswith("[[") and header in sections:
+            current = header
+        if current:
+            sections[current] += line
+    for number, (section, text) in enumerate(sections.items()):
+        (tmp_path / f"{number}-{section}.toml").write_text(text)
+
+    load_library(tmp_path)
+
+    assert Exercise.objects.get(slug="seated-stretch").muscles.exists()
+    assert Protocol.objects.get().items.count() == ProtocolItem.objects.count() > 0
+
+
+def test_a_file_with_an_unknown_section_is_refused_by_name(tmp_path):
+    (tmp_path / "extra.toml").write_text('[[exercise]]\nslug = "typo"\n')
+
+    with pytest.raises(LibraryError, match=r"extra\.toml: unknown section\(s\) exercise\."):
+        load_library(tmp_path)

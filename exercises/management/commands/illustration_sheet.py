@@ -61,13 +61,15 @@ def write_png(html: str, target: Path, dpi: int = 110) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Draw every shipped exercise's illustration from exercises/data/library.toml (no "
+        "Draw every shipped exercise's illustration from exercises/data/library/ (no "
         "database needed) into a grid with its name: docs/illustrations.html and a PNG of it, "
         "docs/illustrations.png (WeasyPrint, then pdftoppm)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", type=Path, default=LIBRARY_FILE, help="Library file to read.")
+        parser.add_argument(
+            "--file", type=Path, default=LIBRARY_FILE, help="Library folder (or one file) to read."
+        )
         parser.add_argument("--out", type=Path, default=DOCS, help="Folder to write into.")
 
     def handle(self, *args, file: Path, out: Path, **options):

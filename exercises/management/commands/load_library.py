@@ -8,12 +8,14 @@ from exercises.library import LIBRARY_FILE, LibraryError, load_library
 class Command(BaseCommand):
     help = (
         "Load or update the shared exercise library (exercises, muscles, equipment, protocols) "
-        "from exercises/data/library.toml. Safe to run again: unchanged entries are not written, "
-        "and clinics' own exercises and protocols are never touched."
+        "from the TOML files in exercises/data/library/. Safe to run again: unchanged entries "
+        "are not written, and clinics' own exercises and protocols are never touched."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", type=Path, default=LIBRARY_FILE, help="Library file to load.")
+        parser.add_argument(
+            "--file", type=Path, default=LIBRARY_FILE, help="Library folder (or one file) to load."
+        )
 
     def handle(self, *args, file: Path, **options):
         try:
