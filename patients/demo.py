@@ -10,12 +10,16 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from exercises.models import Protocol
+from exercises.models import Condition, Protocol
 from hipclinic.models import Clinic, PaperSize, Role, User
 from patients.models import Patient, Prescription, PrescriptionStatus, SessionLog
 from patients.prescribing import prescription_from_protocol
 
 DEMO_PASSWORD = "demo-hip-2026"
+
+# Demo patients with conditions to take care with, so the builder's warning can be tried:
+# adding a figure-four stretch for George Mensah asks the therapist to confirm.
+DEMO_CONDITIONS = {"N-1004": [Condition.HIP_POSTERIOR], "H-2002": [Condition.OSTEOPOROSIS]}
 
 CLINICS = [
     {
@@ -129,6 +133,7 @@ def seed_demo() -> list[DemoLogin]:
                     "last_name": last,
                     "date_of_birth": born,
                     "condition": condition,
+                    "conditions": DEMO_CONDITIONS.get(chart, []),
                     "primary_therapist": therapist,
                 },
             )
