@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.defaultfilters import date
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -176,7 +177,7 @@ class PrescriptionItemForm(OrderedItemForm):
                 earlier, exercise, patient.conditions, cleaned_data.get("confirm"), self.user
             )
         except forms.ValidationError as error:
-            self.add_error("confirm", error)
+            self.add_error(None, error)  # the admin shows it across the whole row
         else:
             for name, value in values.items():
                 setattr(self.instance, name, value)
@@ -186,7 +187,8 @@ class PrescriptionItemForm(OrderedItemForm):
 class PrescriptionItemInline(OrderedItemInline):
     model = PrescriptionItem
     form = PrescriptionItemForm
-    fields = [*OrderedItemInline.fields, "cautions", "confirm"]
+    # Beside the exercise, where a wide row of dose fields cannot push them out of sight.
+    fields = ["exercise", "cautions", "confirm", *OrderedItemInline.fields[1:]]
     readonly_fields = [*OrderedItemInline.readonly_fields, "cautions"]
 
     def get_queryset(self, request):
@@ -213,7 +215,7 @@ class PrescriptionItemInline(OrderedItemInline):
             (
                 (
                     f"Checked for {caution.label} by {item.confirmed_by} on "
-                    f"{localtime(item.confirmed_at):%d %b %Y, %H:%M}."
+                    f"{date(localtime(item.confirmed_at), 'j M Y, H:i')}."
                     if caution.confirmed
                     else f"Needs confirming: {caution.label}. {caution.reason}",
                 )

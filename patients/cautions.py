@@ -61,8 +61,8 @@ def item_cautions(item) -> list[Caution]:
 
 
 def warning(caution: Caution) -> str:
-    """What the therapist reads before confirming."""
-    return f"{caution.label}: {caution.reason}"
+    """What the therapist reads before confirming: the condition and the reason, one sentence."""
+    return f"{caution.label}: {caution.reason.strip().rstrip('.')}."
 
 
 def carried_over(earlier, exercise: Exercise | None):
@@ -102,8 +102,8 @@ def confirmation(earlier, exercise: Exercise, patient_conditions, confirming: bo
 
 def unconfirmed_error(missing: list[Caution]) -> str:
     """The row's error when a save is refused for want of a confirmation."""
-    named = "; ".join(warning(caution) for caution in missing)
+    named = " ".join(warning(caution) for caution in missing)
     return (
-        f"Not saved: this exercise needs care for this patient ({named}). "
+        f"Not saved: this exercise needs care for this patient. {named} "
         f"Tick “{CONFIRM_LABEL}” to keep it, or remove it."
     )
