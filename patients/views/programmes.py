@@ -23,7 +23,7 @@ from hipclinic.access import staff_required
 from hipclinic.audit import audit
 from hipclinic.fields import checked_id
 from hipclinic.models import AuditAction
-from patients.cautions import carried_over, cautions, item_cautions
+from patients.cautions import carried_over, cautions, item_cautions, to_confirm
 from patients.forms import (
     ExerciseSearchForm,
     NewProgrammeForm,
@@ -154,7 +154,9 @@ def programme_edit(request, pk: int):
         else:
             # Everything typed comes back as it was; only the rows change.
             form = ProgrammeForm(initial=request.POST.dict(), instance=programme)
-            rows, status = apply_action(action, argument, submitted_rows(request.POST), user)
+            rows, status = apply_action(
+                action, argument, submitted_rows(request.POST), user, programme.patient
+            )
             formset = ProgrammeItemFormSet(initial=rows, prefix=ITEMS, form_kwargs=rows_need)
 
     return render(
@@ -238,8 +240,11 @@ def named_exercise(value, exercises) -> Exercise | None:
     return None if pk is None else exercises.filter(pk=pk).first()
 
 
-def apply_action(action: str, argument: str, rows: list[dict], user) -> tuple[list[dict], str]:
-    """The rows after one button press, and a sentence saying what happened."""
+def apply_action(
+    action: str, argument: str, rows: list[dict], user, patient: Patient
+) -> tuple[list[dict], str]:
+    """The rows after one button press, and a sentence saying what happened (read out by
+    screen readers, so it also says when the exercise brought in needs care)."""
     status = ""
     index = next((i for i, row in enumerate(rows) if row["key"] == argument), None)
     if action == "unknown":
@@ -250,7 +255,9 @@ def apply_action(action: str, argument: str, rows: list[dict], user) -> tuple[li
             status = "That exercise is not in your library."
         else:
             rows.append(new_row(exercise))
-            status = f"Added {exercise.name} as exercise {len(rows)}."
+            status = f"Added {exercise.name} as exercise {len(rows)}." + take_care(
+                exercise, patient
+            )
     elif action in ROW_BUTTONS and index is None:
         status = "That exercise is no longer in the programme; nothing changed."
     elif action in ("up", "down"):
@@ -273,6 +280,7 @@ def apply_action(action: str, argument: str, rows: list[dict], user) -> tuple[li
                 f"Swapped for the {action} version, {variation.name}, at its usual dose and "
                 "the same times a day and days a week."
             )
+            status += take_care(variation, patient)
             if rows[index]["note_for"]:
                 status += " Keep the note, or clear it?"
     elif action == "keepnote":
@@ -284,6 +292,14 @@ def apply_action(action: str, argument: str, rows: list[dict], user) -> tuple[li
     for position, row in enumerate(rows):
         row["position"] = position
     return rows, status
+
+
+def take_care(exercise: Exercise, patient: Patient) -> str:
+    """A sentence naming the patient's conditions the exercise is tagged with, if any."""
+    labels = [caution.label for caution in to_confirm(exercise, patient.conditions)]
+    if not labels:
+        return ""
+    return f" Take care: {'; '.join(labels)}. Read the warning on its row and confirm it."
 
 
 def new_row(exercise: Exercise) -> dict:

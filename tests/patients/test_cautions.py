@@ -101,6 +101,19 @@ def test_adding_an_exercise_tagged_with_the_patients_condition_shows_the_warning
     assert "Pregnancy" not in html  # a tag the patient does not have says nothing
 
 
+def test_the_status_read_out_after_adding_says_the_exercise_needs_care(
+    staff_client, programme, figure_four
+):
+    response = staff_client.post(
+        edit_url(programme), builder_data(programme, f"add:{figure_four.pk}")
+    )
+
+    assert response.context["status"] == (
+        "Added Figure-four stretch as exercise 2. Take care: Hip replacement, posterior "
+        "approach. Read the warning on its row and confirm it."
+    )
+
+
 def test_an_exercise_tagged_only_with_conditions_the_patient_lacks_shows_no_warning(
     staff_client, patient, programme, figure_four
 ):
