@@ -310,3 +310,16 @@ def test_the_handout_never_shows_the_confirmation(therapist, programme, figure_f
     assert "Checked" not in text
     assert REASON not in text
     assert "posterior approach" not in text
+
+
+def test_a_ticked_confirmation_stays_ticked_through_another_button(
+    staff_client, programme, figure_four
+):
+    rows = rows_with(programme, figure_four, confirm="on")
+
+    response = staff_client.post(
+        edit_url(programme), builder_data(programme, "up:new-1", rows=rows)
+    )
+
+    assert response.context["formset"].forms[0]["confirm"].value() == "on"
+    assert response.context["rows"][0]["exercise"] == figure_four
