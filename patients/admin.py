@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
-from exercises.admin import OrderedItemForm, OrderedItemInline
+from exercises.admin import OrderedItemForm, OrderedItemFormSet, OrderedItemInline
 from hipclinic.access import client_ip
 from hipclinic.admin import (
     ClinicScopedAdmin,
@@ -164,10 +164,16 @@ class PrescriptionItemForm(OrderedItemForm):
     confirm = forms.BooleanField(required=False, label=CONFIRM_LABEL)
     user = None
 
+    def __init__(self, *args, programme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
     def clean(self):
         cleaned_data = super().clean()
         exercise = cleaned_data.get("exercise")
-        patient = getattr(self.instance.prescription, "patient", None)
+        # A new programme's patient is known once its own form is valid; until then the
+        # whole page is refused anyway.
+        patient = getattr(self.programme, "patient", None)
         if exercise is None or patient is None or cleaned_data.get("DELETE"):
             return cleaned_data
         # The instance still holds the stored exercise here; the form's values come later.
@@ -184,9 +190,16 @@ class PrescriptionItemForm(OrderedItemForm):
         return cleaned_data
 
 
+class PrescriptionItemFormSet(OrderedItemFormSet):
+    def get_form_kwargs(self, index):
+        """Each row knows its programme, saved or not, and so the patient's conditions."""
+        return {**super().get_form_kwargs(index), "programme": self.instance}
+
+
 class PrescriptionItemInline(OrderedItemInline):
     model = PrescriptionItem
     form = PrescriptionItemForm
+    formset = PrescriptionItemFormSet
     # Beside the exercise, where a wide row of dose fields cannot push them out of sight.
     fields = ["exercise", "cautions", "confirm", *OrderedItemInline.fields[1:]]
     readonly_fields = [*OrderedItemInline.readonly_fields, "cautions"]

@@ -2,8 +2,10 @@
 of an exercise tagged with one of them, which needs the therapist's confirmation."""
 
 import pytest
+from django.urls import reverse
 
 from exercises.models import Condition, Contraindication
+from patients.models import Prescription
 from tests.exercises.test_admin_library import add_inline_row
 from tests.factories import (
     ExerciseFactory,
@@ -126,3 +128,21 @@ def test_an_unknown_condition_is_refused_in_the_admin(admin_client, patient):
         response.content.decode()
     )
     assert patient.conditions == [POSTERIOR]
+
+
+def test_a_new_programme_in_the_admin_needs_the_confirmation_too(
+    admin_client, patient, figure_four
+):
+    page = admin_client.get(reverse("admin:patients_prescription_add"))
+    data = form_data(page) | {"patient": patient.pk, "title": "New hip", "status": "draft"}
+    data = add_inline_row(data, exercise=figure_four.pk, order="0")
+
+    refused = admin_client.post(reverse("admin:patients_prescription_add"), data)
+    saved = admin_client.post(
+        reverse("admin:patients_prescription_add"), data | {"items-0-confirm": "on"}
+    )
+
+    assert refused.status_code == 200
+    assert "Not saved: this exercise needs care for this patient." in refused.content.decode()
+    assert saved.status_code == 302
+    assert Prescription.objects.get(title="New hip").items.get().confirmed_conditions == [POSTERIOR]
