@@ -15,7 +15,15 @@ from django.utils.html import format_html, format_html_join
 from exercises import figures
 from exercises.dosing import dose_sentence
 from exercises.illustrations import update_drawing
-from exercises.models import Dose, Equipment, Exercise, Muscle, Protocol, ProtocolItem
+from exercises.models import (
+    Contraindication,
+    Dose,
+    Equipment,
+    Exercise,
+    Muscle,
+    Protocol,
+    ProtocolItem,
+)
 from hipclinic.admin import ClinicScopedAdmin, ClinicScopedInline, ParentRowsOnly, clinic_id_of
 from hipclinic.ordering import OUT_OF_THE_WAY, set_positions
 
@@ -213,9 +221,24 @@ class ExerciseAdminForm(forms.ModelForm):
         return cleaned_data
 
 
+class ContraindicationInline(ClinicScopedInline, admin.TabularInline):
+    """The conditions that make the exercise unsafe, each with the reason the therapist reads
+    when the builder warns. Read-only on a shared-library exercise, like the exercise."""
+
+    model = Contraindication
+    fields = ["condition", "reason"]
+    extra = 0
+    verbose_name = "condition to take care with"
+    verbose_name_plural = "conditions to take care with"
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 60})},
+    }
+
+
 @admin.register(Exercise)
 class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
     form = ExerciseAdminForm
+    inlines = [ContraindicationInline]
     list_display = [
         "name",
         "kind",

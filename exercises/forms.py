@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from exercises.illustrations import update_drawing
 from exercises.models import (
     SEARCH_MAX_LENGTH,
+    Contraindication,
     Difficulty,
     Equipment,
     Exercise,
@@ -135,6 +136,39 @@ class ExerciseForm(forms.ModelForm):
             self.save_m2m()
             update_drawing(exercise)  # a renamed exercise's drawing carries the new title
         return exercise
+
+
+class ContraindicationForm(forms.ModelForm):
+    """A condition that makes the exercise unsafe, and why (the builder's warning shows it)."""
+
+    class Meta:
+        model = Contraindication
+        fields = ["condition", "reason"]
+        labels = {"condition": "Condition to take care with", "reason": "Why, in plain words"}
+        error_messages = {"reason": {"required": "Say why, so the therapist can judge it."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = self.fields["condition"].choices[1:]
+        self.fields["condition"].choices = [("", "Choose a condition"), *choices]
+
+
+ContraindicationFormSet = forms.inlineformset_factory(
+    Exercise,
+    Contraindication,
+    form=ContraindicationForm,
+    extra=1,
+    can_delete=True,
+)
+
+
+@transaction.atomic
+def save_exercise(form: ExerciseForm, cautions: ContraindicationFormSet) -> Exercise:
+    """Save the exercise and its conditions to take care with, together."""
+    exercise = form.save()
+    cautions.instance = exercise
+    cautions.save()
+    return exercise
 
 
 class ProtocolFilterForm(forms.Form):

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from exercises.dosing import dose_sentence
 from exercises.forms import (
+    ContraindicationFormSet,
     ExerciseForm,
     LibraryFilterForm,
     ProtocolFilterForm,
     ProtocolForm,
     ProtocolItemFormSet,
+    save_exercise,
     save_protocol,
 )
 from exercises.models import Exercise, Protocol, ProtocolItem
@@ -69,7 +71,9 @@ def exercise_list(request):
 def exercise_detail(request, pk: int):
     """Everything the handout prints for an exercise, its variations, and where it is used."""
     visible = Exercise.objects.visible_to(request.user)
-    exercise = get_object_or_404(visible.prefetch_related("muscles", "equipment"), pk=pk)
+    exercise = get_object_or_404(
+        visible.prefetch_related("muscles", "equipment", "contraindications"), pk=pk
+    )
     context = {
         "exercise": exercise,
         "dose": dose_sentence(exercise),
@@ -100,11 +104,13 @@ def exercise_picture(request, pk: int):
 def exercise_new(request):
     require_a_clinic(request)
     form = ExerciseForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        exercise = form.save()
+    cautions = ContraindicationFormSet(request.POST or None, prefix="cautions")
+    if request.method == "POST" and form.is_valid() and cautions.is_valid():
+        exercise = save_exercise(form, cautions)
         messages.success(request, f"Added {exercise.name} to your clinic's library.")
         return redirect("exercises:exercise_detail", exercise.pk)
-    return render(request, "exercises/exercise_form.html", {"form": form, "exercise": None})
+    context = {"form": form, "cautions": cautions, "exercise": None}
+    return render(request, "exercises/exercise_form.html", context)
 
 
 @staff_required
@@ -115,11 +121,13 @@ def exercise_edit(request, pk: int):
     form = ExerciseForm(
         request.POST or None, request.FILES or None, instance=exercise, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    cautions = ContraindicationFormSet(request.POST or None, instance=exercise, prefix="cautions")
+    if request.method == "POST" and form.is_valid() and cautions.is_valid():
+        save_exercise(form, cautions)
         messages.success(request, f"Saved {exercise.name}.")
         return redirect("exercises:exercise_detail", exercise.pk)
-    return render(request, "exercises/exercise_form.html", {"form": form, "exercise": exercise})
+    context = {"form": form, "cautions": cautions, "exercise": exercise}
+    return render(request, "exercises/exercise_form.html", context)
 
 
 @staff_required

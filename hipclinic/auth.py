@@ -28,6 +28,7 @@ THERAPIST_PERMISSIONS = frozenset(
     | _perms("exercises", "equipment", "view")
     | _perms("exercises", "protocol", "view")
     | _perms("exercises", "protocolitem", "view")
+    | _perms("exercises", "contraindication", "view")
     | _perms("patients", "patient", "view", "add", "change")
     | _perms("patients", "prescription", *ALL)
     | _perms("patients", "prescriptionitem", *ALL)
@@ -46,6 +47,7 @@ MANAGER_PERMISSIONS = frozenset(
     | _perms("exercises", "exercise", *ALL)
     | _perms("exercises", "protocol", *ALL)
     | _perms("exercises", "protocolitem", *ALL)
+    | _perms("exercises", "contraindication", *ALL)
     | _perms("patients", "patient", "delete")
 )
 

@@ -6,6 +6,7 @@ handouts and patients' session logs are records to read, not to edit.
 """
 
 from adminsortable2.admin import SortableAdminBase
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -14,13 +15,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.defaultfilters import date
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
-from exercises.admin import OrderedItemInline
+from exercises.admin import OrderedItemForm, OrderedItemFormSet, OrderedItemInline
 from hipclinic.access import client_ip
 from hipclinic.admin import (
     ClinicScopedAdmin,
@@ -31,8 +34,14 @@ from hipclinic.admin import (
 from hipclinic.audit import audit
 from hipclinic.jobs import start_job
 from hipclinic.models import AuditAction, JobKind
+from patients.cautions import CONFIRM_LABEL, confirmation, item_cautions
 from patients.chart_numbers import ChartNumberTaken
-from patients.forms import ExtendLinkForm, PrescriptionAdminForm, StartFromProtocolForm
+from patients.forms import (
+    ConditionsField,
+    ExtendLinkForm,
+    PrescriptionAdminForm,
+    StartFromProtocolForm,
+)
 from patients.handouts import CannotIssue, issue_handout
 from patients.links import LinkRefused, extend_link, revoke_link
 from patients.models import (
@@ -86,8 +95,17 @@ class AuditedChanges:
         return super().log_deletions(request, queryset)
 
 
+class PatientAdminForm(forms.ModelForm):
+    conditions = ConditionsField()
+
+    class Meta:
+        model = Patient
+        fields = ["clinic"]  # the admin adds the rest from its fieldsets
+
+
 @admin.register(Patient)
 class PatientAdmin(AuditedChanges, ClinicScopedAdmin):
+    form = PatientAdminForm
     list_display = [
         "chart_number",
         "last_name",
@@ -104,7 +122,7 @@ class PatientAdmin(AuditedChanges, ClinicScopedAdmin):
     fieldsets = [
         (None, {"fields": ["clinic", "chart_number", ("first_name", "last_name")]}),
         ("Contact", {"fields": ["date_of_birth", "email", "phone"]}),
-        ("Care", {"fields": ["condition", "notes", "primary_therapist"]}),
+        ("Care", {"fields": ["condition", "conditions", "notes", "primary_therapist"]}),
         ("Handouts", {"fields": ["large_print", "paper_size"]}),
         ("Status", {"fields": ["is_active", "discharged_on"]}),
     ]
@@ -135,8 +153,88 @@ class PatientAdmin(AuditedChanges, ClinicScopedAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class PrescriptionItemForm(OrderedItemForm):
+    """A programme's item in the admin, with the therapist's check of an exercise tagged
+    with one of the patient's conditions (the rule: patients/cautions.py).
+
+    The stored item's confirmation carries over while its exercise stays; ``user``, set by
+    the inline for each request, is recorded when the therapist confirms now.
+    """
+
+    confirm = forms.BooleanField(required=False, label=CONFIRM_LABEL)
+    user = None
+
+    def __init__(self, *args, programme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+    def clean(self):
+        cleaned_data = super().clean()
+        exercise = cleaned_data.get("exercise")
+        # A new programme's patient is known once its own form is valid; until then the
+        # whole page is refused anyway.
+        patient = getattr(self.programme, "patient", None)
+        if exercise is None or patient is None or cleaned_data.get("DELETE"):
+            return cleaned_data
+        # The instance still holds the stored exercise here; the form's values come later.
+        earlier = self.instance if self.instance.pk else None
+        try:
+            values = confirmation(
+                earlier, exercise, patient.conditions, cleaned_data.get("confirm"), self.user
+            )
+        except forms.ValidationError as error:
+            self.add_error(None, error)  # the admin shows it across the whole row
+        else:
+            for name, value in values.items():
+                setattr(self.instance, name, value)
+        return cleaned_data
+
+
+class PrescriptionItemFormSet(OrderedItemFormSet):
+    def get_form_kwargs(self, index):
+        """Each row knows its programme, saved or not, and so the patient's conditions."""
+        return {**super().get_form_kwargs(index), "programme": self.instance}
+
+
 class PrescriptionItemInline(OrderedItemInline):
     model = PrescriptionItem
+    form = PrescriptionItemForm
+    formset = PrescriptionItemFormSet
+    # Beside the exercise, where a wide row of dose fields cannot push them out of sight.
+    fields = ["exercise", "cautions", "confirm", *OrderedItemInline.fields[1:]]
+    readonly_fields = [*OrderedItemInline.readonly_fields, "cautions"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("confirmed_by", "prescription__patient")
+            .prefetch_related("exercise__contraindications")
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.user = request.user  # a form class made for this request alone
+        return formset
+
+    @admin.display(description="take care")
+    def cautions(self, item):
+        """Staff only: the exercise's conditions this patient has, checked or still to check."""
+        if item.pk is None:
+            return ""
+        return format_html_join(
+            "",
+            "<p>{}</p>",
+            (
+                (
+                    f"Checked for {caution.label} by {item.confirmed_by} on "
+                    f"{date(localtime(item.confirmed_at), 'j M Y, H:i')}."
+                    if caution.confirmed
+                    else f"Needs confirming: {caution.label}. {caution.reason}",
+                )
+                for caution in item_cautions(item)
+            ),
+        )
 
 
 class HandoutInline(ReadOnly, ClinicScopedInline, admin.TabularInline):

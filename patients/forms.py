@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from exercises.models import (
     SEARCH_MAX_LENGTH,
+    Condition,
     Difficulty,
     Equipment,
     Exercise,
@@ -17,6 +19,7 @@ from exercises.models import (
     Protocol,
 )
 from hipclinic.forms import CountedFormSet
+from patients.cautions import CONFIRM_LABEL, confirmation
 from patients.models import Patient, Prescription, PrescriptionItem, SessionLog
 
 
@@ -164,10 +167,18 @@ class ProgrammeItemForm(forms.ModelForm):
 
     ``key`` names the row across re-renders (so focus and scrolling can follow it)
     and ``position`` is where the therapist put it, by dragging or with the buttons.
+    ``confirm`` is the therapist's check of an exercise tagged with one of the patient's
+    conditions (see patients/cautions.py); ``note_for`` names the exercise a note was
+    written for after a swap, until the therapist keeps or clears it.
+
+    ``stored`` holds the programme's saved items by key: a row's earlier confirmation
+    comes from there, never from the post.
     """
 
     key = forms.CharField(widget=forms.HiddenInput, max_length=40)
     position = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    confirm = forms.BooleanField(required=False, label=CONFIRM_LABEL)
+    note_for = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = PrescriptionItem
@@ -179,8 +190,10 @@ class ProgrammeItemForm(forms.ModelForm):
         }
         labels = {"times_per_day": "Times a day", "days_per_week": "Days a week"}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, patient=None, stored=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user, self.patient, self.stored = user, patient, stored or {}
+        self.confirmed = {}
         # Archived exercises stay valid for programmes that already hold them.
         self.fields["exercise"].queryset = Exercise.objects.visible_to(user)
         self.fields["exercise"].error_messages["invalid_choice"] = (
@@ -192,15 +205,58 @@ class ProgrammeItemForm(forms.ModelForm):
             if name != "note":  # the note keeps its length limit in sight
                 field.help_text = ""  # the row shows the whole dose as a sentence instead
 
+    def clean(self):
+        cleaned_data = super().clean()
+        exercise = cleaned_data.get("exercise")
+        note_for = cleaned_data.get("note_for")
+        if note_for and cleaned_data.get("note"):
+            written_for = Exercise.objects.visible_to(self.user).filter(pk=note_for).first()
+            self.add_error(
+                "note",
+                f"This note was written for {written_for or 'another exercise'}: "
+                "press Keep this note or Clear it.",
+            )
+        if exercise is not None and self.patient is not None:
+            earlier = self.stored.get(cleaned_data.get("key"))
+            try:
+                self.confirmed = confirmation(
+                    earlier,
+                    exercise,
+                    self.patient.conditions,
+                    cleaned_data.get("confirm"),
+                    self.user,
+                )
+            except ValidationError as error:
+                self.add_error("confirm", error)
+        return cleaned_data
+
     def item_values(self) -> dict:
         """What ``save_programme`` stores for this row."""
         return {
-            name: self.cleaned_data[name]
-            for name in ["exercise", *PrescriptionItem.DOSE_FIELDS, "note"]
+            **{
+                name: self.cleaned_data[name]
+                for name in ["exercise", *PrescriptionItem.DOSE_FIELDS, "note"]
+            },
+            **self.confirmed,
         }
 
 
-ProgrammeItemFormSet = forms.formset_factory(ProgrammeItemForm, formset=CountedFormSet, extra=0)
+class ProgrammeItemRows(CountedFormSet):
+    """The builder's rows. Each key names one row: a stored item's confirmation carries
+    over to one row only."""
+
+    def clean(self):
+        super().clean()
+        keys = [form.cleaned_data.get("key") for form in self.forms if form.cleaned_data]
+        if len(keys) != len(set(keys)):
+            raise ValidationError(
+                "The page was sent with two rows of the same name, so nothing was saved. "
+                "Reload the page and try again.",
+                code="duplicate_keys",
+            )
+
+
+ProgrammeItemFormSet = forms.formset_factory(ProgrammeItemForm, formset=ProgrammeItemRows, extra=0)
 
 
 class NewProgrammeForm(forms.Form):
@@ -392,8 +448,25 @@ class PatientFilterForm(forms.Form):
         return patients
 
 
+class ConditionsField(forms.TypedMultipleChoiceField):
+    """A patient's conditions to take care with, as ticks, kept in the vocabulary's order."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Conditions to take care with")
+        kwargs.setdefault("help_text", Patient._meta.get_field("conditions").help_text)
+        super().__init__(choices=Condition.choices, required=False, **kwargs)
+
+    def clean(self, value):
+        chosen = set(super().clean(value))
+        return [condition for condition in Condition.values if condition in chosen]
+
+
 class PatientForm(forms.ModelForm):
     """A patient's record in the therapist's app. The clinic comes from the user, never the form."""
+
+    conditions = ConditionsField()
 
     class Meta:
         model = Patient
@@ -405,6 +478,7 @@ class PatientForm(forms.ModelForm):
             "email",
             "phone",
             "condition",
+            "conditions",
             "notes",
             "primary_therapist",
             "large_print",

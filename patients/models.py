@@ -8,7 +8,14 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from exercises.models import Dose, Exercise, Protocol, check_conditions, dose_constraints
+from exercises.models import (
+    Condition,
+    Dose,
+    Exercise,
+    Protocol,
+    check_conditions,
+    dose_constraints,
+)
 from hipclinic.fields import limit_note, limited_text
 from hipclinic.files import ServedFileField
 from hipclinic.models import Clinic, PaperSize
@@ -102,6 +109,11 @@ class Patient(models.Model):
         if self.pk is not None:
             others = others.exclude(pk=self.pk)
         return others.exists()
+
+    @property
+    def condition_labels(self) -> list[str]:
+        """The conditions to take care with, as the clinic names them."""
+        return [Condition(condition).label for condition in self.conditions]
 
     @property
     def full_name(self) -> str:

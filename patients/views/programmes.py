@@ -23,6 +23,7 @@ from hipclinic.access import staff_required
 from hipclinic.audit import audit
 from hipclinic.fields import checked_id
 from hipclinic.models import AuditAction
+from patients.cautions import carried_over, cautions, item_cautions, to_confirm
 from patients.forms import (
     ExerciseSearchForm,
     NewProgrammeForm,
@@ -40,7 +41,17 @@ from patients.prescribing import (
 from patients.views.handouts import visible_prescription
 
 ITEMS = "items"
-ROW_FIELDS = ["key", "position", "exercise", *PrescriptionItem.DOSE_FIELDS, "note"]
+ROW_FIELDS = [
+    "key",
+    "position",
+    "exercise",
+    *PrescriptionItem.DOSE_FIELDS,
+    "note",
+    "note_for",
+    "confirm",
+]
+# What a swap keeps of the row it replaces: how often, which is the patient's routine.
+FREQUENCY_FIELDS = ["times_per_day", "days_per_week"]
 
 
 @staff_required
@@ -76,7 +87,8 @@ def programme_new(request, patient_pk: int):
 def programme_detail(request, pk: int):
     """A programme as it stands, its issued handouts, and the ways to preview and issue."""
     programme = visible_prescription(request, pk)
-    items = programme.items.select_related("exercise")
+    items = programme.items.select_related("exercise", "confirmed_by", "prescription__patient")
+    items = items.prefetch_related("exercise__contraindications")
     handouts = programme.handouts.select_related("issued_by").order_by("-revision")
     return render(
         request,
@@ -84,7 +96,7 @@ def programme_detail(request, pk: int):
         {
             "programme": programme,
             "patient": programme.patient,
-            "items": [(item, dose_sentence(item)) for item in items],
+            "items": [(item, dose_sentence(item), item_cautions(item)) for item in items],
             "handouts": handouts,
         },
     )
@@ -110,16 +122,18 @@ def programme_edit(request, pk: int):
     user = request.user
     search = ExerciseSearchForm(request.POST or None, prefix="find")
     status = ""
+    stored = stored_items(programme)
+    rows_need = {"user": user, "patient": programme.patient, "stored": stored}
 
     if request.method == "GET":
         form = ProgrammeForm(instance=programme)
         rows = stored_rows(programme)
-        formset = ProgrammeItemFormSet(initial=rows, prefix=ITEMS, form_kwargs={"user": user})
+        formset = ProgrammeItemFormSet(initial=rows, prefix=ITEMS, form_kwargs=rows_need)
     else:
         action, argument = read_action(request.POST.get("action") or "refresh")
         if action == "save":
             form = ProgrammeForm(request.POST, instance=programme)
-            formset = ProgrammeItemFormSet(request.POST, prefix=ITEMS, form_kwargs={"user": user})
+            formset = ProgrammeItemFormSet(request.POST, prefix=ITEMS, form_kwargs=rows_need)
             if form.is_valid() and formset.is_valid():
                 ordered = sorted(formset.forms, key=lambda f: f.cleaned_data["position"])
                 try:
@@ -140,8 +154,10 @@ def programme_edit(request, pk: int):
         else:
             # Everything typed comes back as it was; only the rows change.
             form = ProgrammeForm(initial=request.POST.dict(), instance=programme)
-            rows, status = apply_action(action, argument, submitted_rows(request.POST), user)
-            formset = ProgrammeItemFormSet(initial=rows, prefix=ITEMS, form_kwargs={"user": user})
+            rows, status = apply_action(
+                action, argument, submitted_rows(request.POST), user, programme.patient
+            )
+            formset = ProgrammeItemFormSet(initial=rows, prefix=ITEMS, form_kwargs=rows_need)
 
     return render(
         request,
@@ -151,12 +167,17 @@ def programme_edit(request, pk: int):
             "patient": programme.patient,
             "form": form,
             "formset": formset,
-            "rows": builder_rows(formset, user),
+            "rows": builder_rows(formset, user, programme.patient, stored),
             "search": search,
             "results": search.results(user) if search.is_bound else None,
             "status": status,
         },
     )
+
+
+def stored_items(programme: Prescription) -> dict[str, PrescriptionItem]:
+    """The programme's saved items by their rows' keys (whose confirmations carry over)."""
+    return {f"item-{item.pk}": item for item in programme.items.select_related("confirmed_by")}
 
 
 def stored_rows(programme: Prescription) -> list[dict]:
@@ -166,6 +187,8 @@ def stored_rows(programme: Prescription) -> list[dict]:
             "position": position,
             "exercise": item.exercise_id,
             "note": item.note,
+            "note_for": "",
+            "confirm": "",
             **item.dose_values(),
         }
         for position, item in enumerate(programme.items.all())
@@ -195,7 +218,7 @@ def submitted_rows(data) -> list[dict]:
 
 # What each builder button posts as ``action``: a name, and for most a row's key or
 # (for "add") an exercise id after a colon.
-ROW_BUTTONS = {"up", "down", "remove", "easier", "harder"}
+ROW_BUTTONS = {"up", "down", "remove", "easier", "harder", "keepnote", "clearnote"}
 NAMING_BUTTONS = {"add", *ROW_BUTTONS}
 BUTTONS = {"refresh", "search", "save", *NAMING_BUTTONS}
 
@@ -217,8 +240,11 @@ def named_exercise(value, exercises) -> Exercise | None:
     return None if pk is None else exercises.filter(pk=pk).first()
 
 
-def apply_action(action: str, argument: str, rows: list[dict], user) -> tuple[list[dict], str]:
-    """The rows after one button press, and a sentence saying what happened."""
+def apply_action(
+    action: str, argument: str, rows: list[dict], user, patient: Patient
+) -> tuple[list[dict], str]:
+    """The rows after one button press, and a sentence saying what happened (read out by
+    screen readers, so it also says when the exercise brought in needs care)."""
     status = ""
     index = next((i for i, row in enumerate(rows) if row["key"] == argument), None)
     if action == "unknown":
@@ -229,7 +255,9 @@ def apply_action(action: str, argument: str, rows: list[dict], user) -> tuple[li
             status = "That exercise is not in your library."
         else:
             rows.append(new_row(exercise))
-            status = f"Added {exercise.name} as exercise {len(rows)}."
+            status = f"Added {exercise.name} as exercise {len(rows)}." + take_care(
+                exercise, patient
+            )
     elif action in ROW_BUTTONS and index is None:
         status = "That exercise is no longer in the programme; nothing changed."
     elif action in ("up", "down"):
@@ -247,25 +275,57 @@ def apply_action(action: str, argument: str, rows: list[dict], user) -> tuple[li
         if variation is None:
             status = f"There is no {action} version of that exercise in your library."
         else:
-            rows[index] = {
-                **new_row(variation),
-                "key": rows[index]["key"],
-                "note": rows[index]["note"],
-            }
-            status = f"Swapped for the {action} version, {variation.name}, at its usual dose."
+            rows[index] = swapped_row(rows[index], variation)
+            status = (
+                f"Swapped for the {action} version, {variation.name}, at its usual dose and "
+                "the same times a day and days a week."
+            )
+            status += take_care(variation, patient)
+            if rows[index]["note_for"]:
+                status += " Keep the note, or clear it?"
+    elif action == "keepnote":
+        rows[index]["note_for"] = ""
+        status = "Kept the note."
+    elif action == "clearnote":
+        rows[index].update(note="", note_for="")
+        status = "Cleared the note."
     for position, row in enumerate(rows):
         row["position"] = position
     return rows, status
 
 
+def take_care(exercise: Exercise, patient: Patient) -> str:
+    """A sentence naming the patient's conditions the exercise is tagged with, if any."""
+    labels = [caution.label for caution in to_confirm(exercise, patient.conditions)]
+    if not labels:
+        return ""
+    return f" Take care: {'; '.join(labels)}. Read the warning on its row and confirm it."
+
+
 def new_row(exercise: Exercise) -> dict:
-    """A row for an exercise just added: its default dose, no note yet."""
+    """A row for an exercise just added: its default dose, no note yet, not confirmed."""
     return {
         "key": f"new-{secrets.token_hex(4)}",
         "position": 0,
         "exercise": exercise.pk,
         "note": "",
+        "note_for": "",
+        "confirm": "",
         **exercise.dose_values(),
+    }
+
+
+def swapped_row(row: dict, variation: Exercise) -> dict:
+    """``row`` with ``variation`` in its place: the variation's usual dose, except for the
+    row's frequency, which stays the patient's. The note, written for the exercise swapped
+    out, stays in sight with a question (``note_for``) until the therapist keeps or clears
+    it; a confirmation never carries to another exercise."""
+    return {
+        **new_row(variation),
+        **{name: row[name] for name in FREQUENCY_FIELDS},
+        "key": row["key"],
+        "note": row["note"],
+        "note_for": (row["note_for"] or row["exercise"]) if row["note"] else "",
     }
 
 
@@ -278,18 +338,22 @@ def variation_of(exercise: Exercise | None, direction: str, user) -> Exercise | 
     return visible.filter(easier_version=exercise).order_by("name").first()
 
 
-def builder_rows(formset, user) -> list[dict]:
-    """Each row's form with its exercise, variations and the dose as the patient will read it."""
+def builder_rows(formset, user, patient: Patient, stored: dict) -> list[dict]:
+    """Each row's form with its exercise, variations, the dose as the patient will read it,
+    the cautions its exercise needs for this patient, the confirmation that carries over,
+    and the exercise its note was written for when a swap left that question open."""
     ids = {checked_id(Exercise, form["exercise"].value()) for form in formset.forms}
+    ids |= {checked_id(Exercise, form["note_for"].value()) for form in formset.forms}
     exercises = (
         Exercise.objects.visible_to(user)
         .filter(pk__in=ids - {None})
         .select_related("easier_version")
         .prefetch_related(
+            "contraindications",
             Prefetch(
                 "harder_versions",
                 queryset=Exercise.objects.visible_to(user).active().order_by("name"),
-            )
+            ),
         )
     )
     by_id = {exercise.pk: exercise for exercise in exercises}
@@ -300,6 +364,10 @@ def builder_rows(formset, user) -> list[dict]:
         if easier is not None and easier.archived:
             easier = None
         harder = exercise.harder_versions.all()[:1] if exercise else []
+        earlier = carried_over(stored.get(form["key"].value()), exercise)
+        row_cautions = cautions(
+            exercise, patient.conditions, earlier.confirmed_conditions if earlier else []
+        )
         rows.append(
             {
                 "form": form,
@@ -307,6 +375,10 @@ def builder_rows(formset, user) -> list[dict]:
                 "easier": easier,
                 "harder": harder[0] if harder else None,
                 "reads_as": typed_dose_sentence(form),
+                "cautions": row_cautions,
+                "needs_confirming": any(not caution.confirmed for caution in row_cautions),
+                "confirmed": earlier if earlier and earlier.confirmed_by_id else None,
+                "note_for": by_id.get(checked_id(Exercise, form["note_for"].value())),
             }
         )
     return rows

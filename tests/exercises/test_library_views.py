@@ -383,6 +383,9 @@ NEW = {
     "hold_unit": "seconds",
     "sets": "2",
     "reps": "12",
+    # The page's conditions to take care with: none listed.
+    "cautions-TOTAL_FORMS": "0",
+    "cautions-INITIAL_FORMS": "0",
 }
 
 

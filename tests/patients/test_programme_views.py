@@ -313,7 +313,9 @@ def test_row_buttons_change_the_rows_on_screen_only(staff_client, programme, act
     assert stored_names(programme) == ["Clamshell", "Bridge", "Butterfly stretch"]
 
 
-def test_swapping_for_the_easier_version_takes_its_dose_and_keeps_the_note(staff_client, programme):
+def test_swapping_for_the_easier_version_takes_its_dose_and_asks_about_the_note(
+    staff_client, programme
+):
     bridge = programme.items.get(exercise__name="Bridge")
     easier = ExerciseFactory(clinic=None, name="Small bridge", sets=1, reps=5)
     bridge.exercise.easier_version = easier
@@ -326,6 +328,7 @@ def test_swapping_for_the_easier_version_takes_its_dose_and_keeps_the_note(staff
     assert row_names(response) == ["Clamshell", "Small bridge", "Butterfly stretch"]
     assert "Do this 5 times." in html
     assert "note for Bridge" in html
+    assert "This note was written for Bridge. Keep it for Small bridge?" in html
     assert "Harder: Bridge" in html  # and back again in one click
 
 
