@@ -60,6 +60,23 @@ def item_cautions(item) -> list[Caution]:
     return cautions(item.exercise, item.prescription.patient.conditions, item.confirmed_conditions)
 
 
+def waiting_for_a_check(prescription) -> list[str]:
+    """The names of the programme's exercises that need care for its patient and that no
+    one has confirmed: a programme started from a protocol or copied from another patient,
+    or whose patient gained a condition since. One query for the whole programme."""
+    conditions = prescription.patient.conditions
+    if not conditions:
+        return []
+    items = prescription.items.select_related("exercise").prefetch_related(
+        "exercise__contraindications"
+    )
+    return [
+        item.exercise.name
+        for item in items
+        if to_confirm(item.exercise, conditions, item.confirmed_conditions)
+    ]
+
+
 def warning(caution: Caution) -> str:
     """What the therapist reads before confirming: the condition and the reason, one sentence."""
     return f"{caution.label}: {caution.reason.strip().rstrip('.')}."

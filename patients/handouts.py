@@ -31,6 +31,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from exercises.dosing import dose_sentence
 from hipclinic.models import AuditAction, AuditEvent, Clinic, PaperSize
+from patients.cautions import waiting_for_a_check
 from patients.handout_fetcher import BASE_URL, HandoutFetcher, media_url, static_url
 from patients.links import link_url, live_link_for
 from patients.models import Handout, Prescription
@@ -232,6 +233,12 @@ def issue_handout(prescription: Prescription, user, *, ip: str | None = None) ->
         )
         if not snapshot["exercises"]:
             raise CannotIssue("Add at least one exercise before issuing a handout.")
+        unchecked = waiting_for_a_check(prescription)
+        if unchecked:
+            raise CannotIssue(
+                f"Not issued: {', '.join(unchecked)} needs your check for this patient's "
+                "conditions. Confirm it in the builder (or remove it), then issue."
+            )
         return snapshot
 
     return render_and_store(prescription, programme_as_it_stands, user, ip=ip)

@@ -21,7 +21,8 @@ def plural(count: int, word: str) -> str:
 
 @task()
 def issue_handouts(job_id: int, prescription_ids: list[int]) -> dict:
-    """Issue the next handout revision of each programme; skip those with no exercises."""
+    """Issue the next handout revision of each programme; skip those it cannot issue (no
+    exercises, or an exercise waiting for the therapist's check)."""
     with running_job(job_id) as job:
         programmes = Prescription.objects.for_clinic(job.clinic).filter(pk__in=prescription_ids)
         issued = skipped = 0
@@ -32,7 +33,11 @@ def issue_handouts(job_id: int, prescription_ids: list[int]) -> dict:
                 skipped += 1
             else:
                 issued += 1
-            advance(job, f"{plural(issued, 'handout')} issued, {skipped} skipped (no exercises).")
+            advance(
+                job,
+                f"{plural(issued, 'handout')} issued, {skipped} skipped (no exercises, "
+                "or an exercise waiting for a check).",
+            )
         return {"issued": issued, "skipped": skipped}
 
 

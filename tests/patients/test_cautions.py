@@ -323,3 +323,34 @@ def test_a_ticked_confirmation_stays_ticked_through_another_button(
 
     assert response.context["formset"].forms[0]["confirm"].value() == "on"
     assert response.context["rows"][0]["exercise"] == figure_four
+
+
+def test_a_handout_is_not_issued_while_an_exercise_waits_for_a_check(
+    staff_client, programme, figure_four, therapist
+):
+    """A programme started from a protocol (or copied) holds the tagged exercise unchecked."""
+    PrescriptionItemFactory(prescription=programme, order=1, exercise=figure_four)
+
+    response = staff_client.post(
+        reverse("patients:issue_handout", args=[programme.pk]), follow=True
+    )
+
+    assert "Not issued: Figure-four stretch needs your check" in response.content.decode()
+    assert not programme.handouts.exists()
+
+
+def test_a_checked_exercise_lets_the_handout_be_issued(
+    staff_client, programme, figure_four, therapist
+):
+    PrescriptionItemFactory(
+        prescription=programme,
+        order=1,
+        exercise=figure_four,
+        confirmed_conditions=[POSTERIOR],
+        confirmed_by=therapist,
+        confirmed_at=datetime.datetime(2026, 12, 3, 9, 0, tzinfo=datetime.UTC),
+    )
+
+    staff_client.post(reverse("patients:issue_handout", args=[programme.pk]))
+
+    assert programme.handouts.count() == 1
