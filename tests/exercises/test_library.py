@@ -685,6 +685,12 @@ REVIEWED_TAGS = {
     "side-lying-quadriceps-stretch": {"hip_replacement_anterior", "knee_replacement"},
     "supine-groin-stretch": {"pregnancy"},
     "standing-inner-thigh-stretch": {"pregnancy", "fall_risk"},
+    # Motor control (core-control.toml); the rest of that file was reviewed with no tags.
+    "dead-bug": {"pregnancy"},
+    "all-fours-arm-reach": {"knee_replacement"},
+    "all-fours-leg-reach": {"knee_replacement"},
+    "bird-dog": {"knee_replacement"},
+    "curl-up": {"osteoporosis", "recent_spine_surgery", "pregnancy"},
 }
 
 
