@@ -685,6 +685,12 @@ REVIEWED_TAGS = {
     "side-lying-quadriceps-stretch": {"hip_replacement_anterior", "knee_replacement"},
     "supine-groin-stretch": {"pregnancy"},
     "standing-inner-thigh-stretch": {"pregnancy", "fall_risk"},
+    # Motor control (core-control.toml); the rest of that file was reviewed with no tags.
+    "dead-bug": {"pregnancy"},
+    "all-fours-arm-reach": {"knee_replacement"},
+    "all-fours-leg-reach": {"knee_replacement"},
+    "bird-dog": {"knee_replacement"},
+    "curl-up": {"osteoporosis", "recent_spine_surgery", "pregnancy"},
 }
 
 
@@ -776,3 +782,20 @@ def test_a_file_with_an_unknown_section_is_refused_by_name(tmp_path):
 
     with pytest.raises(LibraryError, match=r"extra\.toml: unknown section\(s\) exercise\."):
         load_library(tmp_path)
+
+
+MOTOR_CONTROL_CHAINS = [
+    ["pelvic-tilt", "abdominal-brace", "lying-heel-slide", "lying-marching", "dead-bug"],
+    ["all-fours-arm-reach", "all-fours-leg-reach", "bird-dog"],
+]
+DIFFICULTY_ORDER = ["gentle", "moderate", "advanced"]
+
+
+@pytest.mark.parametrize("chain", MOTOR_CONTROL_CHAINS, ids=lambda chain: chain[-1])
+def test_motor_control_chain_runs_easier_to_harder_without_getting_easier(shipped, chain):
+    moves = [shipped.get(slug=slug) for slug in chain]
+
+    assert [move.easier_version for move in moves] == [None, *moves[:-1]]
+    assert all(move.kind == "control" for move in moves)
+    ranks = [DIFFICULTY_ORDER.index(move.difficulty) for move in moves]
+    assert ranks == sorted(ranks)
