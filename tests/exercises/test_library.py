@@ -421,7 +421,9 @@ def test_every_shipped_exercise_is_complete(shipped):
         assert exercise.muscles.exists(), exercise.slug
         assert exercise.precaution_list, exercise.slug
         assert exercise.sources, exercise.slug
-        assert any([exercise.sets, exercise.reps, exercise.hold]), exercise.slug
+        assert any([exercise.sets, exercise.reps, exercise.hold, exercise.walk_minutes]), (
+            exercise.slug
+        )
 
 
 def test_shipped_variations_match_the_file_in_both_directions(shipped):
@@ -691,6 +693,11 @@ REVIEWED_TAGS = {
     "all-fours-leg-reach": {"knee_replacement"},
     "bird-dog": {"knee_replacement"},
     "curl-up": {"osteoporosis", "recent_spine_surgery", "pregnancy"},
+    # strength.toml: new exercises, tagged the same way.
+    "clamshell": {"hip_replacement_anterior"},
+    "side-plank": {"recent_spine_surgery", "pregnancy"},
+    "sit-to-stand": {"hip_replacement_posterior"},
+    "standing-hip-back-lift": {"hip_replacement_anterior"},
 }
 
 
