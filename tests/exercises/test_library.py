@@ -685,6 +685,16 @@ REVIEWED_TAGS = {
     "side-lying-quadriceps-stretch": {"hip_replacement_anterior", "knee_replacement"},
     "supine-groin-stretch": {"pregnancy"},
     "standing-inner-thigh-stretch": {"pregnancy", "fall_risk"},
+    # back-mobility.toml: the moves that bend the lower back (CLINICAL.md §5).
+    "lying-face-down": {"pregnancy"},
+    "face-down-on-elbows": {"recent_spine_surgery", "pregnancy"},
+    "press-up": {"recent_spine_surgery", "pregnancy"},
+    "standing-back-bend": {"fall_risk", "recent_spine_surgery"},
+    "single-knee-to-chest": {"hip_replacement_posterior"},
+    "double-knee-to-chest": {"hip_replacement_posterior", "recent_spine_surgery", "pregnancy"},
+    "cat-cow": {"knee_replacement", "recent_spine_surgery"},
+    "knee-rocks": {"hip_replacement_posterior", "recent_spine_surgery"},
+    "rounded-rock-back": {"hip_replacement_posterior", "knee_replacement", "recent_spine_surgery"},
 }
 
 
