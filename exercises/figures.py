@@ -12,7 +12,9 @@ Angles are in degrees. In the side view (every base but ``side_lying``) they are
 the joint angles a clinician would name: ``hip`` and ``shoulder`` flexion (0 is
 in line with the trunk, 90 a right angle forward, negative behind), ``knee`` and
 ``elbow`` bend (0 is straight), ``ankle`` (0 is a right angle to the shin, toes
-up is positive), and the trunk's ``lean`` toward the front of the body. In the
+up is positive), and the trunk's ``lean`` toward the front of the body. ``round``
+bows the back in the side view: positive rounds it out like a cat's, negative hollows
+it (the angle the spine leaves the pelvis at, measured from the straight trunk). In the
 front view (``side_lying``, seen from the front, top leg nearest) ``hip`` lifts
 the limb away from the body's midline and a negative ``knee`` folds the shin up.
 A limb may also be placed by what it reaches: ``hand_to = "near.knee"`` bends
@@ -169,7 +171,7 @@ SIDE_RANGES = {
     "elbow": (0, 160),
 }
 FRONT_RANGES = {**SIDE_RANGES, "knee": (-160, 160), "elbow": (-160, 160)}
-TRUNK_RANGES = {"lean": (-100, 120), "twist": (-90, 90), "neck": (-40, 60)}
+TRUNK_RANGES = {"lean": (-100, 120), "twist": (-90, 90), "neck": (-40, 60), "round": (-40, 40)}
 ARROW_RANGES = {"direction": (-360, 360), "length": (5, 80), "curve": (-120, 120)}
 REACH_KEYS = {"hand_to": ("shoulder", "elbow"), "ankle_to": ("hip", "knee")}
 SIDE_KEYS = {*SIDE_RANGES, *REACH_KEYS, "hand_offset", "ankle_offset"}
@@ -205,8 +207,8 @@ PROPS = {
     "wall": {"at", "offset"},
 }
 PROP_NEEDS = {"ball": "at", "pillow": "at", "chair": "at", "foam_roller": "at", "yoga_block": "at"}
-POSE_KEYS = {"base", "lean", "twist", "neck", "near", "far", "props", "arrows", "end"}
-END_KEYS = {"base", "lean", "twist", "neck", "near", "far", "layout", "anchor"}
+POSE_KEYS = {"base", "lean", "twist", "neck", "round", "near", "far", "props", "arrows", "end"}
+END_KEYS = {"base", "lean", "twist", "neck", "round", "near", "far", "layout", "anchor"}
 ARROW_KEYS = {"at", "offset", "direction", "length", "curve", "pose"}
 LAYOUTS = ("over", "beside")
 
@@ -365,7 +367,7 @@ def end_pose(pose: dict) -> dict:
     """The pose at the end of the movement: the start with the end's changes laid over it."""
     end = pose["end"]
     merged = {key: value for key, value in pose.items() if key != "end"}
-    for key in ("base", "lean", "twist", "neck"):
+    for key in ("base", "lean", "twist", "neck", "round"):
         if key in end:
             merged[key] = end[key]
     for side in SIDES:
@@ -430,9 +432,17 @@ class Figure:
     segments: list = field(default_factory=list)  # (layer, part, start, end)
     head: tuple = (0.0, 0.0)
     nose: tuple | None = None
+    spine: tuple | None = None  # the control point of a bowed back (side view only)
 
     def point(self, name: str, offset=(0, 0)) -> tuple:
         return plus(self.points[name], tuple(offset))
+
+    def back(self, steps: int = 12) -> list:
+        """Points along the back from the pelvis to the shoulders: two, or a curve if bowed."""
+        pelvis, shoulders = self.points["pelvis"], self.points["shoulders"]
+        if not self.spine:
+            return [pelvis, shoulders]
+        return [_on_spine(pelvis, self.spine, shoulders, step / steps) for step in range(steps + 1)]
 
 
 def solve(pose: dict) -> Figure:
@@ -446,10 +456,16 @@ def solve(pose: dict) -> Figure:
     figure.head = plus(shoulders, along(neck_angle, NECK + HEAD_RADIUS))
     if base.view == "side":
         figure.nose = plus(figure.head, along(neck_angle - 90, HEAD_RADIUS - 1))
+    waist, chest = along(trunk_angle, TRUNK * 0.3), along(trunk_angle, TRUNK * 0.65)
+    if base.view == "side" and pose.get("round"):
+        bow = math.tan(math.radians(pose["round"])) * TRUNK / 2
+        figure.spine = plus(along(trunk_angle, TRUNK / 2), along(trunk_angle + 90, bow))
+        waist = _on_spine((0.0, 0.0), figure.spine, shoulders, 0.3)
+        chest = _on_spine((0.0, 0.0), figure.spine, shoulders, 0.65)
     figure.points.update(
         pelvis=(0.0, 0.0),
-        waist=along(trunk_angle, TRUNK * 0.3),
-        chest=along(trunk_angle, TRUNK * 0.65),
+        waist=waist,
+        chest=chest,
         shoulders=shoulders,
         head=figure.head,
     )
@@ -483,6 +499,14 @@ def solve(pose: dict) -> Figure:
     for side in ordered:
         _arm(figure, side, limbs[side], trunk_angle, signs[side])
     return figure
+
+
+def _on_spine(pelvis, control, shoulders, t: float) -> tuple:
+    """The point ``t`` of the way along a bowed back (a quadratic curve through ``control``)."""
+    return tuple(
+        (1 - t) ** 2 * pelvis[axis] + 2 * (1 - t) * t * control[axis] + t * t * shoulders[axis]
+        for axis in (0, 1)
+    )
 
 
 def _leg(figure: Figure, side: str, limbs: dict, trunk_angle: float, sign: int) -> None:
@@ -661,7 +685,8 @@ def _lowest(figure: Figure) -> float:
     ]
     ends.append(figure.head[1] - HEAD_RADIUS)
     if figure.view == "side":
-        ends.append(min(0.0, figure.points["shoulders"][1]) - WIDTH["trunk"] / 2)
+        back = figure.back() if figure.spine else [(0.0, 0.0), figure.points["shoulders"]]
+        ends.append(min(point[1] for point in back) - WIDTH["trunk"] / 2)
     else:
         ends += [
             figure.points[f"{s}.{p}"][1] - WIDTH["front_trunk"] / 2
@@ -678,6 +703,7 @@ def _move(figure: Figure, shift) -> None:
     ]
     figure.head = plus(figure.head, shift)
     figure.nose = plus(figure.nose, shift) if figure.nose else None
+    figure.spine = plus(figure.spine, shift) if figure.spine else None
 
 
 def _floor(canvas: Canvas, scenes: list, props: list, has_mat: bool) -> None:
@@ -780,7 +806,9 @@ def _trunk(canvas: Canvas, figure: Figure, colour: str, neck: list) -> None:
     points = figure.points
     for part, a, b in neck:
         canvas.line(a, b, WIDTH[part], colour)
-    if figure.view == "side":
+    if figure.view == "side" and figure.spine:
+        canvas.path(figure.back(), WIDTH["trunk"], colour)
+    elif figure.view == "side":
         canvas.line(points["pelvis"], points["shoulders"], WIDTH["trunk"], colour)
     else:
         corners = [

@@ -68,7 +68,7 @@ def shipped_pictures(tmp_path_factory):
 
 
 def test_every_shipped_exercise_has_a_pose():
-    assert len(SHIPPED) >= 24
+    assert len(SHIPPED) >= 45  # the 24 seed exercises and the low-back moves of issue 16
     assert [e["slug"] for e in SHIPPED if not e.get("pose")] == []
 
 
@@ -154,6 +154,27 @@ def test_reaching_hand_ends_on_its_target():
     assert figures.math.dist(far.points["near.shoulder"], far.points["near.wrist"]) == (
         pytest.approx(figures.UPPER_ARM + figures.FOREARM, abs=0.2)
     )
+
+
+def test_a_rounded_back_bows_up_and_a_hollow_back_sags_on_all_fours():
+    straight = figures.solve({"base": "all_fours"})
+    rounded = figures.solve({"base": "all_fours", "round": 30})
+    hollow = figures.solve({"base": "all_fours", "round": -20})
+
+    waist = [figure.points["waist"][1] for figure in (hollow, straight, rounded)]
+    assert waist == sorted(waist) and len(set(waist)) == 3
+    # The hands and knees stay where they were: only the back changes shape.
+    assert rounded.points["near.knee"] == straight.points["near.knee"]
+    assert rounded.points["near.hand"] == straight.points["near.hand"]
+
+
+def test_a_bowed_back_is_drawn_as_a_curve_and_a_straight_one_as_a_line():
+    rounded = figures.draw({"base": "all_fours", "round": 30}, "Cat")
+    straight = figures.draw({"base": "all_fours"}, "Table")
+
+    trunk = f'stroke-width="{figures.WIDTH["trunk"]}"'
+    assert [d.count("L") for d in re.findall(rf'd="([^"]*)"[^>]*{trunk}', rounded)] == [12]
+    assert [d.count("L") for d in re.findall(rf'd="([^"]*)"[^>]*{trunk}', straight)] == [1]
 
 
 def test_end_pose_changes_only_what_it_names():

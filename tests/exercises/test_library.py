@@ -397,6 +397,34 @@ def shipped():
     return Exercise.objects.shared().prefetch_related("muscles")
 
 
+def test_the_seeds_rounded_rock_back_sits_back_with_the_back_rounded(shipped):
+    """Seed 004's child's pose: for people whose pain eases bending forward, such as stenosis."""
+    rock_back = shipped.get(slug="rounded-rock-back")
+
+    assert rock_back.position == "all_fours"
+    assert "spinal stenosis" in rock_back.purpose and "bend forward" in rock_back.purpose
+    assert "back toward your heels" in rock_back.steps and "back round" in rock_back.steps
+    assert rock_back.easier_version is None and not rock_back.harder_versions.exists()
+
+
+def test_the_back_bending_moves_run_face_down_then_on_the_elbows_then_press_up(shipped):
+    press_up = shipped.select_related("easier_version__easier_version").get(slug="press-up")
+
+    assert press_up.easier_version.slug == "face-down-on-elbows"
+    assert press_up.easier_version.easier_version.slug == "lying-face-down"
+    assert shipped.get(slug="double-knee-to-chest").easier_version.slug == "single-knee-to-chest"
+
+
+def test_the_bending_back_moves_say_to_stop_when_pain_moves_further_down_the_leg(shipped):
+    """The McKenzie rule in plain words: pain moving out of the leg is good, further down is not."""
+    for slug in ("lying-face-down", "face-down-on-elbows", "press-up", "standing-back-bend"):
+        exercise = shipped.get(slug=slug)
+        assert any(
+            line.startswith("If pain moves further down your leg")
+            for line in exercise.precaution_list
+        ), slug
+
+
 def test_shipped_library_has_every_seed_exercise(shipped):
     assert shipped.count() >= 20
     names = " | ".join(e.name.lower() for e in shipped)
@@ -698,6 +726,16 @@ REVIEWED_TAGS = {
     "side-plank": {"recent_spine_surgery", "pregnancy"},
     "sit-to-stand": {"hip_replacement_posterior"},
     "standing-hip-back-lift": {"hip_replacement_anterior"},
+    # back-mobility.toml: the moves that bend the lower back (CLINICAL.md §5).
+    "lying-face-down": {"pregnancy"},
+    "face-down-on-elbows": {"recent_spine_surgery", "pregnancy"},
+    "press-up": {"recent_spine_surgery", "pregnancy"},
+    "standing-back-bend": {"fall_risk", "recent_spine_surgery"},
+    "single-knee-to-chest": {"hip_replacement_posterior"},
+    "double-knee-to-chest": {"hip_replacement_posterior", "recent_spine_surgery", "pregnancy"},
+    "cat-cow": {"knee_replacement", "recent_spine_surgery"},
+    "knee-rocks": {"hip_replacement_posterior", "recent_spine_surgery"},
+    "rounded-rock-back": {"hip_replacement_posterior", "knee_replacement", "recent_spine_surgery"},
 }
 
 
