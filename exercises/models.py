@@ -261,9 +261,10 @@ class Difficulty(models.TextChoices):
 # further, so a pasted essay cannot turn into thousands of subqueries.
 SEARCH_MAX_LENGTH = 100
 
-# How well a term matches, added up over the terms typed: a match in the name outranks one
-# in the muscles or body area, which outranks one anywhere else (purpose, kind, position,
-# equipment). Each is more than the ones below it together, so a name match always wins.
+# How well a term matches, added up over the terms typed. A match in the name is the best
+# (and is all that counts for that term: a purpose that says "bridge" again adds nothing to
+# "Bridge"); below it, a match in the muscles or body area and one anywhere else (purpose,
+# kind, position, equipment) add up, and even together stay below a name.
 NAME_MATCH = 4
 MUSCLE_MATCH = 2
 OTHER_MATCH = 1
@@ -289,20 +290,18 @@ def _any(conditions: list):
     return joined
 
 
-def _term_matches(term: Term) -> list[tuple[int, Q]]:
-    """Where an exercise matches ``term``, as (score, condition) pairs: the name, the
-    muscles and body areas, and everything else. Muscles and equipment are matched in
-    subqueries, so an exercise found through two muscles is still one row."""
-    in_name, in_muscles, elsewhere = [], [], []
-    for word in term.words:
-        in_name.append(Q(name__icontains=word))
-        elsewhere.append(Q(purpose__icontains=word))
-        muscle = Muscle.objects.filter(exercises=OuterRef("pk")).filter(
-            Q(name__icontains=word) | Q(plain_name__icontains=word)
-        )
-        in_muscles.append(Exists(muscle))
-        equipment = Equipment.objects.filter(exercises=OuterRef("pk"), name__icontains=word)
-        elsewhere.append(Exists(equipment))
+def _term_matches(term: Term) -> tuple[Q | None, Q | None, Q | None]:
+    """Where an exercise matches ``term``: in the name, in the muscles and body areas, and
+    anywhere else; None where it cannot. Muscles and equipment are matched in subqueries,
+    so an exercise found through two muscles is still one row."""
+    in_name = _any([Q(name__icontains=word) for word in term.words])
+    elsewhere = [Q(purpose__icontains=word) for word in term.words]
+    in_muscles = []
+    if term.words:
+        named = _any([Q(name__icontains=w) | Q(plain_name__icontains=w) for w in term.words])
+        in_muscles.append(Exists(Muscle.objects.filter(named, exercises=OuterRef("pk"))))
+        named = _any([Q(name__icontains=word) for word in term.words])
+        elsewhere.append(Exists(Equipment.objects.filter(named, exercises=OuterRef("pk"))))
     areas = labels_containing(term, MuscleGroup.choices)
     if areas:
         in_muscles.append(Exists(Muscle.objects.filter(exercises=OuterRef("pk"), group__in=areas)))
@@ -312,8 +311,18 @@ def _term_matches(term: Term) -> list[tuple[int, Q]]:
         elsewhere.append(Q(kind__in=kinds))
     if positions:
         elsewhere.append(Q(position__in=positions))
-    pairs = [(NAME_MATCH, _any(in_name)), (MUSCLE_MATCH, _any(in_muscles))]
-    return [(score, Q(c)) for score, c in [*pairs, (OTHER_MATCH, _any(elsewhere))] if c is not None]
+    return in_name, _any(in_muscles), _any(elsewhere)
+
+
+def _term_rank(in_name: Q | None, in_muscles: Q | None, elsewhere: Q | None):
+    """The term's score (NAME_MATCH, or MUSCLE_MATCH and OTHER_MATCH added), in the database."""
+    below_name = Value(0)
+    for condition, score in ((in_muscles, MUSCLE_MATCH), (elsewhere, OTHER_MATCH)):
+        if condition is not None:
+            below_name = below_name + Case(When(condition, then=Value(score)), default=Value(0))
+    if in_name is None:
+        return below_name
+    return Case(When(in_name, then=Value(NAME_MATCH)), default=below_name)
 
 
 class ExerciseQuerySet(ClinicQuerySet):
@@ -329,9 +338,10 @@ class ExerciseQuerySet(ClinicQuerySet):
         A term is a word or a known phrase ("on your back"), read by exercises.search with
         its synonyms ("bottom" looks for "buttock" and "glute" too). It matches, ignoring
         case, the name, the purpose, a muscle's name or plain name, a body area, the
-        equipment, or the kind or position it names. Each exercise is scored (NAME_MATCH,
-        MUSCLE_MATCH, OTHER_MATCH, added up over the terms) in the database, as
-        ``search_rank``; with nothing typed every exercise scores 0, in name order.
+        equipment, or the kind or position it names. Each exercise is scored in the
+        database (NAME_MATCH, or MUSCLE_MATCH and OTHER_MATCH, added up over the terms) as
+        ``search_rank``; equal scores come in name order, and with nothing typed every
+        exercise scores 0.
 
         The one search for exercises: the library, the builder's finder and the admin all
         call it, so ranking or synonyms are a change here (or in exercises.search) and
@@ -341,9 +351,8 @@ class ExerciseQuerySet(ClinicQuerySet):
         rank = Value(0)
         for term in read_terms(text[:SEARCH_MAX_LENGTH]):
             matches = _term_matches(term)
-            found = found.filter(_any([condition for _, condition in matches]))
-            for score, condition in matches:
-                rank = rank + Case(When(condition, then=Value(score)), default=Value(0))
+            found = found.filter(_any([where for where in matches if where is not None]))
+            rank = rank + _term_rank(*matches)
         return found.annotate(search_rank=rank).order_by("-search_rank", "name")
 
     def narrowed(

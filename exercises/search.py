@@ -33,7 +33,6 @@ SAME_MEANING: tuple[tuple[str, ...], ...] = (
     ("press-up", "press up", "push-up", "push up"),
     ("sit-to-stand", "sit to stand", "chair stand"),
     ("knee-to-chest", "knee to chest", "knee hug"),
-    ("rock back", "child's pose", "childs pose"),
     ("nerve glide", "nerve slider", "nerve floss"),
 )
 

@@ -163,6 +163,13 @@ def test_a_name_match_comes_before_a_mention_in_the_purpose():
     assert names("bridge") == ["Glute bridge", "Abdominal lift"]
 
 
+def test_a_purpose_that_repeats_the_word_adds_nothing_to_a_name_match():
+    ExerciseFactory(clinic=None, name="Single-leg bridge", purpose="A harder bridge.")
+    ExerciseFactory(clinic=None, name="Bridge", purpose="Lifts the hips.")
+
+    assert names("bridge") == ["Bridge", "Single-leg bridge"]
+
+
 def test_a_muscle_match_comes_before_a_match_anywhere_else():
     glute = MuscleFactory(name="Gluteus maximus", plain_name="buttock")
     ExerciseFactory(clinic=None, name="Arm reach", purpose="Keeps your buttock still.")
