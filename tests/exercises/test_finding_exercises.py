@@ -113,7 +113,7 @@ def test_each_listed_exercise_shows_its_drawing_small_lazily_with_alt_text(staff
     assert f'src="{kneel.illustration.url}"' in thumbnail.replace("&amp;", "&")
     assert 'alt="Drawing of Our kneel"' in thumbnail
     assert 'loading="lazy"' in thumbnail
-    assert 'width="64" height="64"' in thumbnail
+    assert 'width="96" height="64"' in thumbnail
 
 
 def test_the_thumbnail_is_the_exercises_picture_for_its_clinics_staff(staff, clinic):
