@@ -23,8 +23,12 @@ from hipclinic.fields import CheckedModelMultipleChoiceField
 from hipclinic.forms import CountedFormSet
 
 
-class LibraryFilterForm(forms.Form):
-    """Browse the library: words, and the kinds of exercise a therapist looks for."""
+class ExerciseFinderForm(forms.Form):
+    """Finding an exercise: words, and the kinds of exercise a therapist looks for.
+
+    The library page (LibraryFilterForm) and the builder's finder
+    (patients.forms.ExerciseSearchForm) both are this form, so they offer the same filters
+    and find the same exercises in the same order (``find``)."""
 
     q = forms.CharField(required=False, label="Search", max_length=SEARCH_MAX_LENGTH)
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Kind.choices])
@@ -33,11 +37,36 @@ class LibraryFilterForm(forms.Form):
         required=False, choices=[("", "Any difficulty"), *Difficulty.choices]
     )
     muscle_group = forms.ChoiceField(
-        required=False, choices=[("", "Any muscle group"), *MuscleGroup.choices]
+        required=False, label="Body area", choices=[("", "Any body area"), *MuscleGroup.choices]
     )
     equipment = forms.ModelChoiceField(
         queryset=Equipment.objects.all(), required=False, empty_label="Any equipment"
     )
+    no_floor_work = forms.BooleanField(
+        required=False,
+        label="No floor work",
+        help_text="Only exercises done standing or on a chair.",
+    )
+
+    def find(self, exercises):
+        """``exercises`` matching the words and the filters, best match first (see
+        ExerciseQuerySet.search); all of them, in name order, if the form is invalid."""
+        if not self.is_valid():
+            return exercises.search("")
+        data = self.cleaned_data
+        return exercises.search(data["q"]).narrowed(
+            kind=data["kind"],
+            position=data["position"],
+            difficulty=data["difficulty"],
+            body_area=data["muscle_group"],
+            equipment=data["equipment"],
+            no_floor_work=data["no_floor_work"],
+        )
+
+
+class LibraryFilterForm(ExerciseFinderForm):
+    """Browse the library; those who keep it may also show the archived exercises."""
+
     archived = forms.BooleanField(required=False, label="Show archived exercises")
 
     def __init__(self, *args, user, **kwargs):
@@ -48,20 +77,9 @@ class LibraryFilterForm(forms.Form):
 
     def filter(self, exercises):
         """``exercises`` narrowed to what the form asks for (the unarchived ones if it is invalid)."""
-        if not self.is_valid():
-            return exercises.filter(archived=False)
-        data = self.cleaned_data
-        if not data.get("archived"):
+        if not (self.is_valid() and self.cleaned_data.get("archived")):
             exercises = exercises.filter(archived=False)
-        exercises = exercises.search(data["q"])
-        for field in ("kind", "position", "difficulty"):
-            if data[field]:
-                exercises = exercises.filter(**{field: data[field]})
-        if data["muscle_group"]:
-            exercises = exercises.filter(muscles__group=data["muscle_group"])
-        if data["equipment"]:
-            exercises = exercises.filter(equipment=data["equipment"])
-        return exercises.distinct()
+        return self.find(exercises)
 
 
 class ExerciseForm(forms.ModelForm):

@@ -3,9 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 
 from exercises import wording
+from exercises.search import Term, choices_named, labels_containing, read_terms
 from hipclinic.fields import limit_note, limited_text
 from hipclinic.models import Clinic
 from hipclinic.pictures import PictureField
@@ -260,6 +261,69 @@ class Difficulty(models.TextChoices):
 # further, so a pasted essay cannot turn into thousands of subqueries.
 SEARCH_MAX_LENGTH = 100
 
+# How well a term matches, added up over the terms typed. A match in the name is the best
+# (and is all that counts for that term: a purpose that says "bridge" again adds nothing to
+# "Bridge"); below it, a match in the muscles or body area and one anywhere else (purpose,
+# kind, position, equipment) add up, and even together stay below a name.
+NAME_MATCH = 4
+MUSCLE_MATCH = 2
+OTHER_MATCH = 1
+
+# Exercises done down on the floor. Sitting may be on a chair or on the floor (the seated
+# butterfly), so a seated exercise counts as off the floor only when it lists a chair.
+FLOOR_POSITIONS = (
+    Position.SUPINE,
+    Position.SIDE_LYING,
+    Position.PRONE,
+    Position.KNEELING,
+    Position.HALF_KNEELING,
+    Position.ALL_FOURS,
+)
+CHAIR = "chair"
+
+
+def _any(conditions: list):
+    """The conditions joined with OR; None when there are none."""
+    joined = None
+    for condition in conditions:
+        joined = condition if joined is None else joined | condition
+    return joined
+
+
+def _term_matches(term: Term) -> tuple[Q | None, Q | None, Q | None]:
+    """Where an exercise matches ``term``: in the name, in the muscles and body areas, and
+    anywhere else; None where it cannot. Muscles and equipment are matched in subqueries,
+    so an exercise found through two muscles is still one row."""
+    in_name = _any([Q(name__icontains=word) for word in term.words])
+    elsewhere = [Q(purpose__icontains=word) for word in term.words]
+    in_muscles = []
+    if term.words:
+        named = _any([Q(name__icontains=w) | Q(plain_name__icontains=w) for w in term.words])
+        in_muscles.append(Exists(Muscle.objects.filter(named, exercises=OuterRef("pk"))))
+        named = _any([Q(name__icontains=word) for word in term.words])
+        elsewhere.append(Exists(Equipment.objects.filter(named, exercises=OuterRef("pk"))))
+    areas = labels_containing(term, MuscleGroup.choices)
+    if areas:
+        in_muscles.append(Exists(Muscle.objects.filter(exercises=OuterRef("pk"), group__in=areas)))
+    kinds = choices_named(term, Kind.choices)
+    positions = [*term.positions, *choices_named(term, Position.choices)]
+    if kinds:
+        elsewhere.append(Q(kind__in=kinds))
+    if positions:
+        elsewhere.append(Q(position__in=positions))
+    return in_name, _any(in_muscles), _any(elsewhere)
+
+
+def _term_rank(in_name: Q | None, in_muscles: Q | None, elsewhere: Q | None):
+    """The term's score (NAME_MATCH, or MUSCLE_MATCH and OTHER_MATCH added), in the database."""
+    below_name = Value(0)
+    for condition, score in ((in_muscles, MUSCLE_MATCH), (elsewhere, OTHER_MATCH)):
+        if condition is not None:
+            below_name = below_name + Case(When(condition, then=Value(score)), default=Value(0))
+    if in_name is None:
+        return below_name
+    return Case(When(in_name, then=Value(NAME_MATCH)), default=below_name)
+
 
 class ExerciseQuerySet(ClinicQuerySet):
     def active(self):
@@ -268,21 +332,57 @@ class ExerciseQuerySet(ClinicQuerySet):
     def shared(self):
         return self.filter(clinic__isnull=True)
 
-    def search(self, words: str):
-        """Exercises matching every word typed, ignoring case. A word matches the name, the
-        purpose, or one of the exercise's muscles by its name or its plain name ("buttock").
+    def search(self, text: str):
+        """Exercises matching every term typed, best match first, then by name.
+
+        A term is a word or a known phrase ("on your back"), read by exercises.search with
+        its synonyms ("bottom" looks for "buttock" and "glute" too). It matches, ignoring
+        case, the name, the purpose, a muscle's name or plain name, a body area, the
+        equipment, or the kind or position it names. Each exercise is scored in the
+        database (NAME_MATCH, or MUSCLE_MATCH and OTHER_MATCH, added up over the terms) as
+        ``search_rank``; equal scores come in name order, and with nothing typed every
+        exercise scores 0.
 
         The one search for exercises: the library, the builder's finder and the admin all
-        call it, so ranking or synonyms are a change here and nowhere else. Muscles are
-        matched in a subquery, so an exercise found through two muscles is one row.
+        call it, so ranking or synonyms are a change here (or in exercises.search) and
+        nowhere else. It reads no further than SEARCH_MAX_LENGTH characters.
         """
         found = self
-        for word in words[:SEARCH_MAX_LENGTH].split():
-            muscle = Muscle.objects.filter(exercises=OuterRef("pk")).filter(
-                Q(name__icontains=word) | Q(plain_name__icontains=word)
-            )
-            found = found.filter(
-                Q(name__icontains=word) | Q(purpose__icontains=word) | Exists(muscle)
+        rank = Value(0)
+        for term in read_terms(text[:SEARCH_MAX_LENGTH]):
+            matches = _term_matches(term)
+            found = found.filter(_any([where for where in matches if where is not None]))
+            rank = rank + _term_rank(*matches)
+        return found.annotate(search_rank=rank).order_by("-search_rank", "name")
+
+    def narrowed(
+        self,
+        *,
+        kind: str = "",
+        position: str = "",
+        difficulty: str = "",
+        body_area: str = "",
+        equipment=None,
+        no_floor_work: bool = False,
+    ):
+        """The exercises of one kind, position, difficulty, body area (a MuscleGroup) and
+        piece of equipment, each only when given; with ``no_floor_work``, only those done
+        standing or on a chair (see FLOOR_POSITIONS). The library's and the builder's
+        filters both come here. No joins, so no duplicate rows."""
+        found = self
+        for field, value in (("kind", kind), ("position", position), ("difficulty", difficulty)):
+            if value:
+                found = found.filter(**{field: value})
+        if body_area:
+            muscles = Muscle.objects.filter(exercises=OuterRef("pk"), group=body_area)
+            found = found.filter(Exists(muscles))
+        if equipment:
+            used = Equipment.objects.filter(exercises=OuterRef("pk"), pk=equipment.pk)
+            found = found.filter(Exists(used))
+        if no_floor_work:
+            chair = Equipment.objects.filter(exercises=OuterRef("pk"), slug=CHAIR)
+            found = found.exclude(position__in=FLOOR_POSITIONS).exclude(
+                Q(position=Position.SEATED) & ~Exists(chair)
             )
         return found
 

@@ -57,12 +57,12 @@ def require_a_clinic(request) -> None:
 @staff_required
 @require_safe
 def exercise_list(request):
-    """The shared library and the clinic's own exercises, filtered and a page at a time."""
+    """The shared library and the clinic's own exercises, best match first, a page at a time."""
     filters = LibraryFilterForm(request.GET, user=request.user)
     exercises = filters.filter(Exercise.objects.visible_to(request.user)).prefetch_related(
         "muscles", "equipment"
     )
-    context = {**paginate(request, exercises.order_by("name")), "filters": filters}
+    context = {**paginate(request, exercises), "filters": filters}
     return render(request, "exercises/exercise_list.html", context)
 
 

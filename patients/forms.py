@@ -9,15 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from exercises.models import (
-    SEARCH_MAX_LENGTH,
-    Condition,
-    Difficulty,
-    Equipment,
-    Exercise,
-    Position,
-    Protocol,
-)
+from exercises.forms import ExerciseFinderForm
+from exercises.models import Condition, Exercise, Protocol
 from hipclinic.forms import CountedFormSet
 from patients.cautions import CONFIRM_LABEL, confirmation
 from patients.models import Patient, Prescription, PrescriptionItem, SessionLog
@@ -305,22 +298,15 @@ class NewProgrammeForm(forms.Form):
         return cleaned_data
 
 
-class ExerciseSearchForm(forms.Form):
-    """Finding an exercise to add, without leaving the builder."""
-
-    q = forms.CharField(required=False, label="Find an exercise", max_length=SEARCH_MAX_LENGTH)
-    position = forms.ChoiceField(required=False, choices=[("", "Any position"), *Position.choices])
-    difficulty = forms.ChoiceField(
-        required=False, choices=[("", "Any difficulty"), *Difficulty.choices]
-    )
-    equipment = forms.ModelChoiceField(
-        queryset=Equipment.objects.all(), required=False, empty_label="Any equipment"
-    )
+class ExerciseSearchForm(ExerciseFinderForm):
+    """Finding an exercise to add, without leaving the builder: the library's search and
+    filters (ExerciseFinderForm), so both find the same exercises in the same order."""
 
     LIMIT = 20
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["q"].label = "Find an exercise"
         # With JavaScript, results follow the typing; without it, the Search button does it.
         for name, field in self.fields.items():
             field.widget.attrs.update(
@@ -338,15 +324,7 @@ class ExerciseSearchForm(forms.Form):
         """Up to ``LIMIT`` active exercises matching the search; none before anything is asked."""
         if not self.is_valid() or not any(self.cleaned_data.values()):
             return None
-        data = self.cleaned_data
-        exercises = Exercise.objects.visible_to(user).active().search(data["q"])
-        if data["position"]:
-            exercises = exercises.filter(position=data["position"])
-        if data["difficulty"]:
-            exercises = exercises.filter(difficulty=data["difficulty"])
-        if data["equipment"]:
-            exercises = exercises.filter(equipment=data["equipment"])
-        return list(exercises.distinct().order_by("name")[: self.LIMIT])
+        return list(self.find(Exercise.objects.visible_to(user).active())[: self.LIMIT])
 
 
 # --- A patient's session log ---------------------------------------------------------
