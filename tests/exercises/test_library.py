@@ -844,3 +844,74 @@ def test_motor_control_chain_runs_easier_to_harder_without_getting_easier(shippe
     assert all(move.kind == "control" for move in moves)
     ranks = [DIFFICULTY_ORDER.index(move.difficulty) for move in moves]
     assert ranks == sorted(ranks)
+
+
+def test_the_library_holds_what_a_low_back_caseload_needs(shipped):
+    """Issue 16's floor: 45 exercises, 15 of them strengthening or motor control."""
+    kinds = list(shipped.values_list("kind", flat=True))
+
+    assert len(kinds) >= 45
+    assert sum(kind in ("strengthening", "control") for kind in kinds) >= 15
+    for slug in ("glute-bridge", "pelvic-tilt", "bird-dog", "press-up", "single-knee-to-chest"):
+        assert shipped.filter(slug=slug, archived=False).exists(), slug
+
+
+def test_the_seeds_walking_programme_builds_up_slowly(shipped):
+    """Seed 000 pairs the routine with light walking: minutes in the dose, built up."""
+    walking = shipped.get(slug="graded-walking")
+
+    assert walking.kind == "activity"
+    assert walking.walk_minutes and walking.build_up_to > walking.walk_minutes
+
+
+LOW_BACK_PROTOCOLS = {
+    "low-back-early-or-flare-up": [
+        "pelvic-tilt",
+        "knee-rocks",
+        "single-knee-to-chest",
+        "abdominal-brace",
+        "graded-walking",
+    ],
+    "low-back-eases-bending-back": [
+        "lying-face-down",
+        "face-down-on-elbows",
+        "press-up",
+        "standing-back-bend",
+        "graded-walking",
+    ],
+    "low-back-eases-bending-forward": [
+        "double-knee-to-chest",
+        "rounded-rock-back",
+        "pelvic-tilt",
+        "graded-walking",
+    ],
+    "core-and-hip-strength": [
+        "glute-bridge",
+        "clamshell",
+        "bird-dog",
+        "dead-bug",
+        "side-plank-knees",
+        "sit-to-stand",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("slug", "moves"), LOW_BACK_PROTOCOLS.items(), ids=list(LOW_BACK_PROTOCOLS)
+)
+def test_the_low_back_protocols_hold_their_moves_in_order(shipped, slug, moves):
+    protocol = Protocol.objects.get(slug=slug, clinic__isnull=True)
+
+    assert [item.exercise.slug for item in protocol.items.order_by("order")] == moves
+    assert protocol.condition
+
+
+def test_the_no_floor_work_protocol_holds_only_chair_and_standing_moves(shipped):
+    protocol = Protocol.objects.get(slug="no-floor-work", clinic__isnull=True)
+    positions = {item.exercise.position for item in protocol.items.all()}
+
+    assert protocol.items.count() >= 5
+    assert positions <= {"seated", "standing"}
+    for item in protocol.items.select_related("exercise"):
+        if item.exercise.position == "seated":
+            assert item.exercise.equipment.filter(slug="chair").exists(), item.exercise.slug
