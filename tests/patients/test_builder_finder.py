@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from exercises.illustrations import update_drawing
 from exercises.models import Exercise
+from tests.exercises.test_finding_exercises import drawn, thumbnails
 from tests.factories import (
     EquipmentFactory,
     ExerciseFactory,
@@ -81,16 +81,6 @@ def test_the_builder_offers_every_filter_of_the_library_with_a_label(staff, clin
     for field in ["q", "kind", "position", "difficulty", "muscle_group", "equipment"]:
         assert f'for="id_find-{field}"' in html, field
     assert 'for="id_find-no_floor_work"' in html
-
-
-def drawn(**fields) -> Exercise:
-    exercise = ExerciseFactory(pose={"base": "kneeling"}, **fields)
-    update_drawing(exercise)
-    return exercise
-
-
-def thumbnails(html: str) -> list[str]:
-    return re.findall(r'<img class="exercise-thumbnail[^>]*>', html)
 
 
 def test_each_exercise_found_shows_its_drawing_with_alt_text(staff, clinic):
