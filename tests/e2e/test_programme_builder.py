@@ -204,8 +204,11 @@ def test_the_second_of_two_simultaneous_saves_is_refused_and_the_first_survives(
     assert programme.items.get(order=0).note == "Mine first"
 
 
-def tab_to(page, name: str, limit: int = 80) -> None:
-    """Press Tab until the focused element's accessible text is ``name``; fail if never."""
+def tab_to(page, name: str, limit: int = 200) -> None:
+    """Press Tab until the focused element's accessible text is ``name``; fail if never.
+
+    The limit is a whole page's worth: after a swap of the builder, focus may start again
+    from the top, and each row holds its dose fields (13) besides its buttons and note."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate(
