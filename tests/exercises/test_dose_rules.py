@@ -58,13 +58,8 @@ def test_check_dose(values, problems):
     assert check_dose(dose(**values)) == problems
 
 
-@pytest.mark.django_db
-def test_the_builder_refuses_a_range_that_goes_down_and_saves_nothing(client, clinic, therapist):
-    programme = PrescriptionFactory(patient__clinic=clinic, therapist=therapist)
-    item = PrescriptionItemFactory(
-        prescription=programme, exercise=ExerciseFactory(clinic=clinic), order=0, reps=10
-    )
-    client.force_login(therapist)
+def one_row(programme, **row) -> dict:
+    """The builder's Save with one exercise row, as the page posts it."""
     data = {
         "action": "save",
         "title": programme.title,
@@ -72,13 +67,20 @@ def test_the_builder_refuses_a_range_that_goes_down_and_saves_nothing(client, cl
         "seen_revision": programme.revision,
         "items-TOTAL_FORMS": 1,
         "items-INITIAL_FORMS": 0,
-        "items-0-key": f"item-{item.pk}",
         "items-0-position": 0,
-        "items-0-exercise": item.exercise_id,
         "items-0-hold_unit": "seconds",
-        "items-0-reps": 10,
-        "items-0-reps_max": 8,
     }
+    return data | {f"items-0-{name}": value for name, value in row.items()}
+
+
+@pytest.mark.django_db
+def test_the_builder_refuses_a_range_that_goes_down_and_saves_nothing(client, clinic, therapist):
+    programme = PrescriptionFactory(patient__clinic=clinic, therapist=therapist)
+    item = PrescriptionItemFactory(
+        prescription=programme, exercise=ExerciseFactory(clinic=clinic), order=0, reps=10
+    )
+    client.force_login(therapist)
+    data = one_row(programme, key=f"item-{item.pk}", exercise=item.exercise_id, reps=10, reps_max=8)
 
     response = client.post(reverse("patients:programme_edit", args=[programme.pk]), data)
 
@@ -91,20 +93,7 @@ def test_the_builder_saves_a_progression_and_reads_it_back(client, clinic, thera
     programme = PrescriptionFactory(patient__clinic=clinic, therapist=therapist)
     exercise = ExerciseFactory(clinic=clinic)
     client.force_login(therapist)
-    data = {
-        "action": "save",
-        "title": programme.title,
-        "status": programme.status,
-        "seen_revision": programme.revision,
-        "items-TOTAL_FORMS": 1,
-        "items-INITIAL_FORMS": 0,
-        "items-0-key": "new-1",
-        "items-0-position": 0,
-        "items-0-exercise": exercise.pk,
-        "items-0-hold_unit": "seconds",
-        "items-0-reps": 10,
-        "items-0-build_up_to": 15,
-    }
+    data = one_row(programme, key="new-1", exercise=exercise.pk, reps=10, build_up_to=15)
 
     client.post(reverse("patients:programme_edit", args=[programme.pk]), data)
     page = client.get(reverse("patients:programme_detail", args=[programme.pk])).content.decode()
