@@ -15,12 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template.defaultfilters import date
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
 from exercises.admin import OrderedItemForm, OrderedItemFormSet, OrderedItemInline
@@ -227,8 +226,14 @@ class PrescriptionItemInline(OrderedItemInline):
             "<p>{}</p>",
             (
                 (
-                    f"Checked for {caution.label} by {item.confirmed_by} on "
-                    f"{date(localtime(item.confirmed_at), 'j M Y, H:i')}."
+                    render_to_string(
+                        "patients/_checked_by.html",
+                        {
+                            "label": caution.label,
+                            "who": item.confirmed_by,
+                            "when": item.confirmed_at,
+                        },
+                    ).strip()
                     if caution.confirmed
                     else f"Needs confirming: {caution.label}. {caution.reason}",
                 )
