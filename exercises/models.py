@@ -140,10 +140,6 @@ class Dose(models.Model):
         if problems:
             raise ValidationError(problems)
 
-    @property
-    def progressed(self) -> str:
-        return progressed_figure(self)
-
 
 def progressed_figure(dose) -> str:
     """Which figure a dose's ``build_up_to`` raises: 'reps', 'walk_minutes', 'hold' or ''.
@@ -161,7 +157,7 @@ def check_dose(dose) -> dict[str, str]:
     """What is wrong with how a dose's figures fit together, by field; empty when nothing.
 
     A range needs its start and must go up; a build-up target needs a figure to raise
-    (see ``Dose.progressed``), must be above it, and is not given with a range of that
+    (see ``progressed_figure``), must be above it, and is not given with a range of that
     same figure (a range already says how far to go).
     """
     problems = {}
