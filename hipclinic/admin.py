@@ -286,6 +286,10 @@ class ClinicAdmin(ClinicScopedAdmin):
         (None, {"fields": ["name", "slug", "timezone"]}),
         ("Contact", {"fields": ["address", "phone", "email", "website"]}),
         ("Handouts", {"fields": ["logo", "paper_size", "handout_footer"]}),
+        (
+            "Pain alerts and reminders",
+            {"fields": ["alert_pain_at", "alert_pain_rise", "alert_emails", "nudge_after_days"]},
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None):

@@ -1,6 +1,7 @@
 """Core models: the clinic, its staff, and the audit trail."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
@@ -32,6 +33,33 @@ class Clinic(models.Model):
         500, blank=True, help_text="Printed at the end of every handout, for example opening hours."
     )
     timezone = models.CharField(max_length=64, default="UTC")
+    # What a patient's pain score sets off (patients.alerts): the defaults are CLINICAL.md's.
+    alert_pain_at = models.PositiveSmallIntegerField(
+        "alert at a pain score of",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="A logged pain score of this or more tells the patient to stop and call, "
+        "and alerts their therapist.",
+    )
+    alert_pain_rise = models.PositiveSmallIntegerField(
+        "alert at a rise in pain of",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Points above the middle (median) of the patient's last three scores.",
+    )
+    alert_emails = models.BooleanField(
+        "email staff about new alerts",
+        default=True,
+        help_text="The email says only that a patient needs attention, with a link: no name, "
+        "score or note. Sent only when the site can send email.",
+    )
+    nudge_after_days = models.PositiveSmallIntegerField(
+        "nudge after days without a log",
+        default=3,
+        validators=[MaxValueValidator(30)],
+        help_text="A patient who asked for email reminders gets a gentle nudge after this "
+        "many days with nothing logged. 0 sends no nudges.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     clinic_lookup = "pk"
@@ -129,6 +157,7 @@ class AuditAction(models.TextChoices):
     ISSUED = "issued", "Issued"
     REVOKED = "revoked", "Revoked"
     EXTENDED = "extended", "Extended"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
     LOGGED_IN = "logged_in", "Logged in"
     LOGIN_FAILED = "login_failed", "Login failed"
     LOCKED_OUT = "locked_out", "Locked out"

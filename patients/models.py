@@ -254,6 +254,16 @@ class Handout(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="issued_handouts"
     )
     issued_at = models.DateTimeField(auto_now_add=True)
+    # The link the handout's QR code opens, so staff see which printed handouts stop
+    # opening if it is revoked.
+    patient_link = models.ForeignKey(
+        "PatientLink",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handouts",
+        verbose_name="link in its QR code",
+    )
 
     clinic_lookup = "prescription__patient__clinic"
 
@@ -388,6 +398,14 @@ class SessionLog(models.Model):
         "pain (0 to 10)", null=True, blank=True, validators=[MaxValueValidator(10)]
     )
     note = models.CharField(max_length=500, blank=True, help_text=limit_note(500))
+    handout = models.ForeignKey(
+        Handout,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="session_logs",
+        help_text="The handout version the patient had when they logged.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -408,3 +426,97 @@ class SessionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient.full_name} on {self.date:%Y-%m-%d}"
+
+
+class AlertReason(models.TextChoices):
+    HIGH_PAIN = "high_pain", "Pain at or above the clinic's alert score"
+    PAIN_RISE = "pain_rise", "Pain well above the patient's recent scores"
+
+
+class Alert(models.Model):
+    """A patient's log that needs a person to act: pain past the clinic's rules
+    (patients.alerts), and any urgent answer to the checklist that followed.
+
+    Holds ids, the pain score and the answers, never more: the note stays on the log.
+    It is for the patient's therapist; when they have none, or they are no longer
+    active, the clinic's managers see it.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
+    session_log = models.ForeignKey(
+        SessionLog, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        help_text="Who it is for; with no one, or someone inactive, the clinic's managers.",
+    )
+    reason = models.CharField(max_length=20, choices=AlertReason.choices)
+    pain = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    earlier_median = models.FloatField(
+        "median of the earlier scores", null=True, blank=True, editable=False
+    )
+    # The urgent checklist: each question's key and the patient's yes (True) or no.
+    answers = models.JSONField(default=dict, blank=True)
+    urgent = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    clinic_lookup = "patient__clinic"
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-urgent", "-created_at"]
+
+    def __str__(self) -> str:
+        kind = "Urgent alert" if self.urgent else "Alert"
+        return f"{kind} for {self.patient.full_name}, {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None
+
+
+class ReminderSubscription(models.Model):
+    """A patient's own request for reminder emails, made on their phone page.
+
+    Nothing is sent until the patient confirms the address from the email it gets;
+    every email's unsubscribe link ends it without signing in (patients.reminders).
+    """
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="reminder_subscription"
+    )
+    email = models.EmailField()
+    # Days of the week to remind on: 0 is Monday, 6 is Sunday.
+    weekdays = models.JSONField(default=list)
+    hour = models.PositiveSmallIntegerField(
+        default=18, validators=[MaxValueValidator(23)], help_text="In the clinic's time zone."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    last_sent_on = models.DateField(null=True, blank=True)
+    last_nudged_on = models.DateField(null=True, blank=True)
+
+    clinic_lookup = "patient__clinic"
+
+    objects = ClinicQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Reminder emails for {self.patient.full_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
