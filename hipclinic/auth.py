@@ -35,6 +35,8 @@ THERAPIST_PERMISSIONS = frozenset(
     | _perms("patients", "handout", "view", "add")
     | _perms("patients", "patientlink", "view", "add", "change")
     | _perms("patients", "sessionlog", "view")
+    | _perms("patients", "alert", "view", "change")
+    | _perms("patients", "remindersubscription", "view")
 )
 
 # Managers also run the clinic: its details and branding, its staff accounts, its own

@@ -1,15 +1,19 @@
 """How well a patient keeps to their programme, and how their pain goes, from session logs.
 
-Weeks are counted in 7-day blocks from the programme's start (its start date, or
-the day its first handout was issued), so "week 1" means the same to therapist and
-patient. A week asks for the most days any of its exercises asks for (7 when no
-exercise says); the week still running asks only for the days it has had so far.
+Weeks are counted in 7-day blocks from the programme's start, so "week 1" means the
+same to therapist and patient. A programme starts on the later of its start date and
+the day its first handout was issued: until the patient has it in hand, and until the
+day the therapist set, nothing is asked. A week asks for the most days any of its
+exercises asks for (7 when no exercise says), but never more than the days that have
+passed since the start, counting today only once the patient has logged it: a
+programme that starts today shows no percentage until there is something to count.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.db.models import Max, Min
+from django.utils import timezone
 
 from patients.models import Patient, Prescription, SessionLog
 
@@ -27,8 +31,8 @@ class Week:
     asked: int
 
     @property
-    def percent(self) -> int:
-        return percent_done(self.done, self.asked) or 0
+    def percent(self) -> int | None:
+        return percent_done(self.done, self.asked)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Progress:
     programme: Prescription | None
     weeks: list[Week]
     logs: list[SessionLog]
+    start: datetime.date | None = None
 
     @property
     def recent_weeks(self) -> list[Week]:
@@ -78,10 +83,40 @@ def days_asked_per_week(programme: Prescription) -> int:
 
 
 def programme_start(programme: Prescription) -> datetime.date | None:
-    if programme.start_date:
-        return programme.start_date
+    """The day the programme's figures count from; None while it has never been issued."""
     first_issue = programme.handouts.aggregate(first=Min("issued_at"))["first"]
-    return first_issue.date() if first_issue else None
+    return start_from(programme.start_date, first_issue)
+
+
+def start_from(start_date: datetime.date | None, first_issue) -> datetime.date | None:
+    """The later of a programme's start date and the day (where the clinic is) its first
+    handout was issued; None when it has not been issued."""
+    if first_issue is None:
+        return None
+    issued_on = timezone.localtime(first_issue).date()
+    return max(start_date, issued_on) if start_date else issued_on
+
+
+def days_that_count(
+    first: datetime.date, last: datetime.date, today: datetime.date, logged: set[datetime.date]
+) -> int:
+    """The days from ``first`` to ``last`` that can be asked for: those already over, and
+    today once it is logged (a day still running is not yet missed)."""
+    passed = (min(last, today - datetime.timedelta(days=1)) - first).days + 1
+    return max(passed, 0) + (1 if first <= today <= last and today in logged else 0)
+
+
+def tally(
+    first: datetime.date,
+    last: datetime.date,
+    today: datetime.date,
+    logged: set[datetime.date],
+    per_week: int,
+) -> tuple[int, int]:
+    """(done, asked) from ``first`` to ``last``: the days logged, and the days asked (at
+    most ``per_week``, and only days that count)."""
+    done = sum(1 for day in logged if first <= day <= last)
+    return done, min(per_week, days_that_count(first, last, today, logged))
 
 
 def weeks_between(
@@ -92,11 +127,32 @@ def weeks_between(
     while start + datetime.timedelta(days=7 * number) <= today:
         first = start + datetime.timedelta(days=7 * number)
         last = min(first + datetime.timedelta(days=6), today)
-        days_so_far = (last - first).days + 1
-        done = sum(1 for day in logged if first <= day <= last)
-        weeks.append(Week(number + 1, first, last, done, min(asked, days_so_far)))
+        weeks.append(Week(number + 1, first, last, *tally(first, last, today, logged, asked)))
         number += 1
     return weeks
+
+
+@dataclass(frozen=True)
+class LastSevenDays:
+    """The Today page's figure for one patient: sessions in the last 7 days, since the
+    programme started, against the days asked (``starts`` is set while it has not)."""
+
+    done: int
+    asked: int
+    starts: datetime.date | None = None
+
+    @property
+    def percent(self) -> int | None:
+        return percent_done(self.done, self.asked)
+
+
+def last_seven_days(
+    start: datetime.date, today: datetime.date, logged: set[datetime.date], per_week: int
+) -> LastSevenDays:
+    if start > today:
+        return LastSevenDays(0, 0, starts=start)
+    first = max(start, today - datetime.timedelta(days=6))
+    return LastSevenDays(*tally(first, today, today, logged, per_week))
 
 
 def current_programme(patient: Patient) -> Prescription | None:
@@ -114,14 +170,14 @@ def progress(patient: Patient, today: datetime.date) -> Progress:
     programme = current_programme(patient)
     start = programme_start(programme) if programme else None
     if programme is None or start is None or start > today:
-        return Progress(programme, [], [])
+        return Progress(programme, [], [], start)
     logs = list(
         SessionLog.objects.filter(patient=patient, date__gte=start, date__lte=today).order_by(
             "date"
         )
     )
     weeks = weeks_between(start, today, {log.date for log in logs}, days_asked_per_week(programme))
-    return Progress(programme, weeks, logs)
+    return Progress(programme, weeks, logs, start)
 
 
 @dataclass(frozen=True)

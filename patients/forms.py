@@ -355,6 +355,22 @@ class SessionLogForm(forms.Form):
     )
 
 
+class UrgentChecklistForm(forms.Form):
+    """The urgent questions asked after a pain score that needs an answer: one yes or no
+    for each urgent sign this patient is shown (patients.stop_box.urgent_signs)."""
+
+    def __init__(self, signs, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for sign in signs:
+            self.fields[sign.key] = forms.TypedChoiceField(
+                label=sign.question,
+                choices=[("yes", "Yes"), ("no", "No")],
+                coerce=lambda answer: answer == "yes",
+                widget=forms.RadioSelect,
+                error_messages={"required": "Please answer yes or no."},
+            )
+
+
 class LinkDaysForm(forms.Form):
     """How many days from today a link opens: at least one, at most ``PATIENT_LINK_MAX_DAYS``."""
 

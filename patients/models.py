@@ -22,6 +22,7 @@ from hipclinic.models import Clinic, PaperSize
 from hipclinic.scoping import ClinicQuerySet
 from patients import chart_numbers
 from patients.chart_numbers import ChartNumberField
+from patients.stop_box import URGENT_SIGNS
 
 
 class Patient(models.Model):
@@ -486,6 +487,11 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+    @property
+    def signs_reported(self) -> list[str]:
+        """The urgent signs the patient answered yes to, as the stop box words them."""
+        return [sign.sign for sign in URGENT_SIGNS if self.answers.get(sign.key)]
 
 
 class ReminderSubscription(models.Model):

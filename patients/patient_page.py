@@ -58,11 +58,17 @@ def picture_data_url(name: str) -> str:
     return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
 
 
-def log_for_today(patient: Patient, prescription, *, pain: int | None, note: str) -> SessionLog:
-    """Record today's session; a second entry on the same day replaces the first."""
+def log_for_today(patient: Patient, handout: Handout, *, pain: int | None, note: str) -> SessionLog:
+    """Record today's session against the handout the patient has; a second entry on the
+    same day replaces the first."""
     log, _ = SessionLog.objects.update_or_create(
         patient=patient,
         date=clinic_today(patient),
-        defaults={"pain": pain, "note": note, "prescription": prescription},
+        defaults={
+            "pain": pain,
+            "note": note,
+            "prescription": handout.prescription,
+            "handout": handout,
+        },
     )
     return log

@@ -1,14 +1,66 @@
 """The "Stop and call us if" box: the red flags on every handout and on the phone page.
 
 Its words are written once, in ``templates/patients/_stop_box.html``, which the handout
-and the patient's page both include. This module holds the two things that vary: the
-lines a patient's record adds (pregnancy), and the clinic's number as a tap-to-call
+and the patient's page both include, except the urgent signs: those are listed here,
+each as the box states it and as the phone page's checklist asks it after a high pain
+score (patients.alerts), so the two never drift. This module also holds what varies:
+the lines a patient's record adds (pregnancy), and the clinic's number as a tap-to-call
 link.
 """
 
 import re
+from dataclasses import dataclass
 
 from exercises.models import Condition
+
+
+@dataclass(frozen=True)
+class UrgentSign:
+    """A sign that needs urgent medical help (CLINICAL.md section 2)."""
+
+    key: str
+    sign: str  # a line of the box's "Get urgent medical help now" list
+    question: str  # the same sign as the checklist asks it
+    only_if: str = ""  # a key of stop_box_lines(): shown only to those patients
+
+
+URGENT_SIGNS = (
+    UrgentSign(
+        "numbness",
+        "numbness around your bottom, between your legs or in your genitals, or less "
+        "feeling during sex",
+        "Is there numbness around your bottom, between your legs or in your genitals, or "
+        "less feeling during sex?",
+    ),
+    UrgentSign(
+        "bladder_bowel",
+        "trouble starting to pass urine, or you lose control of your bladder or bowels",
+        "Do you have trouble starting to pass urine, or have you lost control of your "
+        "bladder or bowels?",
+    ),
+    UrgentSign(
+        "weakness",
+        "weakness getting worse in your legs, or a foot that drags or slaps when you walk",
+        "Is the weakness in your legs getting worse, or does a foot drag or slap when you "
+        "walk?",
+    ),
+    UrgentSign(
+        "both_legs",
+        "these symptoms in both legs",
+        "Do you have pain, numbness, tingling or weakness in both legs?",
+    ),
+    UrgentSign(
+        "pregnancy",
+        "bleeding, fluid leaking or regular cramps while you are pregnant",
+        "Do you have bleeding, fluid leaking or regular cramps?",
+        only_if="pregnancy",
+    ),
+)
+
+
+def urgent_signs(stop_box: dict) -> list[UrgentSign]:
+    """The urgent signs a patient with this box (``stop_box_lines``) is shown and asked."""
+    return [sign for sign in URGENT_SIGNS if not sign.only_if or stop_box.get(sign.only_if)]
 
 
 def stop_box_lines(conditions: list[str]) -> dict[str, bool]:

@@ -1,18 +1,22 @@
 """Bulk work that runs in the background (see hipclinic.jobs): issuing handouts for
-many programmes, re-rendering handouts after a branding change, emailing a link.
+many programmes, re-rendering handouts after a branding change, emailing a link, telling
+staff about an alert.
 
 Every task takes a BackgroundJob id and other ids, never names or clinical text,
 and only touches rows of the job's clinic.
 """
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from hipclinic.jobs import advance, running_job, start_job, task
 from hipclinic.models import JobKind
+from patients.alerts import staff_to_email
 from patients.handouts import CannotIssue, issue_handout, rebrand_handout
 from patients.links import link_url, live_link_for
-from patients.models import Patient, Prescription, PrescriptionStatus
+from patients.models import Alert, Patient, Prescription, PrescriptionStatus
 
 
 def plural(count: int, word: str) -> str:
@@ -93,3 +97,22 @@ def email_patient_link(job_id: int, patient_id: int) -> dict:
         )
         advance(job, "Email sent.")
         return {"sent": 1}
+
+
+@task()
+def email_alert(alert_id: int, urgent: bool) -> dict:
+    """Tell the alert's therapist (else the clinic's managers) that a patient needs
+    attention. The email holds the clinic's name and a link that needs signing in: no
+    name, no score, no answers, no note."""
+    alert = Alert.objects.select_related("patient__clinic", "therapist").get(pk=alert_id)
+    recipients = staff_to_email(alert)
+    context = {
+        "clinic": alert.patient.clinic,
+        "urgent": urgent,
+        "url": settings.SITE_URL.rstrip("/") + reverse("patients:alert", args=[alert.pk]),
+    }
+    subject = "Urgent: a patient needs attention" if urgent else "A patient needs attention"
+    body = render_to_string("patients/email/alert.txt", context)
+    for address in recipients:
+        send_mail(subject, body, from_email=None, recipient_list=[address])
+    return {"sent": len(recipients)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import handouts, links, programmes, records
+from patients.views import alerts, handouts, links, programmes, records
 
 app_name = "patients"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("patients/<int:pk>/links/email/", links.link_email, name="link_email"),
     path("links/<int:pk>/revoke/", links.link_revoke, name="link_revoke"),
     path("links/<int:pk>/extend/", links.link_extend, name="link_extend"),
+    path("alerts/<int:pk>/", alerts.alert_detail, name="alert"),
+    path("alerts/<int:pk>/acknowledge/", alerts.alert_acknowledge, name="alert_acknowledge"),
     path("handouts/<int:pk>/download/", handouts.download_handout, name="download_handout"),
     path("programmes/<int:pk>/handout/preview/", handouts.preview_handout, name="preview_handout"),
     path("programmes/<int:pk>/handout/issue/", handouts.issue_handout_view, name="issue_handout"),

@@ -162,6 +162,16 @@ class HandoutFactory(factory.django.DjangoModelFactory):
     issued_by = factory.SelfAttribute("prescription.therapist")
 
 
+def issued_on(prescription, day: datetime.date) -> Handout:
+    """A handout of ``prescription`` issued at noon (clinic time) on ``day``: issued_at is
+    set by the database on save, so it is moved afterwards."""
+    handout = HandoutFactory(prescription=prescription)
+    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    Handout.objects.filter(pk=handout.pk).update(issued_at=at)
+    handout.refresh_from_db()
+    return handout
+
+
 class PatientLinkFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PatientLink

@@ -17,11 +17,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from hipclinic.access import client_ip
 from hipclinic.models import AuditAction, AuditEvent
 from hipclinic.ratelimit import over_limit
-from patients.forms import SessionLogForm
+from patients.alerts import alert_for_log, record_answers, todays_open_alert
+from patients.forms import SessionLogForm, UrgentChecklistForm
 from patients.handouts import date_or_none, handout_filename
 from patients.links import open_link
 from patients.patient_page import clinic_today, latest_handout, log_for_today, picture_data_url
-from patients.stop_box import stop_box_lines, tel_href
+from patients.stop_box import stop_box_lines, tel_href, urgent_signs
 
 
 def private(response):
@@ -80,12 +81,11 @@ def patient_page(request, token: str):
         form = SessionLogForm(request.POST)
         if form.is_valid():
             log = log_for_today(
-                patient,
-                handout.prescription if handout else None,
-                pain=form.cleaned_data["pain"],
-                note=form.cleaned_data["note"],
+                patient, handout, pain=form.cleaned_data["pain"], note=form.cleaned_data["note"]
             )
             audit(AuditAction.CHANGED if todays_log else AuditAction.CREATED, log, link, request)
+            if alert_for_log(log) is not None:
+                return redirect("public:pain_check", token)
             messages.success(request, "Thank you. Today's session is saved.")
             return redirect(request.path)
     else:  # a page view (a log posted before any handout was issued saves nothing)
@@ -103,11 +103,8 @@ def patient_page(request, token: str):
             request,
             "patients/public/programme.html",
             {
-                "clinic": patient.clinic,
-                "clinic_tel": tel_href(patient.clinic.phone),
-                # The box follows the patient's record as it is today, not the last
-                # handout's: a condition added since then shows at once.
-                "stop_box": stop_box_lines(patient.conditions),
+                **safety_context(patient),
+                "pain_alert": todays_open_alert(patient, today),
                 "first_name": patient.first_name,
                 "handout": handout,
                 "programme": snapshot,
@@ -118,6 +115,67 @@ def patient_page(request, token: str):
                 "today": today,
             },
         )
+    )
+
+
+def safety_context(patient) -> dict:
+    """The clinic's number and the stop box, as every patient page shows them. The box
+    follows the patient's record as it is today, not the last handout's: a condition
+    added since then shows at once."""
+    return {
+        "clinic": patient.clinic,
+        "clinic_tel": tel_href(patient.clinic.phone),
+        "stop_box": stop_box_lines(patient.conditions),
+    }
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def pain_check(request, token: str):
+    """After a pain score that needs an answer: stop, rest and call us, and the urgent
+    questions. Any yes leads straight to the urgent page."""
+    if limited(request, token):
+        return too_many(request)
+    link = open_link(token)
+    if link is None:
+        return not_found(request)
+    patient = link.patient
+    alert = todays_open_alert(patient, clinic_today(patient))
+    if alert is None:  # nothing to answer today, or the clinic has already acknowledged it
+        return redirect("public:patient_page", token)
+    context = safety_context(patient)
+    form = UrgentChecklistForm(urgent_signs(context["stop_box"]), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        record_answers(alert, form.cleaned_data)
+        audit(AuditAction.CHANGED, alert, link, request)
+        if alert.urgent:
+            return redirect("public:urgent_help", token)
+        messages.success(
+            request, "Thank you. Your answers are saved, and your therapist has been told."
+        )
+        return redirect("public:patient_page", token)
+    return private(
+        render(
+            request,
+            "patients/public/pain_check.html",
+            {**context, "alert": alert, "form": form},
+        )
+    )
+
+
+@login_not_required
+@never_cache
+@require_safe
+def urgent_help(request, token: str):
+    """Get urgent medical help now: what an urgent answer leads to."""
+    if limited(request, token):
+        return too_many(request)
+    link = open_link(token)
+    if link is None:
+        return not_found(request)
+    return private(
+        render(request, "patients/public/urgent_help.html", safety_context(link.patient))
     )
 
 

@@ -1,11 +1,12 @@
 """The therapist's day: the Today dashboard and patient records."""
 
 import datetime
+from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -14,7 +15,8 @@ from hipclinic.access import staff_required
 from hipclinic.audit import audit
 from hipclinic.models import AuditAction
 from hipclinic.paging import paginate
-from patients.adherence import days_asked, percent_done, progress_context
+from patients.adherence import days_asked, last_seven_days, progress_context, start_from
+from patients.alerts import open_alerts_for
 from patients.chart_numbers import ChartNumberTaken
 from patients.forms import ExtendLinkForm, NewLinkForm, PatientFilterForm, PatientForm
 from patients.links import links_for_staff
@@ -22,23 +24,25 @@ from patients.models import (
     Handout,
     Patient,
     Prescription,
-    PrescriptionItem,
     PrescriptionStatus,
     SessionLog,
 )
 
 TODAY_LIMIT = 10
+TIMELINE_PAGE = 30
 
 
 @staff_required
 @require_safe
 def today(request):
-    """The therapist's start page: their patients, reviews due, unissued drafts, recent logs."""
+    """The therapist's start page: alerts that need them first, then their patients, reviews
+    due, unissued drafts and recent logs."""
     user, date = request.user, timezone.localdate()
     programmes = Prescription.objects.visible_to(user).select_related("patient", "therapist")
     issued = Handout.objects.filter(prescription=OuterRef("pk"))
     context = {
         "today": date,
+        "alerts": open_alerts_for(user),
         "my_patients": my_patients_this_week(user, date),
         "reviews_due": programmes.exclude(status=PrescriptionStatus.ENDED)
         .filter(review_date__lte=date, patient__is_active=True)
@@ -47,38 +51,46 @@ def today(request):
         .exclude(Exists(issued))
         .order_by("-updated_at")[:TODAY_LIMIT],
         "recent_logs": SessionLog.objects.visible_to(user)
-        .select_related("patient")
+        .select_related("patient__clinic")
         .order_by("-date", "-updated_at")[:TODAY_LIMIT],
     }
     return render(request, "patients/today.html", context)
 
 
 def my_patients_this_week(user, date) -> list[Patient]:
-    """The user's active patients, each with sessions logged in the last 7 days against the
-    days their active programmes ask for (``adherence``, a percentage, or None).
+    """The user's active patients, each with ``week``: sessions logged in the last 7 days
+    against the days their current programme asks for (patients.adherence.LastSevenDays),
+    or None when no programme has been issued to them.
 
-    The counting is one query for every patient; the rule for the days asked and the
-    percentage is patients.adherence's, as on the patient's page."""
-    week = Q(session_logs__date__gt=date - datetime.timedelta(days=7), session_logs__date__lte=date)
-    active_items = PrescriptionItem.objects.filter(
-        prescription__patient=OuterRef("pk"), prescription__status=PrescriptionStatus.ACTIVE
+    Three queries for any number of patients; the rule for the days that count is
+    patients.adherence's, as on the patient's record."""
+    newest_issue = Handout.objects.filter(prescription__patient=OuterRef("pk")).order_by(
+        "-issued_at", "-pk"
     )
     patients = list(
         Patient.objects.visible_to(user)
         .filter(primary_therapist=user, is_active=True)
-        .annotate(
-            logs_this_week=Count("session_logs", filter=week),
-            has_programme=Exists(active_items),
-            most_days=Subquery(
-                active_items.values("prescription__patient")
-                .annotate(most=Max("days_per_week"))
-                .values("most")[:1]
-            ),
-        )[:TODAY_LIMIT]
+        .annotate(programme_id=Subquery(newest_issue.values("prescription_id")[:1]))[
+            :TODAY_LIMIT
+        ]
     )
+    programmes = Prescription.objects.filter(
+        pk__in=[patient.programme_id for patient in patients]
+    ).annotate(first_issue=Min("handouts__issued_at"), most_days=Max("items__days_per_week"))
+    programmes = {programme.pk: programme for programme in programmes}
+    logged = defaultdict(set)
+    for patient_id, day in SessionLog.objects.filter(
+        patient__in=patients, date__gt=date - datetime.timedelta(days=7), date__lte=date
+    ).values_list("patient_id", "date"):
+        logged[patient_id].add(day)
     for patient in patients:
-        patient.days_asked = days_asked(patient.most_days) if patient.has_programme else None
-        patient.adherence = percent_done(patient.logs_this_week, patient.days_asked or 0)
+        programme = programmes.get(patient.programme_id)
+        patient.week = programme and last_seven_days(
+            start_from(programme.start_date, programme.first_issue),
+            date,
+            logged[patient.pk],
+            days_asked(programme.most_days),
+        )
     return patients
 
 
@@ -108,7 +120,8 @@ def visible_patient(request, pk: int) -> Patient:
 @staff_required
 @require_safe
 def patient_detail(request, pk: int):
-    """A patient's record, programmes, private links, and sessions logged."""
+    """A patient's record: alerts, programmes, sessions and pain, every log newest first,
+    and private links."""
     patient = visible_patient(request, pk)
     audit(request, AuditAction.VIEWED, patient)
     programmes = (
@@ -116,8 +129,18 @@ def patient_detail(request, pk: int):
         .annotate(handouts_issued=Count("handouts"))
         .order_by("-updated_at")
     )
+    logs = (
+        SessionLog.objects.filter(patient=patient)
+        .select_related("handout__prescription")
+        .prefetch_related("alerts")
+        .order_by("-date")
+    )
     context = {
         "patient": patient,
+        "alerts": patient.alerts.select_related("session_log", "acknowledged_by").order_by(
+            "acknowledged_at", "-urgent", "-created_at"
+        ),
+        **paginate(request, logs, per_page=TIMELINE_PAGE),
         "programmes": programmes,
         "patient_links": links_for_staff(patient),
         "link_form": NewLinkForm(),

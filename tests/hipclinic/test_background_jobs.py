@@ -113,6 +113,10 @@ def change_clinic_in_admin(client, clinic, **changes):
         "website": clinic.website,
         "paper_size": clinic.paper_size,
         "handout_footer": clinic.handout_footer,
+        "alert_pain_at": clinic.alert_pain_at,
+        "alert_pain_rise": clinic.alert_pain_rise,
+        "alert_emails": "on" if clinic.alert_emails else "",
+        "nudge_after_days": clinic.nudge_after_days,
         **changes,
     }
     return client.post(

@@ -29,6 +29,10 @@ def post_logo(client, clinic, name: str, content: bytes):
         "timezone": clinic.timezone,
         "phone": clinic.phone,
         "paper_size": clinic.paper_size,
+        "alert_pain_at": clinic.alert_pain_at,
+        "alert_pain_rise": clinic.alert_pain_rise,
+        "alert_emails": "on" if clinic.alert_emails else "",
+        "nudge_after_days": clinic.nudge_after_days,
         "logo": SimpleUploadedFile(name, content),
     }
     return client.post(reverse("admin:hipclinic_clinic_change", args=[clinic.pk]), data)

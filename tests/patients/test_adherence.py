@@ -14,12 +14,14 @@ from tests.factories import (
     PrescriptionFactory,
     PrescriptionItemFactory,
     SessionLogFactory,
+    issued_on,
 )
 from tests.patients.test_today import section
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
+DAY = datetime.timedelta(days=1)
 TODAY = D(2026, 3, 18)  # a Wednesday, in the programme's third week
 
 # Day logged -> pain (None: logged without a score). Week 1 is 2 to 8 March.
@@ -42,6 +44,7 @@ def patient(clinic):
     programme = PrescriptionFactory(
         patient=patient, status="active", start_date=D(2026, 3, 2), review_date=D(2026, 4, 13)
     )
+    issued_on(programme, D(2026, 2, 26))  # handed over before the start date
     PrescriptionItemFactory(prescription=programme, days_per_week=5)
     PrescriptionItemFactory(prescription=programme, days_per_week=3)
     for day, pain in LOGS.items():
@@ -57,10 +60,10 @@ def test_weekly_adherence_matches_the_hand_count(patient):
     assert [(w.start, w.end, w.done, w.asked, w.percent) for w in result.weeks] == [
         (D(2026, 3, 2), D(2026, 3, 8), 6, 5, 100),
         (D(2026, 3, 9), D(2026, 3, 15), 2, 5, 40),
-        (D(2026, 3, 16), D(2026, 3, 18), 1, 3, 33),
+        (D(2026, 3, 16), D(2026, 3, 18), 1, 2, 50),  # today (18th) is not logged yet
     ]
-    # (5 + 2 + 1) of (5 + 5 + 3): extra days in week 1 do not make up for week 2.
-    assert result.percent == 62
+    # (5 + 2 + 1) of (5 + 5 + 2): extra days in week 1 do not make up for week 2.
+    assert result.percent == 67
 
 
 def test_pain_over_time_lists_every_logged_day_since_the_start(patient):
@@ -78,7 +81,7 @@ def test_the_chart_has_one_point_per_logged_day_and_a_line_through_the_scores(pa
     assert "7 Mar: logged, no pain score" in svg
     assert "2 Mar: pain 6" in svg and "16 Mar: pain 2" in svg
     assert "<title" in svg and 'role="img"' in svg
-    assert "62%" in html
+    assert "67%" in html
 
 
 def test_the_figures_are_also_a_table(patient):
@@ -91,6 +94,7 @@ def test_the_figures_are_also_a_table(patient):
 def test_highest_point_is_pain_10_and_lowest_is_0(clinic):
     patient = PatientFactory(clinic=clinic)
     programme = PrescriptionFactory(patient=patient, status="active", start_date=D(2026, 3, 2))
+    issued_on(programme, D(2026, 3, 2))
     SessionLogFactory(patient=patient, prescription=programme, date=D(2026, 3, 2), pain=10)
     SessionLogFactory(patient=patient, prescription=programme, date=D(2026, 3, 9), pain=0)
 
@@ -113,6 +117,7 @@ def test_a_long_programme_shows_its_latest_twelve_weeks_and_counts_them_all(clin
     patient = PatientFactory(clinic=clinic)
     start = D(2025, 1, 6)
     programme = PrescriptionFactory(patient=patient, status="active", start_date=start)
+    issued_on(programme, start)
     PrescriptionItemFactory(prescription=programme, days_per_week=1)
     SessionLogFactory(patient=patient, prescription=programme, date=start, pain=5)  # week 1
     SessionLogFactory(patient=patient, prescription=programme, date=TODAY, pain=2)  # latest
@@ -143,6 +148,7 @@ def test_today_and_the_patients_page_agree_on_the_days_asked_and_the_percentage(
     programme = PrescriptionFactory(
         patient=patient, status="active", start_date=today - datetime.timedelta(days=6)
     )
+    issued_on(programme, today - datetime.timedelta(days=6))
     PrescriptionItemFactory(prescription=programme, days_per_week=days_per_week)
     PrescriptionItemFactory(prescription=programme, days_per_week=None)
     for days_ago in (0, 1, 4):
@@ -159,3 +165,49 @@ def test_today_and_the_patients_page_agree_on_the_days_asked_and_the_percentage(
     week_1 = re.search(r'<th scope="row">1</th><td>[^<]*</td>((?:<td>[^<]*</td>){3})', record_html)
     assert week_1.group(1) == f"<td>{done}</td><td>{asked}</td><td>{percent}%</td>"
     assert f"<strong>{percent}%</strong> of the sessions asked for" in record_html
+
+
+def test_a_programme_counts_from_its_first_issue_when_that_is_after_its_start_date(clinic):
+    patient = PatientFactory(clinic=clinic)
+    programme = PrescriptionFactory(patient=patient, status="active", start_date=D(2026, 3, 2))
+    issued_on(programme, D(2026, 3, 9))
+    SessionLogFactory(patient=patient, date=D(2026, 3, 10))
+
+    result = progress(patient, D(2026, 3, 11))
+
+    assert result.start == D(2026, 3, 9)
+    assert [(w.start, w.done, w.asked) for w in result.weeks] == [(D(2026, 3, 9), 1, 2)]
+
+
+def test_a_programme_never_issued_has_no_figures_even_with_a_start_date(clinic):
+    patient = PatientFactory(clinic=clinic)
+    PrescriptionFactory(patient=patient, status="active", start_date=D(2026, 3, 2))
+
+    assert progress(patient, TODAY).weeks == []
+
+
+def test_on_day_zero_nothing_is_due_until_the_patient_logs(clinic):
+    patient = PatientFactory(clinic=clinic)
+    programme = PrescriptionFactory(patient=patient, status="active", start_date=TODAY)
+    issued_on(programme, TODAY)
+
+    before = progress(patient, TODAY)
+    SessionLogFactory(patient=patient, date=TODAY)
+    after = progress(patient, TODAY)
+
+    assert (before.weeks[0].asked, before.percent) == (0, None)
+    assert (after.weeks[0].done, after.weeks[0].asked, after.percent) == (1, 1, 100)
+
+
+def test_a_programme_starting_tomorrow_says_when_and_shows_no_percentage(clinic):
+    patient = PatientFactory(clinic=clinic)
+    programme = PrescriptionFactory(
+        patient=patient, title="Back basics", status="active", start_date=TODAY + DAY
+    )
+    issued_on(programme, TODAY)
+    SessionLogFactory(patient=patient, date=TODAY)
+
+    html = render_to_string("patients/_progress.html", progress_context(patient, TODAY))
+
+    assert "“Back basics” starts on 19 Mar 2026: its figures start then." in html
+    assert "%" not in html

@@ -15,6 +15,7 @@ from tests.factories import (
     PrescriptionItemFactory,
     SessionLogFactory,
     UserFactory,
+    issued_on,
 )
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,7 @@ def test_my_patients_show_this_weeks_sessions_against_the_days_asked(
 ):
     patient = PatientFactory(clinic=clinic, first_name="Dana", primary_therapist=therapist)
     programme = PrescriptionFactory(patient=patient, status="active")
+    issued_on(programme, timezone.localdate() - 20 * DAY)
     PrescriptionItemFactory(prescription=programme, days_per_week=5)
     PrescriptionItemFactory(prescription=programme, days_per_week=3)
     for days_ago in (0, 2, 4, 9):  # three inside the last 7 days, one before
@@ -107,4 +109,38 @@ def test_my_patients_show_this_weeks_sessions_against_the_days_asked(
     )
 
     assert "3 of 5 (60%)" in html
-    assert "0 (no active programme)" in html
+    assert "No programme issued yet" in html
+
+
+def test_a_programme_starting_tomorrow_shows_its_start_not_a_percentage_on_today(
+    staff_client, clinic, therapist
+):
+    today = timezone.localdate()
+    patient = PatientFactory(clinic=clinic, primary_therapist=therapist)
+    programme = PrescriptionFactory(patient=patient, status="active", start_date=today + DAY)
+    issued_on(programme, today)
+    SessionLogFactory(patient=patient, date=today)
+
+    html = section(
+        staff_client.get(reverse("patients:today")).content.decode(), "My active patients"
+    )
+
+    assert f"Starts {(today + DAY):%-d %b}" in html
+    assert "%" not in html
+
+
+def test_on_a_programmes_first_day_today_counts_only_a_logged_day(staff_client, clinic, therapist):
+    today = timezone.localdate()
+    logged = PatientFactory(clinic=clinic, first_name="Logged", primary_therapist=therapist)
+    waiting = PatientFactory(clinic=clinic, first_name="Waiting", primary_therapist=therapist)
+    for patient in (logged, waiting):
+        issued_on(PrescriptionFactory(patient=patient, status="active", start_date=today), today)
+    SessionLogFactory(patient=logged, date=today)
+
+    html = section(
+        staff_client.get(reverse("patients:today")).content.decode(), "My active patients"
+    )
+
+    assert "1 of 1 (100%)" in html
+    assert "0 logged, nothing due yet" in html
+    assert "of 7" not in html
