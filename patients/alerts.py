@@ -94,9 +94,7 @@ def alert_for_log(log: SessionLog) -> Alert | None:
 def todays_open_alert(patient: Patient, today) -> Alert | None:
     """The alert the patient's log today made, while no one has acknowledged it yet."""
     return (
-        Alert.objects.filter(
-            patient=patient, session_log__date=today, acknowledged_at__isnull=True
-        )
+        Alert.objects.filter(patient=patient, session_log__date=today, acknowledged_at__isnull=True)
         .order_by("-created_at")
         .first()
     )

@@ -41,8 +41,7 @@ URGENT_SIGNS = (
     UrgentSign(
         "weakness",
         "weakness getting worse in your legs, or a foot that drags or slaps when you walk",
-        "Is the weakness in your legs getting worse, or does a foot drag or slap when you "
-        "walk?",
+        "Is the weakness in your legs getting worse, or does a foot drag or slap when you walk?",
     ),
     UrgentSign(
         "both_legs",

@@ -70,9 +70,7 @@ def my_patients_this_week(user, date) -> list[Patient]:
     patients = list(
         Patient.objects.visible_to(user)
         .filter(primary_therapist=user, is_active=True)
-        .annotate(programme_id=Subquery(newest_issue.values("prescription_id")[:1]))[
-            :TODAY_LIMIT
-        ]
+        .annotate(programme_id=Subquery(newest_issue.values("prescription_id")[:1]))[:TODAY_LIMIT]
     )
     programmes = Prescription.objects.filter(
         pk__in=[patient.programme_id for patient in patients]
