@@ -44,6 +44,7 @@ from patients.forms import (
 from patients.handouts import CannotIssue, issue_handout
 from patients.links import LinkRefused, extend_link, revoke_link
 from patients.models import (
+    Alert,
     Handout,
     LinkState,
     Patient,
@@ -627,3 +628,29 @@ class SessionLogAdmin(ClinicScopedAdmin):
     search_fields = ["patient__chart_number", "patient__first_name", "patient__last_name"]
     autocomplete_fields = ["patient", "prescription"]
     date_hierarchy = "date"
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnly, ClinicScopedAdmin):
+    """Pain scores and urgent answers that needed someone to act (patients.alerts); they are
+    acknowledged from Today or the patient's record, where the note is shown too."""
+
+    list_display = ["created_at", "patient", "urgent", "pain", "therapist", "acknowledged_by"]
+    list_select_related = ["patient", "therapist", "acknowledged_by"]
+    list_filter = ["urgent", ("acknowledged_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["patient__chart_number", "patient__last_name"]
+    date_hierarchy = "created_at"
+    fields = [
+        "patient",
+        "session_log",
+        "reason",
+        "pain",
+        "earlier_median",
+        "answers",
+        "urgent",
+        "therapist",
+        "created_at",
+        "acknowledged_by",
+        "acknowledged_at",
+    ]
+    readonly_fields = fields

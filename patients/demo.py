@@ -12,10 +12,15 @@ from django.utils import timezone
 
 from exercises.models import Condition, Protocol
 from hipclinic.models import Clinic, PaperSize, Role, User
-from patients.models import Patient, Prescription, PrescriptionStatus, SessionLog
+from patients.alerts import alert_for_log
+from patients.handouts import CannotIssue, issue_handout
+from patients.models import Handout, Patient, Prescription, PrescriptionStatus, SessionLog
 from patients.prescribing import prescription_from_protocol
 
 DEMO_PASSWORD = "demo-hip-2026"
+
+# A demo patient whose log today set off an alert, so Today has one to acknowledge.
+DEMO_ALERT = {"N-1001": (8, "Sharp pain low in my back when I bent down for the bridge.")}
 
 # Demo patients with conditions to take care with, so the builder's warning can be tried:
 # adding a figure-four stretch for George Mensah asks the therapist to confirm.
@@ -146,6 +151,7 @@ def seed_demo() -> list[DemoLogin]:
                     start_date=started,
                     review_date=started + datetime.timedelta(weeks=4),
                 )
+                _demo_issue(prescription, therapist, started)
                 _demo_logs(patient, prescription, started)
     return logins
 
@@ -155,10 +161,34 @@ DEMO_DAYS_IN = 20
 DEMO_LOG_DAYS = [0, 1, 2, 4, 5, 7, 8, 10, 13, 14, 15, 17, 19]
 
 
+def _demo_issue(prescription: Prescription, therapist: User, started: datetime.date) -> None:
+    """Issue the demo programme's handout, dated the day it started, so its figures count
+    from then (patients.adherence counts from the first issue)."""
+    try:
+        handout = issue_handout(prescription, therapist)
+    except CannotIssue:  # an exercise waiting for the therapist's check: left as a draft
+        return
+    noon = datetime.datetime.combine(started, datetime.time(12))
+    Handout.objects.filter(pk=handout.pk).update(issued_at=timezone.make_aware(noon))
+
+
 def _demo_logs(patient: Patient, prescription: Prescription, started: datetime.date) -> None:
+    handout = prescription.handouts.first()
     for n, day in enumerate(DEMO_LOG_DAYS):
         SessionLog.objects.get_or_create(
             patient=patient,
             date=started + datetime.timedelta(days=day),
-            defaults={"prescription": prescription, "pain": max(6 - n // 2, 1) if n % 4 else None},
+            defaults={
+                "prescription": prescription,
+                "handout": handout,
+                "pain": max(6 - n // 2, 1) if n % 4 else None,
+            },
         )
+    if patient.chart_number in DEMO_ALERT and handout is not None:
+        pain, note = DEMO_ALERT[patient.chart_number]
+        log, _ = SessionLog.objects.get_or_create(
+            patient=patient,
+            date=timezone.localdate(),
+            defaults={"prescription": prescription, "handout": handout, "pain": pain, "note": note},
+        )
+        alert_for_log(log)

@@ -192,6 +192,10 @@ NEW_VALUES = {
     "handout_footer": lambda: "Open Saturdays 9 to 12.",
     "timezone": lambda: "Europe/London",
     "paper_size": lambda: "LETTER",
+    "alert_pain_at": lambda: 8,
+    "alert_pain_rise": lambda: 4,
+    "alert_emails": lambda: False,
+    "nudge_after_days": lambda: 5,
 }
 ADMIN_FIELDS = [field for _title, options in ClinicAdmin.fieldsets for field in options["fields"]]
 

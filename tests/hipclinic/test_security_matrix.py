@@ -28,7 +28,7 @@ from hipclinic.auth import MANAGER_PERMISSIONS, THERAPIST_PERMISSIONS
 from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, JobKind
 from patients import handouts
 from patients.links import create_link, token_for
-from patients.models import PrescriptionStatus, SessionLog
+from patients.models import Alert, PrescriptionStatus, SessionLog
 from tests.csp import inline_code
 from tests.factories import (
     ClinicFactory,
@@ -70,6 +70,7 @@ class World:
     clinic_b: object
     b_exercise: object
     b_handout: object
+    alert: object
 
     def stored_names(self) -> list[str]:
         """Every file the world keeps in storage: pictures, logos and handout PDFs."""
@@ -149,6 +150,7 @@ def world(db):
     other_link = create_link(other_patient, therapist_a)
     protocol = ProtocolFactory(clinic=clinic_a, name="Clinic A protocol")
     ProtocolItemFactory(protocol=protocol, exercise=own_exercise)
+    session_log = SessionLog.objects.create(patient=patient, date=timezone.localdate(), pain=9)
     return World(
         patient=patient,
         programme=programme,
@@ -163,7 +165,7 @@ def world(db):
             ContentFile(b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'),
         ),
         protocol=protocol,
-        session_log=SessionLog.objects.create(patient=patient, date=timezone.localdate()),
+        session_log=session_log,
         therapist_a=therapist_a,
         manager_a=manager_a,
         job=BackgroundJob.objects.create(clinic=clinic_a, kind=JobKind.EMAIL_LINK),
@@ -174,6 +176,13 @@ def world(db):
         clinic_b=clinic_b,
         b_exercise=b_exercise,
         b_handout=issue_quickly(b_programme, therapist_b),
+        alert=Alert.objects.create(
+            patient=patient,
+            session_log=session_log,
+            therapist=therapist_a,
+            reason="high_pain",
+            pain=9,
+        ),
     )
 
 
@@ -226,7 +235,12 @@ APP_URLS = [
         statuses(*[404] * 5),
         False,
     ),
+    ("public:pain_check", "get", lambda w: [w.token], EVERYONE, True),
+    ("public:urgent_help", "get", lambda w: [w.token], EVERYONE, True),
+    ("public:pain_check", "get", lambda w: [w.other_token], statuses(*[302] * 5), False),
     ("patients:today", "get", lambda w: [], STAFF, False),
+    ("patients:alert", "get", lambda w: [w.alert.pk], statuses(LOGIN, 302, 302, 404, 404), False),
+    ("patients:alert_acknowledge", "post", lambda w: [w.alert.pk], CLINIC_A_POST, False),
     ("patients:patient_list", "get", lambda w: [], STAFF, False),
     ("patients:patient_new", "get", lambda w: [], STAFF, False),
     ("patients:patient_detail", "get", lambda w: [w.patient.pk], CLINIC_A_ONLY, False),
@@ -283,16 +297,18 @@ ADMIN_MODELS = {
     "patients.handout": (lambda w: w.handout, "view", "view"),
     "patients.patientlink": (lambda w: w.link, "view", "view"),
     "patients.sessionlog": (lambda w: w.session_log, "view", "view"),
+    "patients.alert": (lambda w: w.alert, "view", "view"),
 }
 SHARED_ROWS = {"auth.group"}
 # Where the admin allows less than the role's permissions: clinics are added by
-# platform admins, jobs by the app, handouts by issuing a programme, and links on the
-# patient's page, not here.
+# platform admins, jobs by the app, handouts by issuing a programme, links on the
+# patient's page, and alerts are made by patients' logs and acknowledged in the app.
 ADMIN_NARROWER = {
     "hipclinic.clinic",
     "hipclinic.backgroundjob",
     "patients.handout",
     "patients.patientlink",
+    "patients.alert",
 }  # rows that belong to no clinic
 ADMIN_PAGES = ["changelist", "add", "change", "delete", "history"]
 ALLOWED = {
