@@ -17,7 +17,12 @@ from hipclinic.paging import paginate
 from patients.adherence import days_asked, percent_done, progress_context
 from patients.chart_numbers import ChartNumberTaken
 from patients.forms import ExtendLinkForm, NewLinkForm, PatientFilterForm, PatientForm
-from patients.links import links_for_staff
+from patients.link_handouts import (
+    handout_label,
+    handouts_on_open_links,
+    handouts_to_issue_again,
+    links_on_paper,
+)
 from patients.models import (
     Handout,
     Patient,
@@ -111,6 +116,7 @@ def patient_detail(request, pk: int):
     """A patient's record, programmes, private links, and sessions logged."""
     patient = visible_patient(request, pk)
     audit(request, AuditAction.VIEWED, patient)
+    links = links_on_paper(patient)
     programmes = (
         patient.prescriptions.select_related("therapist")
         .annotate(handouts_issued=Count("handouts"))
@@ -119,7 +125,9 @@ def patient_detail(request, pk: int):
     context = {
         "patient": patient,
         "programmes": programmes,
-        "patient_links": links_for_staff(patient),
+        "patient_links": links,
+        "on_open_links": handouts_on_open_links(links),
+        "to_issue_again": [handout_label(h) for h in handouts_to_issue_again(patient)],
         "link_form": NewLinkForm(),
         "extend_link_form": ExtendLinkForm(),
         **progress_context(patient, timezone.localdate()),
