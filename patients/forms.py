@@ -391,10 +391,20 @@ class LinkDaysForm(forms.Form):
 
 
 class NewLinkForm(LinkDaysForm):
-    """How long a new private link lasts, and whether it replaces the older ones."""
+    """How long a new private link lasts, and whether it replaces the older ones.
+
+    The older links stay open unless asked: printed handouts carry their QR codes, and
+    a new link must not stop those opening by surprise. When they do stop, the current
+    handouts are issued again with the new link's QR code unless the therapist says not.
+    """
 
     revoke_others = forms.BooleanField(
-        label="Stop the older links from opening", required=False, initial=True
+        label="Stop the older links from opening", required=False, initial=False
+    )
+    issue_again = forms.BooleanField(
+        label="Issue the current handout again with the new link's QR code",
+        required=False,
+        initial=True,
     )
 
 

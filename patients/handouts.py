@@ -34,7 +34,7 @@ from hipclinic.models import AuditAction, AuditEvent, Clinic, PaperSize
 from patients.cautions import waiting_for_a_check
 from patients.handout_fetcher import BASE_URL, HandoutFetcher, media_url, static_url
 from patients.links import link_url, live_link_for
-from patients.models import Handout, Prescription
+from patients.models import Handout, PatientLink, Prescription
 from patients.stop_box import stop_box_lines, tel_href
 
 STYLESHEET = "handouts/handout.css"
@@ -272,17 +272,20 @@ def render_and_store(
     transaction, so it never holds a lock, and on SQLite never holds the database's
     single write lock. Storing is one short transaction (``store_handout``) that asks
     ``content`` again under the programme's lock: when someone issued, edited or
-    rebranded meanwhile, the answer differs and the handout is rendered again.
+    rebranded meanwhile, the answer differs and the handout is rendered again; so it is
+    when the link in its QR code was revoked meanwhile (the next render prints the
+    patient's newest live link).
     """
-    patient_url = ""
     for _attempt in range(RENDER_ATTEMPTS):
         snapshot = content()
         if snapshot is None:
             return None
-        patient_url = patient_url or link_url(live_link_for(prescription.patient, user))
-        pdf, page_count = render_pdf(render_html(snapshot, patient_url))
+        link = live_link_for(prescription.patient, user)
+        pdf, page_count = render_pdf(render_html(snapshot, link_url(link)))
         rendered = RenderedHandout(pdf=pdf, page_count=page_count, snapshot=snapshot)
-        handout = store_handout(prescription, rendered, user, ip=ip, current=content)
+        handout = store_handout(
+            prescription, rendered, user, ip=ip, current=content, patient_link=link
+        )
         if handout is not None:
             return handout
     raise CannotIssue(
@@ -302,13 +305,16 @@ def store_handout(
     *,
     ip: str | None = None,
     current: Callable[[], dict | None] | None = None,
+    patient_link: PatientLink | None = None,
 ) -> Handout | None:
     """Store a rendered handout as the revision its snapshot names: its PDF, its row and
     an audit event, in one short transaction that locks the programme first.
 
     ``current``, when given, is asked under that lock for the snapshot that should be
     issued now; if it no longer equals the rendered one, nothing is stored and the
-    answer is None. If anything fails once the PDF is written (the row, the audit
+    answer is None. ``patient_link`` is the link the PDF's QR code opens, recorded on the
+    row so staff can tell which printed handouts a revocation stops; if it no longer
+    opens by then, nothing is stored either (None). If anything fails once the PDF is written (the row, the audit
     event, the commit), the PDF is deleted again: storage keeps no file without its
     row. Call it outside any transaction, or an outer rollback could still leave one.
     """
@@ -320,11 +326,14 @@ def store_handout(
         page_count=rendered.page_count,
         snapshot=rendered.snapshot,
         issued_by=user,
+        patient_link=patient_link,
     )
     try:
         with transaction.atomic():
             Prescription.objects.select_for_update().values_list("pk").get(pk=prescription.pk)
             if current is not None and current() != rendered.snapshot:
+                return None
+            if patient_link is not None and not still_opens(patient_link):
                 return None
             name = handout_storage_name(prescription, revision)
             handout.pdf.save(name, ContentFile(rendered.pdf), save=False)
@@ -337,6 +346,10 @@ def store_handout(
             handout.pdf.delete(save=False)
         raise
     return handout
+
+
+def still_opens(link: PatientLink) -> bool:
+    return PatientLink.objects.live().filter(pk=link.pk).exists()
 
 
 def handout_storage_name(prescription: Prescription, revision: int) -> str:

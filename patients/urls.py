@@ -20,6 +20,7 @@ urlpatterns = [
     path("programmes/exercises/", programmes.exercise_search, name="programme_exercise_search"),
     path("patients/<int:pk>/links/new/", links.link_create, name="link_create"),
     path("patients/<int:pk>/links/email/", links.link_email, name="link_email"),
+    path("patients/<int:pk>/links/issue-again/", links.link_issue_again, name="link_issue_again"),
     path("links/<int:pk>/revoke/", links.link_revoke, name="link_revoke"),
     path("links/<int:pk>/extend/", links.link_extend, name="link_extend"),
     path("alerts/<int:pk>/", alerts.alert_detail, name="alert"),

@@ -1,7 +1,12 @@
 """Reading the PDFs the tests produce: text, page sizes and type sizes, through pypdf."""
 
 import io
+import shutil
+import subprocess
 
+import pytest
+import zxingcpp
+from PIL import Image
 from pypdf import PdfReader
 
 POINTS_PER_MM = 72 / 25.4
@@ -68,3 +73,23 @@ def figure_alt_texts(pdf: bytes) -> list[str]:
 
     visit(reader(pdf).trailer["/Root"]["/StructTreeRoot"])
     return found
+
+
+def first_page_png(pdf: bytes, folder, dpi: int = 150) -> Image.Image:
+    """The PDF's first page as an image, drawn by poppler's pdftoppm into ``folder``."""
+    if not shutil.which("pdftoppm"):
+        pytest.fail("pdftoppm is missing: install poppler-utils (see the README).")
+    (folder / "handout.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", "-singlefile"]
+        + ["handout.pdf", "page"],
+        cwd=folder,
+        check=True,
+    )
+    return Image.open(folder / "page.png")
+
+
+def qr_code_texts(pdf: bytes, folder) -> list[str]:
+    """What each QR code on the PDF's first page decodes to (zxing-cpp)."""
+    with first_page_png(pdf, folder) as page:
+        return [code.text for code in zxingcpp.read_barcodes(page)]

@@ -1,6 +1,8 @@
-"""Staff actions on a patient's private links: create, extend, revoke, and email one.
+"""Staff actions on a patient's private links: create, extend, revoke, and email one, and
+issue again the handouts whose QR code a revocation stopped.
 
-Each calls its function in patients.links, which keeps the rules and audits the change.
+Each calls its function in patients.links (or patients.link_handouts), which keeps the
+rules and audits the change.
 """
 
 from django.contrib import messages
@@ -12,6 +14,15 @@ from hipclinic.access import client_ip, staff_required
 from hipclinic.jobs import start_job
 from hipclinic.models import JobKind
 from patients.forms import ExtendLinkForm, NewLinkForm
+from patients.handouts import CannotIssue
+from patients.link_handouts import (
+    handout_label,
+    handout_labels,
+    handouts_on_open_links,
+    handouts_to_issue_again,
+    issue_again_for,
+    links_on_paper,
+)
 from patients.links import (
     DISCHARGED,
     LinkRefused,
@@ -53,11 +64,31 @@ def form_errors(form) -> str:
     return " ".join(e for errors in form.errors.values() for e in errors)
 
 
+def no_longer_open(labels: list[str]) -> str:
+    """A sentence naming the handouts whose QR code stopped opening, or nothing."""
+    return f" These handouts no longer open: {'; '.join(labels)}." if labels else ""
+
+
+def issue_again_and_say(request, patient: Patient) -> None:
+    """Issue again the patient's handouts whose link was revoked, with a message for each."""
+    try:
+        handouts = issue_again_for(patient, request.user, ip=client_ip(request))
+    except CannotIssue as error:
+        messages.error(request, str(error))
+        return
+    for handout in handouts:
+        messages.success(
+            request, f"Issued again: {handout_label(handout)}, with the new link's QR code."
+        )
+
+
 @staff_required
 @permission_required("patients.add_patientlink", raise_exception=True)
 @require_POST
 def link_create(request, pk: int):
-    """A new private link for the patient, optionally retiring the older ones."""
+    """A new private link for the patient. The older links stay open unless the therapist
+    stops them; then the current handouts are issued again with the new link's QR code,
+    if they ask (the form's default)."""
     patient = visible_patient(request, pk)
     if discharged(request, patient):
         return back_to_patient(patient)
@@ -65,15 +96,23 @@ def link_create(request, pk: int):
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return back_to_patient(patient)
+    revoke_others = form.cleaned_data["revoke_others"]
+    stopping = handouts_on_open_links(links_on_paper(patient)) if revoke_others else []
     create_link(
         patient,
         request.user,
         days=form.cleaned_data["days"],
-        revoke_others=form.cleaned_data["revoke_others"],
+        revoke_others=revoke_others,
         ip=client_ip(request),
     )
-    revoked = " Older links no longer open." if form.cleaned_data["revoke_others"] else ""
-    messages.success(request, f"New link created.{revoked}")
+    if not revoke_others:
+        messages.success(request, "New link created. The older links still open.")
+        return back_to_patient(patient)
+    messages.success(
+        request, f"New link created. Older links no longer open.{no_longer_open(stopping)}"
+    )
+    if form.cleaned_data["issue_again"] and request.user.has_perm("patients.add_handout"):
+        issue_again_and_say(request, patient)
     return back_to_patient(patient)
 
 
@@ -81,10 +120,28 @@ def link_create(request, pk: int):
 @permission_required("patients.change_patientlink", raise_exception=True)
 @require_POST
 def link_revoke(request, pk: int):
+    """Stop one link opening, saying which printed handouts stop with it."""
     link = visible_link(request, pk)
     revoke_link(link, request.user, ip=client_ip(request))
-    messages.success(request, "The link is revoked and no longer opens.")
+    stopped = handout_labels(link.handouts.all())
+    messages.success(request, f"The link is revoked and no longer opens.{no_longer_open(stopped)}")
     return back_to_patient(link.patient)
+
+
+@staff_required
+@permission_required("patients.add_handout", raise_exception=True)
+@require_POST
+def link_issue_again(request, pk: int):
+    """Issue again, with the newest live link's QR code, each current handout whose link
+    was revoked: the latest issued content, never the programme's unissued draft."""
+    patient = visible_patient(request, pk)
+    if discharged(request, patient):
+        return back_to_patient(patient)
+    if not handouts_to_issue_again(patient):
+        messages.info(request, "Nothing to issue again: every current handout still opens.")
+        return back_to_patient(patient)
+    issue_again_and_say(request, patient)
+    return back_to_patient(patient)
 
 
 @staff_required

@@ -19,7 +19,12 @@ from patients.adherence import days_asked, last_seven_days, progress_context, st
 from patients.alerts import open_alerts_for
 from patients.chart_numbers import ChartNumberTaken
 from patients.forms import ExtendLinkForm, NewLinkForm, PatientFilterForm, PatientForm
-from patients.links import links_for_staff
+from patients.link_handouts import (
+    handout_label,
+    handouts_on_open_links,
+    handouts_to_issue_again,
+    links_on_paper,
+)
 from patients.models import (
     Handout,
     Patient,
@@ -122,6 +127,7 @@ def patient_detail(request, pk: int):
     and private links."""
     patient = visible_patient(request, pk)
     audit(request, AuditAction.VIEWED, patient)
+    links = links_on_paper(patient)
     programmes = (
         patient.prescriptions.select_related("therapist")
         .annotate(handouts_issued=Count("handouts"))
@@ -140,7 +146,9 @@ def patient_detail(request, pk: int):
         ),
         **paginate(request, logs, per_page=TIMELINE_PAGE),
         "programmes": programmes,
-        "patient_links": links_for_staff(patient),
+        "patient_links": links,
+        "on_open_links": handouts_on_open_links(links),
+        "to_issue_again": [handout_label(h) for h in handouts_to_issue_again(patient)],
         "link_form": NewLinkForm(),
         "extend_link_form": ExtendLinkForm(),
         **progress_context(patient, timezone.localdate()),

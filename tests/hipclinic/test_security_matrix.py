@@ -94,9 +94,9 @@ def issue_quickly(programme, user):
     if "pdf" not in RENDERED:
         RENDERED["pdf"] = handouts.render_handout(programme).pdf
     snapshot = handouts.handout_snapshot(programme, issued_on=timezone.localdate(), revision=1)
-    handouts.live_link_for(programme.patient, user)
+    link = handouts.live_link_for(programme.patient, user)
     rendered = handouts.RenderedHandout(pdf=RENDERED["pdf"], page_count=1, snapshot=snapshot)
-    return handouts.store_handout(programme, rendered, user)
+    return handouts.store_handout(programme, rendered, user, patient_link=link)
 
 
 def png(colour: str) -> ContentFile:
@@ -252,6 +252,7 @@ APP_URLS = [
     ("patients:link_create", "post", lambda w: [w.patient.pk], CLINIC_A_POST, False),
     ("patients:link_email", "post", lambda w: [w.patient.pk], CLINIC_A_POST, False),
     ("patients:link_revoke", "post", lambda w: [w.link.pk], CLINIC_A_POST, False),
+    ("patients:link_issue_again", "post", lambda w: [w.patient.pk], CLINIC_A_POST, False),
     ("patients:link_extend", "post", lambda w: [w.link.pk], CLINIC_A_POST, False),
     ("patients:download_handout", "get", lambda w: [w.handout.pk], CLINIC_A_ONLY, False),
     ("patients:download_handout", "get", lambda w: [w.b_handout.pk], CLINIC_B_ONLY, False),

@@ -3,14 +3,11 @@
 import hashlib
 import json
 import re
-import shutil
-import subprocess
 
 import pytest
 import zxingcpp
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from PIL import Image
 
 from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, JobKind, JobStatus
 from patients import handouts
@@ -24,7 +21,7 @@ from tests.factories import (
     PrescriptionItemFactory,
     UserFactory,
 )
-from tests.pdfs import pdf_text
+from tests.pdfs import first_page_png, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -326,19 +323,6 @@ def test_programme_page_offers_preview_issue_and_each_revision(client, therapist
     assert reverse("patients:issue_handout", args=[programme.pk]) in page
     assert f'href="{download_url(first)}">Download revision 1<' in page
     assert f'href="{download_url(second)}">Download revision 2<' in page
-
-
-def first_page_png(pdf: bytes, folder, dpi: int = 150):
-    if not shutil.which("pdftoppm"):
-        pytest.fail("pdftoppm is missing: install poppler-utils (see the README).")
-    (folder / "handout.pdf").write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", "-singlefile"]
-        + ["handout.pdf", "page"],
-        cwd=folder,
-        check=True,
-    )
-    return Image.open(folder / "page.png")
 
 
 def test_the_printed_qr_code_opens_the_patients_live_link(programme, therapist, tmp_path):
