@@ -64,9 +64,7 @@ def test_the_file_downloads_as_a_calendar_attachment(client, link, handout):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_the_file_parses_and_repeats_on_the_chosen_days_at_the_chosen_hour(
-    client, link, handout
-):
+def test_the_file_parses_and_repeats_on_the_chosen_days_at_the_chosen_hour(client, link, handout):
     event = event_of(client.get(ics_url(link)))
 
     rule = event.get("rrule")
