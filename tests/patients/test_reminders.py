@@ -21,6 +21,7 @@ from patients.reminder_sending import (
     send_reminders,
 )
 from patients.reminders import confirm_url, unsubscribe_url
+from tests.concurrency import at_once
 from tests.factories import (
     ExerciseFactory,
     HandoutFactory,
@@ -306,6 +307,16 @@ def test_a_run_that_lost_the_race_sends_nothing(subscription):
     send_due_reminders(now)
 
     assert send_one(due, now) is False
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_running_at_once_send_one_email(subscription):
+    now = at(day(MONDAY), 18)
+
+    results = at_once(lambda: send_due_reminders(now), lambda: send_due_reminders(now))
+
+    assert sorted(result[REMINDER] for result in results) == [0, 1]
     assert len(mail.outbox) == 1
 
 
