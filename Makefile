@@ -41,6 +41,7 @@ setup: system-packages-run $(BIN)/.installed node_modules/.installed
 
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/  (log in with a demo account above; the admin is at /admin/)"
+	$(BIN)/python manage.py schedule_reminders
 	$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -53,6 +54,7 @@ serve: system-packages-run $(BIN)/.installed node_modules/.installed
 	DEBUG=0 $(BIN)/python manage.py migrate --no-input
 	DEBUG=0 $(BIN)/python manage.py load_library
 	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DEBUG=0 $(BIN)/python manage.py schedule_reminders
 	DEBUG=0 $(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=0 $(BIN)/gunicorn hipclinic.wsgi --config hipclinic/gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT)

@@ -22,6 +22,7 @@ from patients.forms import SessionLogForm, UrgentChecklistForm
 from patients.handouts import date_or_none, handout_filename
 from patients.links import open_link
 from patients.patient_page import clinic_today, latest_handout, log_for_today, picture_data_url
+from patients.reminder_forms import reminder_box
 from patients.stop_box import stop_box_lines, tel_href, urgent_signs
 
 
@@ -113,6 +114,7 @@ def patient_page(request, token: str):
                 "form": form,
                 "todays_log": todays_log,
                 "today": today,
+                "reminders": reminder_box(patient, handout) if handout else None,
             },
         )
     )

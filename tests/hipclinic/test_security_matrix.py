@@ -28,7 +28,8 @@ from hipclinic.auth import MANAGER_PERMISSIONS, THERAPIST_PERMISSIONS
 from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, JobKind
 from patients import handouts
 from patients.links import create_link, token_for
-from patients.models import Alert, PrescriptionStatus, SessionLog
+from patients.models import Alert, PrescriptionStatus, ReminderSubscription, SessionLog
+from patients.reminders import confirm_url, unsubscribe_url
 from tests.csp import inline_code
 from tests.factories import (
     ClinicFactory,
@@ -186,6 +187,15 @@ def world(db):
     )
 
 
+def reminder_value(world: World, purpose: str) -> str:
+    """The signed value in patient Zanzibar's confirm or unsubscribe link."""
+    subscription, _ = ReminderSubscription.objects.get_or_create(
+        patient=world.patient, defaults={"email": "ziggy@example.com", "weekdays": [0]}
+    )
+    url = confirm_url(subscription) if purpose == "confirm" else unsubscribe_url(subscription)
+    return url.rstrip("/").rsplit("/", 1)[1]
+
+
 def visit_as(client, visitor: str, world: World):
     if visitor == "patient_link":
         # A patient who opened their own page: whatever it set in the browser comes along.
@@ -238,6 +248,20 @@ APP_URLS = [
     ("public:pain_check", "get", lambda w: [w.token], EVERYONE, True),
     ("public:urgent_help", "get", lambda w: [w.token], EVERYONE, True),
     ("public:pain_check", "get", lambda w: [w.other_token], statuses(*[302] * 5), False),
+    ("public:calendar_file", "get", lambda w: [w.token], EVERYONE, True),
+    ("public:email_reminders", "get", lambda w: [w.token], EVERYONE, True),
+    ("public:stop_reminders", "post", lambda w: [w.token], statuses(*[302] * 5), True),
+    # The reminder emails' links: a signed value, no token, so nothing about Zanzibar.
+    ("public:reminder_confirm", "get", lambda w: [reminder_value(w, "confirm")], EVERYONE, False),
+    ("public:reminder_confirm", "get", lambda w: ["WzEsIngiXQ:bad"], statuses(*[404] * 5), False),
+    (
+        "public:reminder_unsubscribe",
+        "get",
+        lambda w: [reminder_value(w, "unsubscribe")],
+        EVERYONE,
+        False,
+    ),
+    ("public:reminder_unsubscribe", "post", lambda w: ["MQ:bad"], statuses(*[404] * 5), False),
     ("patients:today", "get", lambda w: [], STAFF, False),
     ("patients:alert", "get", lambda w: [w.alert.pk], statuses(LOGIN, 302, 302, 404, 404), False),
     ("patients:alert_acknowledge", "post", lambda w: [w.alert.pk], CLINIC_A_POST, False),
