@@ -1,5 +1,8 @@
 """Core models: the clinic, its staff, and the audit trail."""
 
+import datetime
+import zoneinfo
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -86,6 +89,15 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> datetime.tzinfo:
+        """The clinic's time zone, which decides what "today" is for its patients; UTC
+        when the name is not one the server knows."""
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return datetime.UTC
 
     def handout_heading(self) -> dict[str, str]:
         """The clinic's details and branding as a handout prints them (a logo by its name)."""

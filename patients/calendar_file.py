@@ -13,7 +13,6 @@ import hashlib
 from icalendar import Alarm, Calendar, Event
 
 from patients.models import Handout, PatientLink
-from patients.reminders import clinic_zone
 
 SUMMARY = "Your exercises"
 PRODID = "-//hipclinic//Exercise reminders//EN"
@@ -49,7 +48,7 @@ def exercise_calendar(
     """The .ics file for ``link``: from today (or the programme's later start) until the
     link stops opening."""
     clinic = link.patient.clinic
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     start_date = max(today, handout.prescription.start_date or today)
     start = datetime.datetime.combine(
         first_day(start_date, weekdays), datetime.time(hour), tzinfo=zone

@@ -49,9 +49,14 @@ def link_path(link: PatientLink) -> str:
     return reverse("public:patient_page", args=[token_for(link)])
 
 
+def site_url(path: str) -> str:
+    """``path`` as a full address on the site named by ``SITE_URL``, for emails and QR codes."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def link_url(link: PatientLink) -> str:
-    """The full address a patient opens, on the site named by ``SITE_URL``."""
-    return settings.SITE_URL.rstrip("/") + link_path(link)
+    """The full address a patient opens."""
+    return site_url(link_path(link))
 
 
 DISCHARGED = "This patient is discharged; their links do not open."

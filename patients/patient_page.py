@@ -9,7 +9,6 @@ the exception: it follows the patient's record today (patients.stop_box).
 import base64
 import datetime
 import mimetypes
-import zoneinfo
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -31,11 +30,7 @@ def latest_handout(patient: Patient) -> Handout | None:
 
 def clinic_today(patient: Patient) -> datetime.date:
     """Today's date where the clinic is, which is the day a patient's log counts for."""
-    try:
-        zone = zoneinfo.ZoneInfo(patient.clinic.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = datetime.UTC
-    return timezone.now().astimezone(zone).date()
+    return timezone.now().astimezone(patient.clinic.zone).date()
 
 
 def picture_data_url(name: str) -> str:

@@ -28,7 +28,7 @@ from django_tasks_db.models import DBTaskResult
 from hipclinic.jobs import task
 from patients.links import link_url
 from patients.models import Handout, PatientLink, ReminderSubscription
-from patients.reminders import clinic_zone, unsubscribe_url
+from patients.reminders import unsubscribe_url
 
 REMINDER = "reminder"
 NUDGE = "nudge"
@@ -64,11 +64,11 @@ def due_kind(
 ) -> str | None:
     """REMINDER, NUDGE or None: what ``subscription`` is due at ``now``, by the rules above."""
     clinic = subscription.patient.clinic
-    local = now.astimezone(clinic_zone(clinic))
+    local = now.astimezone(clinic.zone)
     today = local.date()
     if local.hour < subscription.hour or subscription.last_sent_on == today:
         return None
-    confirmed_on = subscription.confirmed_at.astimezone(clinic_zone(clinic)).date()
+    confirmed_on = subscription.confirmed_at.astimezone(clinic.zone).date()
     quiet_since = max(last_log or confirmed_on, confirmed_on)
     nudged_this_spell = (
         subscription.last_nudged_on is not None and subscription.last_nudged_on >= quiet_since
@@ -90,7 +90,7 @@ def due_reminders(now: datetime.datetime) -> list[Due]:
     for subscription in candidates(now):
         kind = due_kind(subscription, subscription.last_log, now)
         if kind is not None:
-            today = now.astimezone(clinic_zone(subscription.patient.clinic)).date()
+            today = now.astimezone(subscription.patient.clinic.zone).date()
             due.append(Due(subscription, kind, today))
     return due
 

@@ -10,9 +10,7 @@ the emails it came with. Sending lives in patients.reminder_sending.
 """
 
 import datetime
-import zoneinfo
 
-from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
@@ -21,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from hipclinic.models import AuditAction, AuditEvent, Clinic
+from hipclinic.models import AuditAction, AuditEvent
+from patients.links import site_url
 from patients.models import Patient, PatientLink, ReminderSubscription
 
 DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -83,17 +82,6 @@ def masked_email(email: str) -> str:
     """
     local, _, domain = email.partition("@")
     return f"{local[:1]}•••@{domain}"
-
-
-def clinic_zone(clinic: Clinic) -> datetime.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(clinic.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
-
-
-def site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 # --- Signed links ------------------------------------------------------------------------

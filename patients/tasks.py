@@ -6,7 +6,6 @@ Every task takes a BackgroundJob id and other ids, never names or clinical text,
 and only touches rows of the job's clinic.
 """
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,7 +14,7 @@ from hipclinic.jobs import advance, running_job, start_job, task
 from hipclinic.models import JobKind
 from patients.alerts import staff_to_email
 from patients.handouts import CannotIssue, issue_handout, rebrand_handout
-from patients.links import link_url, live_link_for
+from patients.links import link_url, live_link_for, site_url
 from patients.models import Alert, Patient, Prescription, PrescriptionStatus
 
 
@@ -109,7 +108,7 @@ def email_alert(alert_id: int, urgent: bool) -> dict:
     context = {
         "clinic": alert.patient.clinic,
         "urgent": urgent,
-        "url": settings.SITE_URL.rstrip("/") + reverse("patients:alert", args=[alert.pk]),
+        "url": site_url(reverse("patients:alert", args=[alert.pk])),
     }
     subject = "Urgent: a patient needs attention" if urgent else "A patient needs attention"
     body = render_to_string("patients/email/alert.txt", context)
