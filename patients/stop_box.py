@@ -29,14 +29,14 @@ URGENT_SIGNS = (
         "numbness",
         "numbness around your bottom, between your legs or in your genitals, or less "
         "feeling during sex",
-        "Is there numbness around your bottom, between your legs or in your genitals, or "
-        "less feeling during sex?",
+        "Is the skin around your bottom, between your legs or on your genitals numb? Or do "
+        "you feel less during sex?",
     ),
     UrgentSign(
         "bladder_bowel",
         "trouble starting to pass urine, or you lose control of your bladder or bowels",
-        "Do you have trouble starting to pass urine, or have you lost control of your "
-        "bladder or bowels?",
+        "Is it hard to start to pass urine (pee)? Or have you lost control of your bladder "
+        "or bowels?",
     ),
     UrgentSign(
         "weakness",
@@ -51,7 +51,7 @@ URGENT_SIGNS = (
     UrgentSign(
         "pregnancy",
         "bleeding, fluid leaking or regular cramps while you are pregnant",
-        "Do you have bleeding, fluid leaking or regular cramps?",
+        "Are you bleeding or leaking fluid, or do you have cramps that keep coming back?",
         only_if="pregnancy",
     ),
 )

@@ -62,7 +62,7 @@ def test_pain_9_reaches_the_therapist_who_acknowledges_it(new_page, base_url, th
     phone.get_by_role("button", name="Send my answers").click()
     phone.get_by_role("heading", name="Get urgent medical help now").wait_for()
     assert phone.get_by_text(
-        "Call your emergency number, or go to an emergency department now."
+        "Call your emergency number now. Or go to an emergency department."
     ).is_visible()
     urgent_problems = accessibility_violations(phone)
     keep_screenshot(phone, "patient-urgent.png")

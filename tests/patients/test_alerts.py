@@ -1,8 +1,11 @@
 """Pain that needs an answer: the rules, what the patient sees, and what reaches staff."""
 
 import datetime
+import html
+import re
 
 import pytest
+import textstat
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -162,7 +165,7 @@ def test_a_pregnant_patient_is_also_asked_about_bleeding_and_cramps(client, page
 
     html = client.get(check_url(page)).content.decode()
 
-    assert "Do you have bleeding, fluid leaking or regular cramps?" in html
+    assert "Are you bleeding or leaking fluid, or do you have cramps that keep coming back?" in html
     assert html.count('type="radio"') == 2 * 5
 
 
@@ -200,7 +203,7 @@ def test_any_yes_shows_the_urgent_page_and_marks_the_alert_urgent(client, page):
     assert response.status_code == 302 and response.url == page + "urgent/"
     html = client.get(response.url).content.decode()
     assert "Get urgent medical help now" in html
-    assert "Call your emergency number, or go to an emergency department now." in html
+    assert "Call your emergency number now. Or go to an emergency department." in html
     assert Alert.objects.get().urgent
 
 
@@ -455,3 +458,24 @@ def test_today_shows_the_note_itself_and_marks_high_pain(client, patient, therap
     assert NOTE in logs
     assert '<span class="pain-high">pain 9</span>' in logs
     assert "pain 1" in logs and '<span class="pain-high">pain 1' not in logs
+
+
+def test_what_the_pain_pages_and_the_reminders_box_say_reads_at_grade_6_or_below(
+    client, page, patient
+):
+    patient.conditions = ["pregnancy"]
+    patient.save()
+    log(client, page, 8)
+    pages = [client.get(check_url(page)), client.get(page + "urgent/"), client.get(page)]
+
+    hard = []
+    for response in pages:
+        main = response.content.decode().split('<main class="container py-3" id="main">')[1]
+        main = main.split('<section class="stop-box"')[0]  # the box is checked on its own
+        blocks = re.findall(r"<(p|li|legend|h1|h2)\b[^>]*>(.*?)</\1>", main, re.S)
+        assert len(blocks) >= 5
+        for _tag, block in blocks:
+            text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", block)).split())
+            if len(text.split()) > 5:  # sentences, not names, labels or links
+                hard.extend([text] if textstat.flesch_kincaid_grade(text) > 6 else [])
+    assert hard == []
