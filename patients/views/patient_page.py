@@ -6,6 +6,8 @@ log posts are rate-limited per link and per address; each view, download and log
 writes an audit event holding ids only.
 """
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -56,6 +58,23 @@ def limited(request, token: str) -> bool:
     return by_link or by_address
 
 
+def opened_by_link(view):
+    """For a page under the patient's token: count the request against the limits, then
+    call ``view(request, link, token)`` with the live link the token opens, or answer
+    with the polite 429 or the one 404."""
+
+    @wraps(view)
+    def wrapped(request, token: str):
+        if limited(request, token):
+            return too_many(request)
+        link = open_link(token)
+        if link is None:
+            return not_found(request)
+        return view(request, link, token)
+
+    return wrapped
+
+
 def audit(action, target, link, request):
     AuditEvent.record(
         action, target, patient_link=link, clinic=link.patient.clinic, ip=client_ip(request)
@@ -65,14 +84,10 @@ def audit(action, target, link, request):
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def patient_page(request, token: str):
+@opened_by_link
+def patient_page(request, link, token: str):
     """The patient's programme as last issued, the PDF button, today's log, and the red
     flags (on every visit, with or without a programme)."""
-    if limited(request, token):
-        return too_many(request)
-    link = open_link(token)
-    if link is None:
-        return not_found(request)
     patient = link.patient
     handout = latest_handout(patient)
     today = clinic_today(patient)
@@ -134,14 +149,10 @@ def safety_context(patient) -> dict:
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def pain_check(request, token: str):
+@opened_by_link
+def pain_check(request, link, token: str):
     """After a pain score that needs an answer: stop, rest and call us, and the urgent
     questions. Any yes leads straight to the urgent page."""
-    if limited(request, token):
-        return too_many(request)
-    link = open_link(token)
-    if link is None:
-        return not_found(request)
     patient = link.patient
     alert = todays_open_alert(patient, clinic_today(patient))
     if alert is None:  # nothing to answer today, or the clinic has already acknowledged it
@@ -169,13 +180,9 @@ def pain_check(request, token: str):
 @login_not_required
 @never_cache
 @require_safe
-def urgent_help(request, token: str):
+@opened_by_link
+def urgent_help(request, link, token: str):
     """Get urgent medical help now: what an urgent answer leads to."""
-    if limited(request, token):
-        return too_many(request)
-    link = open_link(token)
-    if link is None:
-        return not_found(request)
     return private(
         render(request, "patients/public/urgent_help.html", safety_context(link.patient))
     )
@@ -183,12 +190,10 @@ def urgent_help(request, token: str):
 
 @login_not_required
 @require_safe
-def patient_handout(request, token: str):
+@opened_by_link
+def patient_handout(request, link, token: str):
     """The newest issued handout's stored PDF, exactly as issued."""
-    if limited(request, token):
-        return too_many(request)
-    link = open_link(token)
-    handout = latest_handout(link.patient) if link else None
+    handout = latest_handout(link.patient)
     if handout is None:
         return not_found(request)
     audit(AuditAction.DOWNLOADED, handout, link, request)

@@ -21,7 +21,7 @@ from hipclinic.access import client_ip
 from hipclinic.models import AuditAction
 from hipclinic.ratelimit import over_limit
 from patients.calendar_file import exercise_calendar
-from patients.links import link_url, open_link
+from patients.links import link_url
 from patients.patient_page import clinic_today, latest_handout
 from patients.reminder_forms import ReminderEmailForm, ReminderTimeForm, reminder_box
 from patients.reminders import (
@@ -36,7 +36,7 @@ from patients.reminders import (
     subscription_to_stop,
     when_words,
 )
-from patients.views.patient_page import audit, limited, not_found, private, too_many
+from patients.views.patient_page import audit, not_found, opened_by_link, private, too_many
 
 
 def page_with_reminders(request, link, handout, **forms):
@@ -54,12 +54,10 @@ def page_with_reminders(request, link, handout, **forms):
 @login_not_required
 @never_cache
 @require_safe
-def calendar_file(request, token: str):
+@opened_by_link
+def calendar_file(request, link, token: str):
     """exercises.ics: the chosen days and time as a repeating calendar event."""
-    if limited(request, token):
-        return too_many(request)
-    link = open_link(token)
-    handout = latest_handout(link.patient) if link else None
+    handout = latest_handout(link.patient)
     if handout is None:
         return not_found(request)
     form = ReminderTimeForm(request.GET, auto_id="calendar_%s")
@@ -82,12 +80,10 @@ def calendar_file(request, token: str):
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def email_reminders(request, token: str):
+@opened_by_link
+def email_reminders(request, link, token: str):
     """The email sign-up: saved, then a confirmation email; nothing else until confirmed."""
-    if limited(request, token):
-        return too_many(request)
-    link = open_link(token)
-    handout = latest_handout(link.patient) if link else None
+    handout = latest_handout(link.patient)
     if handout is None:
         return not_found(request)
     if request.method == "GET":
@@ -124,13 +120,9 @@ def email_reminders(request, token: str):
 @login_not_required
 @never_cache
 @require_POST
-def stop_email_reminders(request, token: str):
+@opened_by_link
+def stop_email_reminders(request, link, token: str):
     """ "Stop reminder emails" on the patient's page."""
-    if limited(request, token):
-        return too_many(request)
-    link = open_link(token)
-    if link is None:
-        return not_found(request)
     subscription = subscription_of(link.patient)
     if subscription is not None:
         stop(subscription, link=link, ip=client_ip(request))

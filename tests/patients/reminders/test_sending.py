@@ -21,51 +21,16 @@ from patients.reminder_sending import (
 from patients.reminders import unsubscribe_url
 from tests.concurrency import at_once
 from tests.factories import SessionLogFactory
-from tests.patients.reminder_world import (
+from tests.patients.reminders.world import (
     MONDAY,
     PRIVATE_WORDS,
     TUESDAY,
     at,
-    confirmed_on,
     day,
     everything_in,
-    in_chicago,
-    log_the_sunday_before,
-    three_day_programme,
-    zebedee,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clinic(clinic):
-    return in_chicago(clinic)
-
-
-@pytest.fixture
-def patient(clinic, therapist):
-    return zebedee(clinic, therapist)
-
-
-@pytest.fixture
-def handout(patient, therapist):
-    return three_day_programme(patient, therapist)
-
-
-@pytest.fixture
-def link(patient, therapist, handout):
-    return create_link(patient, therapist)
-
-
-@pytest.fixture
-def sunday_log(patient):
-    return log_the_sunday_before(patient)
-
-
-@pytest.fixture
-def subscription(patient, link, sunday_log):
-    return confirmed_on(patient, sunday_log.date)
 
 
 # --- Who gets what, when -------------------------------------------------------------------

@@ -6,11 +6,11 @@ from django.core import mail
 from django.test import Client
 
 from hipclinic.models import AuditAction, AuditEvent
-from patients.links import create_link, link_path, link_url
+from patients.links import link_path, link_url
 from patients.models import ReminderSubscription
 from patients.reminder_sending import NUDGE, REMINDER, send_due_reminders
 from patients.reminders import confirm_url, unsubscribe_url
-from tests.patients.reminder_world import (
+from tests.patients.reminders.world import (
     FRIDAY,
     MONDAY,
     PRIVATE_WORDS,
@@ -18,46 +18,11 @@ from tests.patients.reminder_world import (
     TUESDAY,
     WEDNESDAY,
     at,
-    confirmed_on,
     day,
     everything_in,
-    in_chicago,
-    log_the_sunday_before,
-    three_day_programme,
-    zebedee,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clinic(clinic):
-    return in_chicago(clinic)
-
-
-@pytest.fixture
-def patient(clinic, therapist):
-    return zebedee(clinic, therapist)
-
-
-@pytest.fixture
-def handout(patient, therapist):
-    return three_day_programme(patient, therapist)
-
-
-@pytest.fixture
-def link(patient, therapist, handout):
-    return create_link(patient, therapist)
-
-
-@pytest.fixture
-def sunday_log(patient):
-    return log_the_sunday_before(patient)
-
-
-@pytest.fixture
-def subscription(patient, link, sunday_log):
-    return confirmed_on(patient, sunday_log.date)
 
 
 def sign_up(client, link, email="zq@example.com", days=(MONDAY, WEDNESDAY, FRIDAY), hour=18):
