@@ -57,18 +57,24 @@ WIDTH = {
 HALO = 3  # white edge around near limbs, so a crossing limb reads as in front
 
 ACCENT = "#1d4e89"
+# Printed in black and white the near limbs must stay darker than the far ones by a quarter
+# of the grey scale, and every line must stand out from the paper (tests/exercises/
+# test_figure_contrast.py holds the palette to both).
 COLOURS = {
     "near": ACCENT,
     "far": "#9db4cf",
-    "ghost_near": "#cbd7e6",
-    "ghost_far": "#e2e8f0",
     "prop": "#6e6e6e",
     "prop_fill": "#e6e6e6",
     "mat": "#d4d4d4",
     "floor": "#8a8a8a",
     "arrow": "#333333",
+    "number": "#1a1a1a",
 }
 MARGIN = 8
+FIGURE_GAP = 24  # between the start and the end figure, each with its props
+# A step number's circle is this share of the picture's width across: about 6 mm when the
+# picture is printed 70 mm wide (40% of an A4 column), so its digit prints at about 12 pt.
+NUMBER_SHARE = 0.085
 # The frame is never narrower than 4:3 nor wider than 5:2, so pictures sit alike in a handout.
 MIN_ASPECT, MAX_ASPECT = 4 / 3, 5 / 2
 
@@ -207,16 +213,37 @@ PROPS = {
     "wall": {"at", "offset"},
 }
 PROP_NEEDS = {"ball": "at", "pillow": "at", "chair": "at", "foam_roller": "at", "yoga_block": "at"}
-POSE_KEYS = {"base", "lean", "twist", "neck", "round", "near", "far", "props", "arrows", "end"}
-END_KEYS = {"base", "lean", "twist", "neck", "round", "near", "far", "layout", "anchor"}
+POSE_KEYS = {
+    "base",
+    "lean",
+    "twist",
+    "neck",
+    "round",
+    "near",
+    "far",
+    "props",
+    "arrows",
+    "end",
+    "step",
+}
+# ``layout`` and ``anchor`` placed the start faded under the end; start and end are now always
+# drawn side by side. Poses saved before that still carry them, so they are read and ignored.
+RETIRED_END_KEYS = {"layout", "anchor"}
+END_KEYS = {"base", "lean", "twist", "neck", "round", "near", "far", "step", *RETIRED_END_KEYS}
 ARROW_KEYS = {"at", "offset", "direction", "length", "curve", "pose"}
-LAYOUTS = ("over", "beside")
 
 
-def check_pose(pose, where: str = "pose") -> None:
-    """Raise PoseError, naming ``where`` and the field, unless ``pose`` can be drawn."""
+def check_pose(pose, where: str = "pose", steps: int | None = None) -> None:
+    """Raise PoseError, naming ``where`` and the field, unless ``pose`` can be drawn.
+
+    ``steps`` is the exercise's number of steps, where the pose is written beside them (the
+    library, the admin): then an end pose must say which step reaches it, and each ``step``
+    must be one of the exercise's. Without it (drawing a stored pose) a step is only checked
+    to be a whole number, so a pose saved before steps were numbered still draws.
+    """
     checker = _Checker(where)
     checker.table(pose, "pose", POSE_KEYS)
+    checker.step(pose, "pose", steps)
     checker.choice(pose, "base", "pose", BASES, required=True)
     view = BASES[pose["base"]].view
     checker.body(pose, "pose", view)
@@ -228,8 +255,14 @@ def check_pose(pose, where: str = "pose") -> None:
         end = pose["end"]
         checker.table(end, "pose.end", END_KEYS)
         checker.choice(end, "base", "pose.end", BASES)
-        checker.choice(end, "layout", "pose.end", LAYOUTS)
-        checker.landmark(end, "anchor", "pose.end")
+        checker.step(end, "pose.end", steps, required=steps is not None)
+        if end.get("step", math.inf) <= pose.get("step", 1):
+            checker.fail(
+                "pose.end.step",
+                f"must come after the start's step ({pose.get('step', 1)}): the pictures "
+                "read left to right in the order of the steps",
+                end["step"],
+            )
         end_view = BASES[end.get("base", pose["base"])].view
         checker.body(end, "pose.end", end_view)
         merged = end_pose(pose)
@@ -269,6 +302,19 @@ class _Checker:
             self.fail(f"{name}.{key}", "must be a number of degrees", value)
         if not low <= value <= high:
             self.fail(f"{name}.{key}", f"is out of range ({low} to {high} degrees)", value)
+
+    def step(self, table: dict, key_owner: str, steps: int | None, required=False) -> None:
+        """``step``: the number of the step that reaches this position, one of the exercise's."""
+        name = f"{key_owner}.step"
+        if "step" not in table:
+            if required:
+                self.fail(name, "is missing: say which step reaches the end position")
+            return
+        value = table["step"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.fail(name, "must be a step number (1 for the first step)", value)
+        if steps is not None and value > steps:
+            self.fail(name, f"is beyond the exercise's steps (it has {steps})", value)
 
     def offset(self, table: dict, key: str, name: str) -> None:
         if key not in table:
@@ -621,6 +667,16 @@ class Canvas:
             f'<circle cx="{x}" cy="{y}" r="{number(radius)}" fill="{fill}"{extra}/>'
         )
 
+    def text(self, centre, size: float, label: str, colour: str) -> None:
+        """``label`` in bold, centred on ``centre`` (the digits' middle, not their baseline)."""
+        self.cover(centre, size / 2)
+        x, y = centre[0], -centre[1] + 0.36 * size  # a digit stands about 0.72 em tall
+        self.elements.append(
+            f'<text x="{number(x)}" y="{number(y)}" font-size="{number(size)}" '
+            f'font-family="sans-serif" font-weight="bold" text-anchor="middle" '
+            f'fill="{colour}" stroke="none">{escape(label)}</text>'
+        )
+
     def box(self, low, high, fill: str, stroke: str = "none", width=0.0, radius=1.0) -> None:
         self.cover(low, width / 2), self.cover(high, width / 2)
         extra = f' stroke="{stroke}" stroke-width="{number(width)}"' if width else ""
@@ -631,50 +687,83 @@ class Canvas:
 
 
 def draw(pose: dict, title: str, where: str = "pose") -> str:
-    """The SVG drawing of ``pose``, titled ``title``; PoseError naming ``where`` if it cannot be drawn."""
+    """The SVG drawing of ``pose``, titled ``title``; PoseError naming ``where`` if it cannot be drawn.
+
+    A pose with an end is drawn as two figures side by side, the start on the left, each
+    numbered underneath with the step that reaches it (a pose stored before steps were
+    numbered draws without the numbers). Never one faded over the other: a faded figure
+    vanishes on a black-and-white printer.
+    """
     check_pose(pose, where)
-    start = solve(pose)
-    if "end" not in pose:
-        scenes = [(start, False)]
-    else:
-        over = pose["end"].get("layout", "over") == "over"
-        end = solve(end_pose(pose))
-        if over:  # the part that stays put (the pelvis unless named) is drawn in one place
-            anchor = pose["end"].get("anchor", "pelvis")
-            start_at, end_at = start.points[anchor], end.points[anchor]
-            _move(end, (start_at[0] - end_at[0], start_at[1] - end_at[1]))
-        scenes = [(start, over), (end, False)]
-    _stand_on_floor(scenes, beside=len(scenes) == 2 and not scenes[0][1])
+    figures = [solve(pose)]
+    if "end" in pose:
+        figures.append(solve(end_pose(pose)))
+    props = pose.get("props", [])
+    _stand_on_floor(figures, props)
 
     canvas = Canvas()
-    props = pose.get("props", [])
-    with_floor_props = [figure for figure, ghost in scenes if not ghost]
     has_mat = any(prop["kind"] == "mat" for prop in props)
-    _floor(canvas, scenes, props, has_mat)
-    for figure in with_floor_props:
-        if figure.base == "seated_chair":  # the base brings its chair
-            seat = figure.point("pelvis", (-3, -WIDTH["trunk"] / 2 - 2))
-            _chair(canvas, seat, "seat", "right")
-        for prop in props:
-            _floor_prop(canvas, figure, prop)
-    for figure, ghost in scenes:
-        _figure(canvas, figure, props, ghost)
+    _floor(canvas, figures, has_mat)
+    for figure in figures:
+        _props_on_floor(canvas, figure, props)
+    for figure, name in zip(figures, ("start", "end"), strict=False):
+        canvas.elements.append(f'<g class="figure {name}">')
+        _figure(canvas, figure, props)
+        canvas.elements.append("</g>")
     for arrow in pose.get("arrows", []):
-        figure = scenes[0][0] if arrow.get("pose") == "start" else scenes[-1][0]
+        figure = figures[0] if arrow.get("pose") == "start" else figures[-1]
         _arrow(canvas, figure, arrow)
+    step_numbers = (pose.get("step", 1), pose.get("end", {}).get("step"))
+    if len(figures) == 2 and step_numbers[1]:
+        _step_numbers(canvas, figures, step_numbers, has_mat)
     return _svg(canvas, title)
 
 
-def _stand_on_floor(scenes: list, beside: bool) -> None:
-    """Move the figures so their lowest point is on the floor (y = 0), side by side if asked."""
-    lowest = [_lowest(figure) for figure, _ in scenes]
-    shifts = [(0.0, -low) for low in lowest] if beside else [(0.0, -min(lowest))] * len(scenes)
-    if beside:
-        first_right = max(p[0] for p in scenes[0][0].points.values())
-        second_left = min(p[0] for p in scenes[1][0].points.values())
-        shifts[1] = (first_right - second_left + 40, shifts[1][1])
-    for (figure, _), shift in zip(scenes, shifts, strict=True):
-        _move(figure, shift)
+def _step_numbers(canvas: Canvas, figures: list, steps: tuple, has_mat: bool) -> None:
+    """Under each figure, its step's number in a circle, sized to the picture's printed width."""
+    width = canvas.high[0] - canvas.low[0] + 2 * MARGIN
+    height = canvas.high[1] - canvas.low[1] + 2 * MARGIN
+    radius = 8.0
+    for _ in range(2):  # the numbers add height, which may widen a tall picture's frame
+        frame_width = max(width, (height + 2.6 * radius) * MIN_ASPECT)
+        radius = max(8.0, frame_width * NUMBER_SHARE / 2)
+    top = -3 if has_mat else 0
+    for figure, step in zip(figures, steps, strict=True):
+        xs = _xs(figure)
+        centre = ((min(xs) + max(xs)) / 2, top - 0.5 * radius - radius)
+        canvas.circle(centre, radius, "#fff", COLOURS["number"], radius * 0.16)
+        canvas.text(centre, radius * 1.35, str(step), COLOURS["number"])
+
+
+def _stand_on_floor(figures: list, props: list) -> None:
+    """Move each figure so its lowest point is on the floor (y = 0), the end right of the start,
+    clear of everything drawn with the start (a chair, a held stick)."""
+    for figure in figures:
+        _move(figure, (0.0, -_lowest(figure)))
+    if len(figures) == 2:
+        extents = []
+        for figure in figures:
+            scratch = Canvas()
+            _props_on_floor(scratch, figure, props)
+            _figure(scratch, figure, props)
+            extents.append((scratch.low[0], scratch.high[0]))
+        _move(figures[1], (extents[0][1] - extents[1][0] + FIGURE_GAP, 0.0))
+
+
+def _props_on_floor(canvas: Canvas, figure: Figure, props: list) -> None:
+    if figure.base == "seated_chair":  # the base brings its chair
+        seat = figure.point("pelvis", (-3, -WIDTH["trunk"] / 2 - 2))
+        _chair(canvas, seat, "seat", "right")
+    for prop in props:
+        _floor_prop(canvas, figure, prop)
+
+
+def _xs(figure: Figure) -> list[float]:
+    """Where the figure reaches across, head included (a hanging head may pass the hands)."""
+    return [p[0] for p in figure.points.values()] + [
+        figure.head[0] - HEAD_RADIUS,
+        figure.head[0] + HEAD_RADIUS,
+    ]
 
 
 def _lowest(figure: Figure) -> float:
@@ -706,9 +795,8 @@ def _move(figure: Figure, shift) -> None:
     figure.spine = plus(figure.spine, shift) if figure.spine else None
 
 
-def _floor(canvas: Canvas, scenes: list, props: list, has_mat: bool) -> None:
-    xs = [p[0] for figure, _ in scenes for p in figure.points.values()]
-    xs += [figure.head[0] for figure, _ in scenes]
+def _floor(canvas: Canvas, figures: list, has_mat: bool) -> None:
+    xs = [x for figure in figures for x in _xs(figure)]
     left, right = min(xs) - 14, max(xs) + 14
     if has_mat:
         canvas.box((left + 4, -3), (right - 4, 0), COLOURS["mat"])
@@ -779,27 +867,24 @@ def _held_prop(canvas: Canvas, figure: Figure, prop: dict, layer: str) -> None:
         canvas.line(hand, foot, 2.5, grey)
 
 
-def _figure(canvas: Canvas, figure: Figure, props: list, ghost: bool) -> None:
-    near = COLOURS["ghost_near" if ghost else "near"]
-    far = COLOURS["ghost_far" if ghost else "far"]
+def _figure(canvas: Canvas, figure: Figure, props: list) -> None:
+    near, far = COLOURS["near"], COLOURS["far"]
     by_layer: dict[str, list] = {}
     for layer, part, a, b in figure.segments:
         by_layer.setdefault(layer, []).append((part, a, b))
     for layer in ("far_arm", "far_leg"):
         for part, a, b in by_layer[layer]:
             canvas.line(a, b, WIDTH[part], far)
-    if not ghost:
-        for prop in props:
-            _held_prop(canvas, figure, prop, "middle")
+    for prop in props:
+        _held_prop(canvas, figure, prop, "middle")
     _trunk(canvas, figure, near, by_layer["body"])
     for layer in ("near_leg", "near_arm"):
         for part, a, b in by_layer[layer]:
             canvas.line(a, b, WIDTH[part] + HALO, "#fff")
         for part, a, b in by_layer[layer]:
             canvas.line(a, b, WIDTH[part], near)
-    if not ghost:
-        for prop in props:
-            _held_prop(canvas, figure, prop, "top")
+    for prop in props:
+        _held_prop(canvas, figure, prop, "top")
 
 
 def _trunk(canvas: Canvas, figure: Figure, colour: str, neck: list) -> None:
