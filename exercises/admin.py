@@ -23,6 +23,7 @@ from exercises.models import (
     Muscle,
     Protocol,
     ProtocolItem,
+    lines,
 )
 from hipclinic.admin import ClinicScopedAdmin, ClinicScopedInline, ParentRowsOnly, clinic_id_of
 from hipclinic.ordering import OUT_OF_THE_WAY, set_positions
@@ -198,11 +199,14 @@ class ExerciseAdminForm(forms.ModelForm):
         fields = ["clinic", "easier_version"]  # the admin adds the rest from its fieldsets
 
     def clean_pose(self):
-        """Pose data must draw; the error names the field, e.g. pose.near.knee."""
+        """Pose data must draw and number its positions with the exercise's steps; the error
+        names the field, e.g. pose.near.knee. The steps come first in the form, so they are
+        cleaned by now."""
         pose = self.cleaned_data.get("pose") or {}
         if pose:
+            steps = lines(self.cleaned_data.get("steps", self.instance.steps))
             try:
-                figures.check_pose(pose, self.instance.slug or "new exercise")
+                figures.check_pose(pose, self.instance.slug or "new exercise", steps=len(steps))
             except figures.PoseError as error:
                 raise forms.ValidationError(f"{error.field}: {error.detail}.") from error
         return pose

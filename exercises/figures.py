@@ -62,7 +62,7 @@ ACCENT = "#1d4e89"
 # test_figure_contrast.py holds the palette to both).
 COLOURS = {
     "near": ACCENT,
-    "far": "#9db4cf",
+    "far": "#7a93b1",
     "prop": "#6e6e6e",
     "prop_fill": "#e6e6e6",
     "mat": "#d4d4d4",
@@ -72,9 +72,9 @@ COLOURS = {
 }
 MARGIN = 8
 FIGURE_GAP = 24  # between the start and the end figure, each with its props
-# A step number's circle is this share of the picture's width across: about 6 mm when the
-# picture is printed 70 mm wide (40% of an A4 column), so its digit prints at about 12 pt.
-NUMBER_SHARE = 0.085
+# A step number's circle is this share of the picture's width across: about 6.5 mm when the
+# picture is printed 70 mm wide (40% of an A4 column), so its bold digit prints about 13 pt.
+NUMBER_SHARE = 0.095
 # The frame is never narrower than 4:3 nor wider than 5:2, so pictures sit alike in a handout.
 MIN_ASPECT, MAX_ASPECT = 4 / 3, 5 / 2
 
@@ -732,7 +732,7 @@ def _step_numbers(canvas: Canvas, figures: list, steps: tuple, has_mat: bool) ->
         xs = _xs(figure)
         centre = ((min(xs) + max(xs)) / 2, top - 0.5 * radius - radius)
         canvas.circle(centre, radius, "#fff", COLOURS["number"], radius * 0.16)
-        canvas.text(centre, radius * 1.35, str(step), COLOURS["number"])
+        canvas.text(centre, radius * 1.4, str(step), COLOURS["number"])
 
 
 def _stand_on_floor(figures: list, props: list) -> None:

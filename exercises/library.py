@@ -81,6 +81,7 @@ def read_library(path: Path = LIBRARY_FILE) -> dict:
     if not files:
         raise LibraryError(f"{path} holds no library files (*.toml).")
     data = {section: [] for section in SECTIONS}
+    file_of = {}  # exercise slug -> the file it is written in, for errors that send you there
     for file in files:
         try:
             with open(file, "rb") as handle:
@@ -92,9 +93,10 @@ def read_library(path: Path = LIBRARY_FILE) -> dict:
             raise LibraryError(f"{file.name}: unknown section(s) {', '.join(sorted(unknown))}.")
         for section in SECTIONS:
             data[section] += part.get(section, [])
+        file_of.update((entry.get("slug"), file.name) for entry in part.get("exercises", []))
     _check_unique_slugs(data)
     _check_variations(data["exercises"])
-    _check_poses(data["exercises"])
+    _check_poses(data["exercises"], file_of)
     _check_wording(data)
     _check_contraindications(data["exercises"])
     return data
@@ -133,16 +135,18 @@ def _check_variations(exercises: list[dict]) -> None:
                 )
 
 
-def _check_poses(exercises: list[dict]) -> None:
-    """Every pose must draw; checked before anything is written, files included."""
+def _check_poses(exercises: list[dict], file_of: dict[str, str]) -> None:
+    """Every pose must draw, and its step numbers be among the exercise's steps; checked
+    before anything is written, files included."""
     for entry in exercises:
         if "pose" not in entry:
             continue
         try:
-            figures.check_pose(entry["pose"], entry["slug"])
+            figures.check_pose(entry["pose"], entry["slug"], steps=len(entry.get("steps", [])))
         except figures.PoseError as error:
             raise LibraryError(
-                f"exercise '{entry['slug']}', field '{error.field}': {error.detail}."
+                f"{file_of[entry['slug']]}: exercise '{entry['slug']}', field '{error.field}': "
+                f"{error.detail}."
             ) from error
 
 

@@ -393,3 +393,21 @@ def test_admin_refuses_a_protocol_description_that_counts_its_exercises(client, 
     assert "The description says “Three moves”, “twice a day”." in response.content.decode()
     protocol.refresh_from_db()
     assert protocol.description != "Three moves, twice a day."
+
+
+def test_admin_refuses_an_end_pose_numbered_beyond_the_exercises_steps(client, manager):
+    own = ExerciseFactory(clinic=manager.clinic)
+    client.force_login(manager)
+    page = client.get(admin_url(own))
+    pose = '{"base": "supine", "end": {"step": 3, "near": {"hip": 40}}}'
+
+    response = client.post(
+        admin_url(own), form_data(page) | {"steps": "Lie down.\nLift one leg.", "pose": pose}
+    )
+
+    own.refresh_from_db()
+    assert response.status_code == 200
+    assert "pose.end.step: 3 is beyond the exercise&#x27;s steps (it has 2)." in (
+        response.content.decode()
+    )
+    assert (own.pose, own.illustration.name) == ({}, "")

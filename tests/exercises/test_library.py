@@ -588,7 +588,8 @@ def test_impossible_pose_is_refused_naming_exercise_and_field_and_nothing_is_wri
         load_library(posed_library)
 
     assert str(refused.value) == (
-        "exercise 'seated-stretch', field 'pose.near.knee': 400 is out of range (0 to 160 degrees)."
+        "library.toml: exercise 'seated-stretch', field 'pose.near.knee': 400 is out of range "
+        "(0 to 160 degrees)."
     )
     assert not Exercise.objects.exists()
     assert not default_storage.exists("exercise-illustrations/drawn/seated-stretch.svg")
