@@ -3,7 +3,8 @@
 A pose is plain data (a dict, written as a TOML table in the library file): a
 ``base`` saying how the body is supported, joint angles for the ``near`` and
 ``far`` side, the props in the picture and arrows for the movement, and an
-optional ``end`` pose with only the angles that change. The figure is placed by
+optional ``end`` pose with only the angles that change, drawn beside the start and
+numbered with the ``step`` that reaches each position. The figure is placed by
 forward kinematics from the pelvis; the base gives the trunk's orientation and
 the view. Everything is then moved so its lowest point sits on the floor line,
 and the picture is framed around what was drawn, so no limb is ever cut off.
