@@ -44,6 +44,12 @@ STYLESHEET = "handouts/handout.css"
 MIN_LOG_WEEKS = 2
 MAX_LOG_WEEKS = 12
 
+# How the exercises are printed: every step of each ("full"), one line and a thumbnail
+# each for a patient who knows the moves ("summary"), or the summary then every step
+# ("summary_full"). Handouts issued before layouts existed have no "layout": full.
+LAYOUTS = ("full", "summary", "summary_full")
+DEFAULT_LAYOUT = "full"
+
 
 class CannotIssue(Exception):
     """A programme that cannot be issued yet; the message says why, in plain words."""
@@ -72,9 +78,22 @@ def log_weeks(issued_on: datetime.date, review_date: datetime.date | None) -> in
 
 
 def handout_snapshot(
-    prescription: Prescription, *, issued_on: datetime.date, revision: int | None = None
+    prescription: Prescription,
+    *,
+    issued_on: datetime.date,
+    revision: int | None = None,
+    layout: str = DEFAULT_LAYOUT,
+    large_print: bool | None = None,
+    paper_size: str | None = None,
 ) -> dict:
-    """What a handout of ``prescription`` prints, read in two queries whatever its length."""
+    """What a handout of ``prescription`` prints, read in two queries whatever its length.
+
+    ``layout``, ``large_print`` and ``paper_size`` are the therapist's choice for this
+    handout; None for either of the last two means the patient's (or clinic's) default.
+    They are kept in the snapshot, so an issued version prints the same ever after.
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"Unknown handout layout: {layout!r}")
     prescription = Prescription.objects.select_related("patient__clinic", "therapist").get(
         pk=prescription.pk
     )
@@ -87,8 +106,9 @@ def handout_snapshot(
         "instructions": prescription.instructions,
         "start_date": iso(prescription.start_date),
         "review_date": iso(prescription.review_date),
-        "paper_size": patient.handout_paper_size,
-        "large_print": patient.large_print,
+        "layout": layout,
+        "paper_size": paper_size or patient.handout_paper_size,
+        "large_print": patient.large_print if large_print is None else large_print,
         "clinic": clinic.handout_heading(),
         "patient": {
             "name": patient.full_name,
@@ -131,6 +151,8 @@ def handout_context(snapshot: dict) -> dict:
     ]
     return {
         "handout": snapshot,
+        "layout": snapshot.get("layout", DEFAULT_LAYOUT),
+        "large_print": snapshot["large_print"],
         "clinic": snapshot["clinic"],
         "patient": snapshot["patient"],
         "exercises": exercises,
@@ -197,14 +219,25 @@ def render_handout(
     revision: int | None = None,
     fetcher: HandoutFetcher | None = None,
     patient_url: str = "",
+    layout: str = DEFAULT_LAYOUT,
+    large_print: bool | None = None,
+    paper_size: str | None = None,
 ) -> RenderedHandout:
     """Render ``prescription`` as it stands now (a preview, or the content of an issue).
 
     ``patient_url`` is the patient's private link, printed as a QR code; it goes into
-    the PDF only, never into the snapshot kept in the database.
+    the PDF only, never into the snapshot kept in the database. ``layout``,
+    ``large_print`` and ``paper_size`` are as for ``handout_snapshot``.
     """
     issued_on = issued_on or timezone.localdate()
-    snapshot = handout_snapshot(prescription, issued_on=issued_on, revision=revision)
+    snapshot = handout_snapshot(
+        prescription,
+        issued_on=issued_on,
+        revision=revision,
+        layout=layout,
+        large_print=large_print,
+        paper_size=paper_size,
+    )
     pdf, page_count = render_pdf(render_html(snapshot, patient_url), fetcher)
     return RenderedHandout(pdf=pdf, page_count=page_count, snapshot=snapshot)
 

@@ -16,6 +16,11 @@ def reader(pdf: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(pdf))
 
 
+def page_texts(pdf: bytes) -> list[str]:
+    """Each page's text, runs of whitespace made single spaces."""
+    return [" ".join(page.extract_text().split()) for page in reader(pdf).pages]
+
+
 def pdf_text(pdf: bytes) -> str:
     """All the PDF's text, pages joined, with runs of whitespace made single spaces."""
     text = "\n".join(page.extract_text() for page in reader(pdf).pages)
@@ -77,12 +82,17 @@ def figure_alt_texts(pdf: bytes) -> list[str]:
 
 def first_page_png(pdf: bytes, folder, dpi: int = 150) -> Image.Image:
     """The PDF's first page as an image, drawn by poppler's pdftoppm into ``folder``."""
+    return page_png(pdf, folder, 1, dpi)
+
+
+def page_png(pdf: bytes, folder, number: int, dpi: int = 150) -> Image.Image:
+    """Page ``number`` (from 1) of the PDF as an image, drawn by pdftoppm into ``folder``."""
     if not shutil.which("pdftoppm"):
         pytest.fail("pdftoppm is missing: install poppler-utils (see the README).")
     (folder / "handout.pdf").write_bytes(pdf)
     subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", "-singlefile"]
-        + ["handout.pdf", "page"],
+        ["pdftoppm", "-r", str(dpi), "-png", "-f", str(number), "-l", str(number)]
+        + ["-singlefile", "handout.pdf", "page"],
         cwd=folder,
         check=True,
     )

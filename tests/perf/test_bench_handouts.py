@@ -20,6 +20,8 @@ KEYS = {
     "queries_3",
     "queries_30",
     "pages_10",
+    "pages_10_large",
+    "pages_10_summary",
     "peak_mib_10",
     "illustrations_ms",
 }

@@ -23,6 +23,15 @@ from patients.handout_fetcher import BASE_URL, HandoutFetcher
 from patients.models import Patient, Prescription, PrescriptionItem
 
 SIZES = (3, 5, 10, 30)
+# Each layout a handout can be issued in (issue 18), as render_handout's keyword arguments;
+# the figures for "standard" keep their old names (render_ms_10, pages_10, ...), the
+# others carry the layout's name (pages_10_large, render_ms_10_summary, ...).
+LAYOUTS = {
+    "standard": {},
+    "large": {"large_print": True},
+    "summary": {"layout": "summary"},
+    "summary_full": {"layout": "summary_full"},
+}
 ISSUED_ON = datetime.date(2026, 11, 23)
 # Issued handouts print a QR code of the patient's link; measure them with one.
 LINK = "https://clinic.example/p/" + "A" * 43 + "/"
@@ -50,8 +59,8 @@ def timed(function, repeat: int) -> list[float]:
 
 class Command(BaseCommand):
     help = (
-        "Measure handout rendering (5, 10 and 30 exercises), a bare WeasyPrint baseline on "
-        "the same HTML, downloads of an issued handout, and drawing every shipped exercise's "
+        "Measure handout rendering (5, 10 and 30 exercises, in each layout: standard, large "
+        "print, summary, summary then full), a bare WeasyPrint baseline on the same HTML, downloads of an issued handout, and drawing every shipped exercise's "
         "illustration, in a throw-away test database. "
         "Prints a table, then one JSON line with the figures."
     )
@@ -76,33 +85,21 @@ class Command(BaseCommand):
         for size in SIZES:
             prescription = programmes[size]
             with CaptureQueriesContext(connection) as queries:
-                rendered = handouts.render_handout(
-                    prescription, issued_on=ISSUED_ON, patient_url=LINK
-                )
+                handouts.render_handout(prescription, issued_on=ISSUED_ON, patient_url=LINK)
             figures[f"queries_{size}"] = len(queries)
             if size == 3:
                 continue
-            times = timed(
-                lambda p=prescription: handouts.render_handout(
-                    p, issued_on=ISSUED_ON, patient_url=LINK
-                ),
-                repeat if size < 30 else max(3, repeat // 3),
-            )
-            row = {
-                "exercises": size,
-                "median_ms": median_ms(times),
-                "p95_ms": p95_ms(times),
-                "pages": rendered.page_count,
-                "pdf_kib": round(len(rendered.pdf) / 1024, 1),
-                "peak_mib": peak_mib(prescription),
-                "queries": len(queries),
-            }
-            rows.append(row)
-            figures[f"render_ms_{size}"] = row["median_ms"]
-            figures[f"p95_ms_{size}"] = row["p95_ms"]
-            figures[f"pages_{size}"] = row["pages"]
-            figures[f"pdf_kib_{size}"] = row["pdf_kib"]
-            figures[f"peak_mib_{size}"] = row["peak_mib"]
+            for layout, choice in LAYOUTS.items():
+                row = measure_layout(prescription, size, layout, choice, repeat)
+                rows.append(row)
+                suffix = "" if layout == "standard" else f"_{layout}"
+                figures[f"pages_{size}{suffix}"] = row["pages"]
+                figures[f"render_ms_{size}{suffix}"] = row["median_ms"]
+                figures[f"p95_ms_{size}{suffix}"] = row["p95_ms"]
+                figures[f"over_bare_{size}{suffix}"] = row["over_bare"]
+                if layout == "standard":
+                    figures[f"pdf_kib_{size}"] = row["pdf_kib"]
+                    figures[f"peak_mib_{size}"] = peak_mib(prescription)
 
         html = handouts.render_html(
             handouts.handout_snapshot(programmes[10], issued_on=ISSUED_ON), LINK
@@ -147,14 +144,23 @@ class Command(BaseCommand):
         write(f"WeasyPrint {weasyprint.__version__}, database {connection.vendor}")
         write("")
         write(
-            f"{'exercises':>9} {'median ms':>10} {'p95 ms':>8} {'pages':>6} {'PDF KiB':>8} "
-            f"{'peak MiB':>9} {'queries':>8}"
+            f"{'layout':>12} {'exercises':>9} {'pages':>6} {'median ms':>10} {'p95 ms':>8} "
+            f"{'bare ms':>8} {'ours/bare':>9} {'PDF KiB':>8}"
         )
         for row in rows:
             write(
-                f"{row['exercises']:>9} {row['median_ms']:>10} {row['p95_ms']:>8} "
-                f"{row['pages']:>6} {row['pdf_kib']:>8} {row['peak_mib']:>9} {row['queries']:>8}"
+                f"{row['layout']:>12} {row['exercises']:>9} {row['pages']:>6} "
+                f"{row['median_ms']:>10} {row['p95_ms']:>8} {row['bare_ms']:>8} "
+                f"{row['over_bare']:>9} {row['pdf_kib']:>8}"
             )
+        write(
+            "bare: weasyprint.HTML(...).write_pdf(pdf_tags=True) on the same HTML, a fresh "
+            "font configuration each time; ours includes the snapshot's queries and the HTML."
+        )
+        write(
+            f"peak MiB (standard): 5: {figures['peak_mib_5']}, 10: {figures['peak_mib_10']}, "
+            f"30: {figures['peak_mib_30']}"
+        )
         write("")
         write(f"queries for 3 and 30 exercises: {figures['queries_3']}, {figures['queries_30']}")
         write(f"10 exercises, snapshot and HTML only: {figures['html_ms_10']} ms")
@@ -174,6 +180,31 @@ class Command(BaseCommand):
         write(
             "peak MiB is Python heap (tracemalloc) during one render; Pango's own memory is not in it."
         )
+
+
+def measure_layout(prescription, size: int, layout: str, choice: dict, repeat: int) -> dict:
+    """Pages, render times and the bare-WeasyPrint comparison for one layout and size."""
+
+    def render():
+        return handouts.render_handout(
+            prescription, issued_on=ISSUED_ON, patient_url=LINK, **choice
+        )
+
+    rendered = render()
+    html = handouts.render_html(rendered.snapshot, LINK)
+    runs = repeat if size < 30 else max(3, repeat // 3)
+    times = timed(render, runs)
+    bare = timed(lambda: bare_weasyprint(html, pdf_tags=True), runs)
+    return {
+        "layout": layout,
+        "exercises": size,
+        "pages": rendered.page_count,
+        "median_ms": median_ms(times),
+        "p95_ms": p95_ms(times),
+        "bare_ms": median_ms(bare),
+        "over_bare": round(median_ms(times) / median_ms(bare), 2),
+        "pdf_kib": round(len(rendered.pdf) / 1024, 1),
+    }
 
 
 def bare_weasyprint(html: str, **options) -> bytes:
