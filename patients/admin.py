@@ -244,7 +244,7 @@ class PrescriptionItemInline(OrderedItemInline):
 
 
 class HandoutInline(ReadOnly, ClinicScopedInline, admin.TabularInline):
-    """Issued revisions on the programme's page, each with its download link."""
+    """Issued versions on the programme's page, each with its download link."""
 
     model = Handout
     fields = ["revision", "issued_at", "issued_by", "page_count", "download"]
@@ -261,7 +261,7 @@ class HandoutInline(ReadOnly, ClinicScopedInline, admin.TabularInline):
         if handout.pk is None:  # a blank row from tampered formset counts; nothing to fetch
             return "-"
         url = reverse("patients:download_handout", args=[handout.pk])
-        return format_html('<a href="{}">Download revision {}</a>', url, handout.revision)
+        return format_html('<a href="{}">Download version {}</a>', url, handout.revision)
 
 
 @admin.register(Prescription)
@@ -302,7 +302,7 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
         (None, {"fields": ["patient", "title", "therapist", "status"]}),
         ("Dates", {"fields": [("start_date", "review_date")]}),
         ("For the patient", {"fields": ["instructions"]}),
-        ("Revision", {"fields": ["revision", "protocol", "seen_revision"]}),
+        ("Edits", {"fields": ["revision", "protocol", "seen_revision"]}),
     ]
     inlines = [PrescriptionItemInline, HandoutInline]
     ordering = ["-updated_at", "-pk"]
@@ -346,7 +346,7 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
         else:
             self.message_user(
                 request,
-                f"Issued “{prescription.title}” revision {handout.revision}.",
+                f"Issued “{prescription.title}” version {handout.revision}.",
                 messages.SUCCESS,
             )
 

@@ -67,9 +67,8 @@ class PrescriptionAdminForm(forms.ModelForm):
             )
             if current != seen:
                 raise forms.ValidationError(
-                    f"Someone saved this programme while you were editing it (it is now "
-                    f"revision {current}; you opened revision {seen}). Open it again to see "
-                    "their changes, then make yours."
+                    "Someone saved this programme while you were editing it. Open it again "
+                    "to see their changes, then make yours."
                 )
         patient = cleaned_data.get("patient") or getattr(self.instance, "patient", None)
         if patient is not None:

@@ -251,10 +251,19 @@ def render_handout(
 RENDER_ATTEMPTS = 3
 
 
-def issue_handout(prescription: Prescription, user, *, ip: str | None = None) -> Handout:
-    """Render ``prescription`` as it stands and store it as its next immutable handout revision.
+def issue_handout(
+    prescription: Prescription,
+    user,
+    *,
+    ip: str | None = None,
+    layout: str = "full",
+    paper_size: str | None = None,
+    large_print: bool | None = None,
+) -> Handout:
+    """Render ``prescription`` as it stands and store it as its next immutable handout
+    version, in ``layout`` on ``paper_size`` (None: the patient's and clinic's defaults).
 
-    Two therapists issuing at once get revisions N and N+1, never the same number
+    Two therapists issuing at once get versions N and N+1, never the same number
     (see ``render_and_store``). The handout's QR code opens the patient's newest
     live link; a patient without one gets a new link.
     """
@@ -262,7 +271,12 @@ def issue_handout(prescription: Prescription, user, *, ip: str | None = None) ->
 
     def programme_as_it_stands() -> dict:
         snapshot = handout_snapshot(
-            prescription, issued_on=issued_on, revision=next_revision(prescription)
+            prescription,
+            issued_on=issued_on,
+            revision=next_revision(prescription),
+            layout=layout,
+            paper_size=paper_size,
+            large_print=large_print,
         )
         if not snapshot["exercises"]:
             raise CannotIssue("Add at least one exercise before issuing a handout.")

@@ -167,7 +167,7 @@ class Prescription(models.Model):
     instructions = limited_text(
         4000, "general instructions", blank=True, help_text="Printed at the top of the handout."
     )
-    revision = models.PositiveIntegerField(default=1, editable=False)
+    revision = models.PositiveIntegerField("times saved", default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Who changed what, when: every save keeps a copy (django-simple-history).
@@ -240,13 +240,32 @@ class PrescriptionItem(Dose):
         return f"{self.order + 1}. {self.exercise.name}"
 
 
+class Layout(models.TextChoices):
+    """How a handout lays its exercises out (patients.handout_choices)."""
+
+    FULL = "full", "The full sheet: every exercise with its drawing and steps"
+    SUMMARY = "summary", "A summary: every exercise on one page, with its dose"
+    SUMMARY_FULL = "summary_full", "The summary, then the full sheet"
+
+
+SHORT_LAYOUT = {
+    Layout.FULL: "Full sheet",
+    Layout.SUMMARY: "Summary",
+    Layout.SUMMARY_FULL: "Summary, then the full sheet",
+}
+
+
 class Handout(models.Model):
-    """An issued, immutable revision of a prescription: what the patient was given."""
+    """An issued, immutable version of a programme: what the patient was given.
+
+    The model and its field keep the word ``revision``; everything a person reads
+    says "version".
+    """
 
     prescription = models.ForeignKey(
         Prescription, on_delete=models.PROTECT, related_name="handouts", verbose_name="programme"
     )
-    revision = models.PositiveIntegerField()
+    revision = models.PositiveIntegerField("version")
     pdf = ServedFileField(upload_to="handouts/", blank=True, url_name="patients:download_handout")
     sha256 = models.CharField(max_length=64, blank=True)
     page_count = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -279,7 +298,19 @@ class Handout(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.prescription.title}, revision {self.revision}"
+        return f"{self.prescription.title}, version {self.revision}"
+
+    @property
+    def printed_as(self) -> str:
+        """The layout, paper and print size this version was issued in, as staff read it:
+        "Summary, then the full sheet · A4 · large print". Versions issued before the
+        choice existed printed the full sheet."""
+        snapshot = self.snapshot or {}
+        layout = Layout(snapshot.get("layout", Layout.FULL))
+        parts = [SHORT_LAYOUT[layout], PaperSize(snapshot.get("paper_size", PaperSize.A4)).label]
+        if snapshot.get("large_print"):
+            parts.append("large print")
+        return " · ".join(parts)
 
 
 class LinkState(models.TextChoices):

@@ -71,9 +71,8 @@ class StaleProgramme(Exception):
     def __init__(self, current: int, seen: int):
         self.current, self.seen = current, seen
         super().__init__(
-            f"Someone saved this programme while you were editing it (it is now revision "
-            f"{current}; you opened revision {seen}). Nothing of yours was saved. Open it "
-            "again to see their changes, then make yours."
+            "Someone saved this programme while you were editing it. Nothing of yours was "
+            "saved. Open it again to see their changes, then make yours."
         )
 
 

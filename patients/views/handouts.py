@@ -1,4 +1,4 @@
-"""Handout views for staff: preview a draft, issue a revision, download an issued one.
+"""Handout views for staff: preview a draft, issue a version, download an issued one.
 
 The admin and the therapist's programme page both link here.
 Every lookup goes through ``visible_to(request.user)``, so another clinic's
@@ -7,16 +7,17 @@ programme or handout is a 404 like one that does not exist.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hipclinic.access import client_ip, staff_required
 from hipclinic.audit import audit
 from hipclinic.models import AuditAction
+from patients.handout_choices import HandoutChoiceForm
 from patients.handouts import CannotIssue, handout_filename, issue_handout, render_handout
 from patients.models import Handout, Prescription
 
@@ -54,12 +55,29 @@ def download_handout(request, pk: int):
     return response
 
 
+def handout_choice(request, prescription: Prescription) -> dict | None:
+    """The layout, paper and print size asked for, as keyword arguments for rendering and
+    issuing; {} (the patient's and the clinic's defaults) when nothing is asked, as from
+    the admin's buttons; None when the choice is not one the form offers."""
+    data = request.POST if request.method == "POST" else request.GET
+    if "layout" not in data:
+        return {}
+    form = HandoutChoiceForm(prescription.patient, data)
+    return form.choice() if form.is_valid() else None
+
+
 @staff_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def preview_handout(request, pk: int):
-    """The handout as the programme stands now, without issuing it."""
+    """The handout as the programme stands now, in the layout asked for, without issuing it.
+
+    The programme page asks by POST (its one form also issues); the admin's link by GET.
+    """
     prescription = visible_prescription(request, pk)
-    rendered = render_handout(prescription)
+    choice = handout_choice(request, prescription)
+    if choice is None:
+        return HttpResponseBadRequest("Choose a layout and a paper size from the lists.")
+    rendered = render_handout(prescription, **choice)
     audit(request, AuditAction.VIEWED, prescription)
     response = HttpResponse(rendered.pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="handout-preview.pdf"'
@@ -71,16 +89,21 @@ def preview_handout(request, pk: int):
 @permission_required("patients.add_handout", raise_exception=True)
 @require_POST
 def issue_handout_view(request, pk: int):
-    """Issue the programme's next handout revision, then go back where the user came from."""
+    """Issue the programme's next handout version in the layout asked for, then go back
+    where the user came from."""
     prescription = visible_prescription(request, pk)
+    choice = handout_choice(request, prescription)
     try:
-        handout = issue_handout(prescription, request.user, ip=client_ip(request))
+        if choice is None:
+            raise CannotIssue("Not issued: choose a layout and a paper size from the lists.")
+        handout = issue_handout(prescription, request.user, ip=client_ip(request), **choice)
     except CannotIssue as error:
         messages.error(request, str(error))
     else:
         messages.success(
             request,
-            f"Issued handout revision {handout.revision} ({handout.page_count} pages).",
+            f"Issued handout version {handout.revision}: {handout.printed_as}, "
+            f"{handout.page_count} pages.",
         )
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(

@@ -31,6 +31,7 @@ from patients.forms import (
     ProgrammeItemForm,
     ProgrammeItemFormSet,
 )
+from patients.handout_choices import HandoutChoiceForm
 from patients.models import Patient, Prescription, PrescriptionItem
 from patients.prescribing import (
     StaleProgramme,
@@ -98,6 +99,7 @@ def programme_detail(request, pk: int):
             "patient": programme.patient,
             "items": [(item, dose_sentence(item), item_cautions(item)) for item in items],
             "handouts": handouts,
+            "handout_choice": HandoutChoiceForm(programme.patient),
         },
     )
 
