@@ -34,7 +34,7 @@ from hipclinic.models import AuditAction, AuditEvent, Clinic, PaperSize
 from patients.cautions import waiting_for_a_check
 from patients.handout_fetcher import BASE_URL, HandoutFetcher, media_url, static_url
 from patients.links import link_url, live_link_for
-from patients.models import Handout, PatientLink, Prescription
+from patients.models import Handout, Layout, PatientLink, Prescription
 from patients.stop_box import stop_box_lines, tel_href
 
 STYLESHEET = "handouts/handout.css"
@@ -47,8 +47,8 @@ MAX_LOG_WEEKS = 12
 # How the exercises are printed: every step of each ("full"), one line and a thumbnail
 # each for a patient who knows the moves ("summary"), or the summary then every step
 # ("summary_full"). Handouts issued before layouts existed have no "layout": full.
-LAYOUTS = ("full", "summary", "summary_full")
-DEFAULT_LAYOUT = "full"
+LAYOUTS = tuple(Layout.values)
+DEFAULT_LAYOUT = Layout.FULL.value
 
 
 class CannotIssue(Exception):
@@ -256,7 +256,7 @@ def issue_handout(
     user,
     *,
     ip: str | None = None,
-    layout: str = "full",
+    layout: str = DEFAULT_LAYOUT,
     paper_size: str | None = None,
     large_print: bool | None = None,
 ) -> Handout:
@@ -408,7 +408,7 @@ def handout_storage_name(prescription: Prescription, revision: int) -> str:
 
 
 def handout_filename(handout: Handout) -> str:
-    """A readable download name with the patient's initials only, e.g. 'northside-JO-r2-2026-11-23.pdf'."""
+    """A readable download name with the patient's initials only, e.g. 'northside-home-programme-JO-version-2-2026-11-23.pdf'."""
     snapshot = handout.snapshot or {}
     clinic = re.sub(r"[^a-z0-9]+", "-", snapshot.get("clinic", {}).get("name", "").lower())
     patient_initials = re.sub(r"[^A-Z]", "", snapshot.get("patient", {}).get("initials", ""))
@@ -416,7 +416,7 @@ def handout_filename(handout: Handout) -> str:
         clinic.strip("-")[:40] or "handout",
         "home-programme",
         patient_initials,
-        f"r{handout.revision}",
+        f"version-{handout.revision}",
         handout.issued_at.date().isoformat(),
     ]
     return "-".join(part for part in parts if part) + ".pdf"

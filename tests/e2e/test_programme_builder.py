@@ -131,9 +131,9 @@ def test_a_therapist_goes_from_new_patient_to_downloaded_handout(
 
     # Issue, then download what was issued.
     page.get_by_role("button", name="Issue handout").click()
-    page.get_by_text("Issued handout revision 1").wait_for()
+    page.get_by_text("Issued handout version 1").wait_for()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download revision 1").click()
+        page.get_by_role("link", name="Download version 1").click()
     pdf = Path(download_info.value.path()).read_bytes()
 
     text = pdf_text(pdf)

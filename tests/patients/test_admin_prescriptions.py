@@ -143,7 +143,7 @@ def test_each_save_raises_the_revision_by_one(client, therapist, prescription):
         assert prescription.revision == expected
 
 
-def test_revision_is_shown_but_not_editable(client, therapist, prescription):
+def test_the_save_count_is_shown_but_not_editable(client, therapist, prescription):
     client.force_login(therapist)
     page = client.get(admin_url(prescription))
 
@@ -152,7 +152,7 @@ def test_revision_is_shown_but_not_editable(client, therapist, prescription):
     prescription.refresh_from_db()
     assert prescription.revision == 2
     assert 'name="revision"' not in page.content.decode()
-    assert "Revision" in page.content.decode()
+    assert "Times saved" in page.content.decode()
 
 
 def test_save_over_a_newer_revision_is_refused(client, therapist, prescription):

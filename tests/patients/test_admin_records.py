@@ -48,7 +48,7 @@ def test_handout_list_shows_patient_and_revision(client, therapist):
 
     content = client.get(changelist_url(Handout)).content.decode()
 
-    assert "Hip programme, revision 3" in content
+    assert "Hip programme, version 3" in content
     assert "Okafor" in content
 
 

@@ -159,10 +159,8 @@ def test_two_therapists_issuing_at_once_get_revisions_one_and_two(programme, the
     responses = at_once(*(lambda c=client: c.post(url, back, follow=True) for client in issuers))
 
     assert [getattr(r, "status_code", r) for r in responses] == [200, 200]
-    said = sorted(
-        re.search(r"Issued handout revision \d", r.content.decode())[0] for r in responses
-    )
-    assert said == ["Issued handout revision 1", "Issued handout revision 2"]
+    said = sorted(re.search(r"Issued handout version \d", r.content.decode())[0] for r in responses)
+    assert said == ["Issued handout version 1", "Issued handout version 2"]
     handouts = Handout.objects.filter(prescription=programme).order_by("revision")
     assert [h.revision for h in handouts] == [1, 2]
     assert {h.issued_by for h in handouts} == {therapist, colleague}

@@ -145,7 +145,7 @@ def test_download_file_name_is_readable_with_initials_only(client, therapist, is
 
     date = issued.issued_at.date().isoformat()
     assert disposition == (
-        f'attachment; filename="northside-physio-home-programme-MO-r1-{date}.pdf"'
+        f'attachment; filename="northside-physio-home-programme-MO-version-1-{date}.pdf"'
     )
     assert "Okafor" not in disposition and "Maria" not in disposition
 
@@ -292,7 +292,7 @@ def test_admin_action_issues_one_programme_at_once(client, therapist, programme,
     )
 
     messages = [str(message) for message in response.context["messages"]]
-    assert any("Issued “Hip set” revision 1" in message for message in messages)
+    assert any("Issued “Hip set” version 1" in message for message in messages)
     assert not BackgroundJob.objects.exists()
 
 
@@ -321,8 +321,8 @@ def test_programme_page_offers_preview_issue_and_each_revision(client, therapist
 
     assert reverse("patients:preview_handout", args=[programme.pk]) in page
     assert reverse("patients:issue_handout", args=[programme.pk]) in page
-    assert f'href="{download_url(first)}">Download revision 1<' in page
-    assert f'href="{download_url(second)}">Download revision 2<' in page
+    assert f'href="{download_url(first)}">Download version 1<' in page
+    assert f'href="{download_url(second)}">Download version 2<' in page
 
 
 def test_the_printed_qr_code_opens_the_patients_live_link(programme, therapist, tmp_path):

@@ -407,7 +407,7 @@ def test_programme_page_lists_exercises_doses_and_every_issued_revision(staff_cl
 
     assert html.index("Clamshell") < html.index("Bridge") < html.index("Butterfly stretch")
     assert "Do 2 sets of 10." in html and "note for Bridge" in html
-    assert "Download revision 1" in html and "Download revision 2" in html
+    assert "Download version 1" in html and "Download version 2" in html
     assert reverse("patients:preview_handout", args=[programme.pk]) in html
     assert reverse("patients:issue_handout", args=[programme.pk]) in html
 
