@@ -74,7 +74,7 @@ def test_issuing_handouts_issues_the_visible_programme_and_leaves_out_the_rest(
     )
 
     messages = messages_of(response)
-    assert "Issued “Hip set” revision 1." in messages
+    assert "Issued “Hip set” version 1." in messages
     assert (
         "Left out 2 selected programmes that could not be found (removed, or not in your clinic)."
         in messages

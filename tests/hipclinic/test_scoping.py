@@ -135,6 +135,6 @@ def test_str_of_each_model_reads_as_words(therapist):
     assert str(item.prescription.patient) == "Ada Lovelace (C-7)"
     assert str(item.prescription) == "Hip programme for Ada Lovelace"
     assert str(item) == "1. Clamshell"
-    assert str(handout) == "Hip programme, revision 2"
+    assert str(handout) == "Hip programme, version 2"
     assert str(shared) == "Butterfly (library)"
     assert str(item.exercise) == "Clamshell"
