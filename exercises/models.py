@@ -18,6 +18,14 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+# An exercise's stop rule (CLINICAL.md section 2) is the "take care" line that starts so.
+STOP_RULE_START = "Stop if"
+
+
+def is_stop_rule(precaution: str) -> bool:
+    return precaution.startswith(STOP_RULE_START)
+
+
 class HoldUnit(models.TextChoices):
     SECONDS = "seconds", "seconds"
     BREATHS = "breaths", "breaths"

@@ -27,9 +27,11 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import get_text_list
 from weasyprint.text.fonts import FontConfiguration
 
 from exercises.dosing import dose_sentence
+from exercises.models import is_stop_rule
 from hipclinic.models import AuditAction, AuditEvent, Clinic, PaperSize
 from patients.cautions import waiting_for_a_check
 from patients.handout_fetcher import BASE_URL, HandoutFetcher, media_url, static_url
@@ -141,8 +143,15 @@ def handout_context(snapshot: dict) -> dict:
     """Template context for ``snapshot``: dates as dates, URLs for images, the log weeks."""
     issued_on = datetime.date.fromisoformat(snapshot["issued_on"])
     review_date = date_or_none(snapshot["review_date"])
+    # Large print keeps every caution with its exercise: one exercise a page leaves room.
+    shared = {} if snapshot["large_print"] else shared_cautions(snapshot["exercises"])
     exercises = [
-        {**exercise, "illustration_url": media_url(exercise["illustration"])}
+        {
+            **exercise,
+            "illustration_url": media_url(exercise["illustration"]),
+            "own_precautions": [line for line in exercise["precautions"] if line not in shared],
+            "shares_cautions": any(line in shared for line in exercise["precautions"]),
+        }
         for exercise in snapshot["exercises"]
     ]
     weeks = [
@@ -164,10 +173,40 @@ def handout_context(snapshot: dict) -> dict:
         "clinic_tel": tel_href(snapshot["clinic"]["phone"]),
         # Handouts issued before the box had optional lines have no "stop_box".
         "stop_box": snapshot.get("stop_box", {}),
+        "shared_cautions": [
+            {"caution": caution, "exercises": exercises_named(numbers)}
+            for caution, numbers in shared.items()
+        ],
+        "address_line": ", ".join(
+            line.strip() for line in snapshot["clinic"]["address"].splitlines() if line.strip()
+        ),
         "stylesheet_url": static_url(STYLESHEET),
         "page_size": "letter" if snapshot["paper_size"] == PaperSize.LETTER else "A4",
         "log_weeks": weeks,
     }
+
+
+def shared_cautions(exercises: list[dict]) -> dict[str, list[int]]:
+    """The "take care" lines that two or more of ``exercises`` print word for word, each
+    with the numbers of the exercises that carry it, in the order they first come.
+
+    The standard sheet prints these once, before the exercises, naming the exercises
+    (a library exercise's surgeon, pregnancy and getting-down-to-the-floor lines repeat
+    across a programme). Each exercise keeps the lines that are its own, and always its
+    stop rule, needed where the exercise is done; its "take care" heading points to the
+    shared list.
+    """
+    numbers: dict[str, list[int]] = {}
+    for number, exercise in enumerate(exercises, start=1):
+        for line in exercise["precautions"]:
+            if not is_stop_rule(line):
+                numbers.setdefault(line, []).append(number)
+    return {line: found for line, found in numbers.items() if len(found) > 1}
+
+
+def exercises_named(numbers: list[int]) -> str:
+    """ "Exercises 1, 3 and 6" for [1, 3, 6]."""
+    return "Exercises " + str(get_text_list([str(number) for number in numbers], "and"))
 
 
 def date_or_none(value: str) -> datetime.date | None:

@@ -20,6 +20,7 @@ from exercises.models import (
     Muscle,
     Protocol,
     ProtocolItem,
+    is_stop_rule,
 )
 from tests.factories import ClinicFactory, ExerciseFactory, PrescriptionItemFactory
 from tests.patients.test_handouts import PNG_1PX
@@ -627,7 +628,7 @@ def test_clinic_exercise_with_a_pose_is_drawn_under_its_own_name(clinic):
 
 def test_every_shipped_exercise_carries_its_own_stop_rule(shipped):
     for exercise in shipped:
-        stops = [line for line in exercise.precaution_list if line.startswith("Stop if")]
+        stops = [line for line in exercise.precaution_list if is_stop_rule(line)]
         assert stops, exercise.slug
         assert "sharp pain" in stops[0], exercise.slug
         assert "spreads down your leg" in stops[0], exercise.slug

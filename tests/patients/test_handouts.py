@@ -26,6 +26,7 @@ from tests.factories import (
 from tests.pdfs import (
     font_names,
     page_sizes_mm,
+    page_texts,
     pdf_text,
     reader,
     type_sizes_pt,
@@ -196,13 +197,89 @@ def test_steps_are_numbered_in_order(programme):
     assert "1 Lie down for stretch 1. 2 Breathe out slowly." in text
 
 
-def test_stop_box_log_and_contact_follow_the_exercises(programme):
+def test_the_log_then_the_stop_box_and_the_clinic_follow_the_exercises(programme):
     text = pdf_text(render(programme).pdf)
 
     last_exercise = text.index("Therapist note 3.")
-    assert last_exercise < text.index("Stop and call us if") < text.index("Your exercise log")
+    assert last_exercise < text.index("Your exercise log") < text.index("Stop and call us if")
     assert "Week 4: 14 Dec to 20 Dec" in text  # 28 days to the review: four weeks
-    assert text.index("Your exercise log") < text.index("Your clinic")
+    assert text.index("Get urgent medical help now") < text.index("Your clinic")
+
+
+@pytest.mark.parametrize("weeks", [2, 12])
+@pytest.mark.parametrize("paper", [PaperSize.A4, PaperSize.LETTER])
+def test_the_stop_box_and_the_clinic_share_the_log_page(programme, weeks, paper):
+    programme.review_date = ISSUED_ON + datetime.timedelta(weeks=weeks)
+    programme.save()
+
+    *_exercises, log_page = page_texts(render(programme, paper_size=paper).pdf)
+
+    assert f"Week {weeks}:" in log_page
+    assert "Stop and call us if" in log_page
+    assert "Get urgent medical help now" in log_page
+    assert "Your clinic" in log_page
+
+
+def test_large_print_gives_the_stop_box_its_own_pages_before_the_log(programme):
+    pages = page_texts(render(programme, large_print=True).pdf)
+
+    [log_page] = [page for page in pages if "Your exercise log" in page]
+    [box_page] = [page for page in pages if "Stop and call us if" in page]
+    assert pages.index(box_page) < pages.index(log_page)
+
+
+def shared_cautions_programme(patient, therapist, *, large_print=False):
+    """Three exercises: two share a surgeon line and a stop rule, each has a line of its own."""
+    patient.large_print = large_print
+    patient.save()
+    prescription = PrescriptionFactory(patient=patient, therapist=therapist)
+    surgeon = "Do not do this after a hip replacement unless your surgeon has cleared it."
+    stop = "Stop if you feel sharp pain or pain spreads down your leg."
+    for order, (name, own, shared) in enumerate(
+        [
+            ("Bridge", "Keep your ribs down.", [surgeon, stop]),
+            ("Clam", "Keep your heels together.", []),
+            ("Side lying lift", "Do not roll back.", [surgeon, stop]),
+        ]
+    ):
+        PrescriptionItemFactory(
+            prescription=prescription,
+            order=order,
+            exercise=ExerciseFactory(
+                clinic=patient.clinic, name=name, precautions="\n".join([*shared, own])
+            ),
+        )
+    return prescription
+
+
+def test_a_caution_two_exercises_share_prints_once_before_them_naming_both(patient, therapist):
+    text = pdf_text(render(shared_cautions_programme(patient, therapist)).pdf)
+
+    shared = (
+        "Take care with these exercises Exercises 1 and 3: Do not do this after a hip "
+        "replacement unless your surgeon has cleared it."
+    )
+    assert shared in text
+    assert text.count("unless your surgeon has cleared it") == 1
+    assert text.index(shared) < text.index("1 Bridge")
+
+
+def test_each_exercise_keeps_its_own_lines_and_its_stop_rule(patient, therapist):
+    text = pdf_text(render(shared_cautions_programme(patient, therapist)).pdf)
+
+    assert (
+        "Take care: these, and the list at the start Stop if you feel sharp pain or pain "
+        "spreads down your leg. Keep your ribs down." in text
+    )
+    assert "Take care Keep your heels together." in text  # shares nothing, points nowhere
+    assert text.count("Stop if you feel sharp pain or pain spreads down your leg.") == 2
+
+
+def test_large_print_keeps_every_caution_with_its_exercise(patient, therapist):
+    text = pdf_text(render(shared_cautions_programme(patient, therapist, large_print=True)).pdf)
+
+    assert "Take care with these exercises" not in text
+    assert text.count("unless your surgeon has cleared it") == 2
 
 
 def test_log_has_at_least_two_weeks_without_a_review_date(programme):

@@ -26,13 +26,21 @@ class Command(BaseCommand):
         "poppler's pdftoppm; `make screenshots` runs it."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--into",
+            type=Path,
+            default=Path(settings.BASE_DIR) / "docs" / "screenshots",
+            help="The folder to draw into (default: docs/screenshots).",
+        )
+
     def handle(self, *args, **options):
         programme = (
             Prescription.objects.filter(patient__chart_number=DEMO_CHART).order_by("pk").first()
         )
         if programme is None:
             raise CommandError(f"No demo programme for {DEMO_CHART}: run `make setup` first.")
-        folder = Path(settings.BASE_DIR) / "docs" / "screenshots"
+        folder = options["into"]
         folder.mkdir(parents=True, exist_ok=True)
         patient_url = link_url(live_link_for(programme.patient))
         for name, layout, large_print, page in PICTURES:
@@ -61,4 +69,4 @@ class Command(BaseCommand):
                     check=True,
                 )
                 (folder / name).write_bytes(stem.with_suffix(".png").read_bytes())
-            self.stdout.write(f"Drew docs/screenshots/{name}")
+            self.stdout.write(f"Drew {folder / name}")
