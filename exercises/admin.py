@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from exercises import figures
+from exercises import poses
 from exercises.dosing import dose_sentence
 from exercises.illustrations import update_drawing
 from exercises.models import (
@@ -206,8 +206,8 @@ class ExerciseAdminForm(forms.ModelForm):
         if pose:
             steps = lines(self.cleaned_data.get("steps", self.instance.steps))
             try:
-                figures.check_pose(pose, self.instance.slug or "new exercise", steps=len(steps))
-            except figures.PoseError as error:
+                poses.check_pose(pose, self.instance.slug or "new exercise", steps=len(steps))
+            except poses.PoseError as error:
                 raise forms.ValidationError(f"{error.field}: {error.detail}.") from error
         return pose
 

@@ -1,7 +1,7 @@
 """Drawn exercise figures: storing the drawing made from an exercise's pose.
 
 An exercise with pose data and no uploaded picture gets a drawing made from the
-pose (exercises/figures.py), stored under ``exercise-illustrations/drawn/``.
+pose (exercises/poses.py, drawn by exercises/figures.py), stored under ``exercise-illustrations/drawn/``.
 Uploads never land there (an upload's name loses its folders), so the folder
 tells a drawing from a clinic's own picture, and a picture always wins. Uploaded
 pictures are checked by the rule every picture follows (hipclinic.pictures).

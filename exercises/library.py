@@ -23,7 +23,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from exercises import figures, wording
+from exercises import poses, wording
 from exercises.illustrations import update_drawing
 from exercises.models import (
     Condition,
@@ -142,8 +142,8 @@ def _check_poses(exercises: list[dict], file_of: dict[str, str]) -> None:
         if "pose" not in entry:
             continue
         try:
-            figures.check_pose(entry["pose"], entry["slug"], steps=len(entry.get("steps", [])))
-        except figures.PoseError as error:
+            poses.check_pose(entry["pose"], entry["slug"], steps=len(entry.get("steps", [])))
+        except poses.PoseError as error:
             raise LibraryError(
                 f"{file_of[entry['slug']]}: exercise '{entry['slug']}', field '{error.field}': "
                 f"{error.detail}."

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from exercises import figures
+from exercises import figures, poses
 from exercises.library import LibraryError, read_library
 from tests.exercises.test_library import SMALL_LIBRARY
 
@@ -186,7 +186,7 @@ def test_library_takes_an_end_step_among_the_exercises_steps(tmp_path):
 def test_step_numbers_that_cannot_be_steps_are_refused(start, end, message):
     pose = {"base": "supine", "step": start, "end": {"step": end, "near": {"hip": 40}}}
 
-    with pytest.raises(figures.PoseError) as refused:
-        figures.check_pose(pose, "lying-marching", steps=5)
+    with pytest.raises(poses.PoseError) as refused:
+        poses.check_pose(pose, "lying-marching", steps=5)
 
     assert str(refused.value).startswith(f"lying-marching: {message}")

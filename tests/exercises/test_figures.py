@@ -10,7 +10,7 @@ import pytest
 import weasyprint
 from PIL import Image, ImageChops
 
-from exercises import figures
+from exercises import figures, poses
 from exercises.library import read_library
 from hipclinic.svg import sanitize_svg
 
@@ -185,7 +185,7 @@ def test_end_pose_changes_only_what_it_names():
         "end": {"near": {"hip": 75, "shoulder": 40}},
     }
 
-    end = figures.end_pose(pose)
+    end = poses.end_pose(pose)
 
     assert end["near"] == {"hip": 75, "shoulder": 40}
     assert end["far"] == {"hip": 45, "knee": 90}
@@ -236,19 +236,19 @@ def groin_pose(**changes) -> dict:
 def test_impossible_pose_is_refused_naming_exercise_and_field(changes, message):
     pose = groin_pose(**changes)
 
-    with pytest.raises(figures.PoseError) as refused:
-        figures.check_pose(pose, "supine-groin-stretch")
+    with pytest.raises(poses.PoseError) as refused:
+        poses.check_pose(pose, "supine-groin-stretch")
     assert message in str(refused.value)
     assert str(refused.value).startswith("supine-groin-stretch: pose.")
-    with pytest.raises(figures.PoseError):  # never a broken picture either
+    with pytest.raises(poses.PoseError):  # never a broken picture either
         figures.draw(pose, "Lying groin stretch", "supine-groin-stretch")
 
 
 def test_pose_that_is_not_a_table_is_refused():
-    with pytest.raises(figures.PoseError, match="frog-pose: pose must be a table"):
-        figures.check_pose(["all_fours"], "frog-pose")
+    with pytest.raises(poses.PoseError, match="frog-pose: pose must be a table"):
+        poses.check_pose(["all_fours"], "frog-pose")
 
 
 def test_missing_base_is_refused():
-    with pytest.raises(figures.PoseError, match=r"pose.base is missing \(one of standing"):
-        figures.check_pose({"near": {"hip": 10}}, "frog-pose")
+    with pytest.raises(poses.PoseError, match=r"pose.base is missing \(one of standing"):
+        poses.check_pose({"near": {"hip": 10}}, "frog-pose")

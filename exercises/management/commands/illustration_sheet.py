@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from exercises import figures
+from exercises import figures, poses
 from exercises.library import LIBRARY_FILE, LibraryError, read_library
 
 DOCS = Path(settings.BASE_DIR) / "docs"
@@ -75,7 +75,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, out: Path, **options):
         try:
             html = sheet_html(file)
-        except (LibraryError, figures.PoseError) as error:
+        except (LibraryError, poses.PoseError) as error:
             raise CommandError(str(error)) from error
         out.mkdir(parents=True, exist_ok=True)
         (out / "illustrations.html").write_text(html, encoding="utf-8")
