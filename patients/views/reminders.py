@@ -134,24 +134,29 @@ def address_limited(request) -> bool:
     return over_limit("patient-ip", client_ip(request) or "", settings.PATIENT_IP_RATE)
 
 
+# Mail scanners open every link in an email before the patient does: opening a link only
+# asks the question, and the patient's press of the button (a POST) answers it.
+
+
 @login_not_required
 @never_cache
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm_reminders(request, value: str):
-    """The link in the confirmation email: opening it starts the reminders."""
+    """The link in the confirmation email: the page asks, its button starts the reminders."""
     if address_limited(request):
         return too_many(request)
     subscription = subscription_to_confirm(value)
     if subscription is None or not subscription.patient.is_active:
         return not_found(request)
-    confirm(subscription, ip=client_ip(request))
+    if request.method == "POST":
+        confirm(subscription, ip=client_ip(request))
+    template = "reminders_confirmed" if subscription.is_active else "reminders_confirm"
     return private(
         render(
             request,
-            "patients/public/reminders_confirmed.html",
+            f"patients/public/{template}.html",
             {
                 "clinic": subscription.patient.clinic,
-                "subscription": subscription,
                 "when": when_words(subscription.weekdays, subscription.hour),
             },
         )
@@ -163,19 +168,20 @@ def confirm_reminders(request, value: str):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, value: str):
-    """The link in every reminder email: opening it (or a mail app's one-click POST)
-    stops the emails at once, with no login."""
+    """The link in every reminder email: the page asks, its button (or a mail app's
+    one-click POST) stops the emails at once, with no login."""
     if address_limited(request):
         return too_many(request)
     subscription = subscription_to_stop(value)
     if subscription is None:
         return not_found(request)
-    if request.method != "HEAD":
+    if request.method == "POST":
         stop(subscription, ip=client_ip(request))
+    stopped = subscription.unsubscribed_at is not None
     return private(
         render(
             request,
-            "patients/public/reminders_stopped.html",
+            f"patients/public/reminders_{'stopped' if stopped else 'stop'}.html",
             {"clinic": subscription.patient.clinic},
         )
     )

@@ -1,11 +1,8 @@
 """Pain that needs an answer: the rules, what the patient sees, and what reaches staff."""
 
 import datetime
-import html
-import re
 
 import pytest
-import textstat
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +20,7 @@ from tests.factories import (
     SessionLogFactory,
     UserFactory,
 )
+from tests.reading import above_grade_6, sentences_of
 
 pytestmark = pytest.mark.django_db
 
@@ -470,12 +468,7 @@ def test_what_the_pain_pages_and_the_reminders_box_say_reads_at_grade_6_or_below
 
     hard = []
     for response in pages:
-        main = response.content.decode().split('<main class="container py-3" id="main">')[1]
-        main = main.split('<section class="stop-box"')[0]  # the box is checked on its own
-        blocks = re.findall(r"<(p|li|legend|h1|h2)\b[^>]*>(.*?)</\1>", main, re.S)
-        assert len(blocks) >= 5
-        for _tag, block in blocks:
-            text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", block)).split())
-            if len(text.split()) > 5:  # sentences, not names, labels or links
-                hard.extend([text] if textstat.flesch_kincaid_grade(text) > 6 else [])
+        texts = sentences_of(response.content.decode())
+        assert len(texts) >= 5
+        hard.extend(above_grade_6(texts))
     assert hard == []

@@ -21,6 +21,7 @@ from tests.patients.reminders.world import (
     day,
     everything_in,
 )
+from tests.reading import above_grade_6, sentences_of
 
 pytestmark = pytest.mark.django_db
 
@@ -77,16 +78,37 @@ def test_a_signup_without_a_day_shows_why_and_saves_nothing(client, link):
     assert mail.outbox == []
 
 
-def test_confirming_from_the_link_alone_starts_the_reminders(client, link, clinic):
-    clinic.nudge_after_days = 0
-    clinic.save()
+def test_opening_the_confirm_link_asks_and_starts_nothing(client, link):
+    """Mail scanners open links before the patient does: opening only asks."""
     sign_up(client, link)
     subscription = ReminderSubscription.objects.get()
 
     response = Client().get(confirm_url(subscription))
 
     assert response.status_code == 200
+    html = response.content.decode()
+    assert "Turn on your reminders?" in html
+    assert "Monday, Wednesday and Friday at 6 pm" in html
+    assert 'method="post"' in html
+    assert ReminderSubscription.objects.get().confirmed_at is None
+    assert send_due_reminders(at(day(MONDAY), 18)) == {REMINDER: 0, NUDGE: 0}
+
+
+def test_confirming_from_the_link_alone_starts_the_reminders(client, link, clinic):
+    clinic.nudge_after_days = 0
+    clinic.save()
+    sign_up(client, link)
+    subscription = ReminderSubscription.objects.get()
+    patients_browser = Client(enforce_csrf_checks=True)
+    page = patients_browser.get(confirm_url(subscription))
+
+    response = patients_browser.post(
+        confirm_url(subscription), {"csrfmiddlewaretoken": page.context["csrf_token"]}
+    )
+
+    assert response.status_code == 200
     assert "Your reminders are on" in response.content.decode()
+    assert "Your reminders are on" in Client().get(confirm_url(subscription)).content.decode()
     assert "Monday, Wednesday and Friday at 6 pm" in response.content.decode()
     assert send_due_reminders(at(day(MONDAY), 18)) == {REMINDER: 1, NUDGE: 0}
     assert AuditEvent.objects.filter(
@@ -121,6 +143,7 @@ def test_an_old_confirm_link_does_not_confirm_a_new_address(client, link):
     sign_up(client, link, email="new@example.com")
 
     assert Client().get(old_confirm).status_code == 404
+    assert Client().post(old_confirm).status_code == 404
     assert ReminderSubscription.objects.get().confirmed_at is None
 
 
@@ -170,8 +193,17 @@ def test_the_pages_stop_button_stops_the_emails(client, subscription, link):
 # --- Stopping ------------------------------------------------------------------------------
 
 
-def test_the_unsubscribe_link_alone_stops_the_emails(subscription):
+def test_opening_the_unsubscribe_link_asks_and_stops_nothing(subscription):
     response = Client().get(unsubscribe_url(subscription))
+
+    assert response.status_code == 200
+    assert "Stop reminder emails?" in response.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.is_active
+
+
+def test_the_unsubscribe_links_button_alone_stops_the_emails(subscription):
+    response = Client().post(unsubscribe_url(subscription))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -182,8 +214,8 @@ def test_the_unsubscribe_link_alone_stops_the_emails(subscription):
 
 
 def test_unsubscribing_twice_says_the_same(subscription):
-    first = Client().get(unsubscribe_url(subscription))
-    second = Client().get(unsubscribe_url(subscription))
+    first = Client().post(unsubscribe_url(subscription))
+    second = Client().post(unsubscribe_url(subscription))
 
     assert first.status_code == second.status_code == 200
     assert first.content == second.content
@@ -207,6 +239,7 @@ def test_a_tampered_unsubscribe_link_gets_the_same_404_as_a_bad_patient_link(sub
 
     assert tampered.status_code == 404
     assert tampered.content == bad_link.content
+    assert Client().post(url[:-3] + "abc/").status_code == 404
     subscription.refresh_from_db()
     assert subscription.is_active
 
@@ -214,7 +247,23 @@ def test_a_tampered_unsubscribe_link_gets_the_same_404_as_a_bad_patient_link(sub
 def test_a_confirm_link_after_unsubscribing_does_not_start_them_again(client, link):
     sign_up(client, link)
     subscription = ReminderSubscription.objects.get()
-    Client().get(unsubscribe_url(subscription))
+    Client().post(unsubscribe_url(subscription))
 
     assert Client().get(confirm_url(subscription)).status_code == 404
+    assert Client().post(confirm_url(subscription)).status_code == 404
     assert not ReminderSubscription.objects.get().is_active
+
+
+def test_the_confirm_and_stop_pages_read_at_grade_6_or_below(client, link):
+    sign_up(client, link)
+    subscription = ReminderSubscription.objects.get()
+    pages = [
+        Client().get(confirm_url(subscription)),
+        Client().post(confirm_url(subscription)),
+        Client().get(unsubscribe_url(subscription)),
+        Client().post(unsubscribe_url(subscription)),
+    ]
+
+    texts = [text for page in pages for text in sentences_of(page.content.decode())]
+    assert len(texts) >= 8
+    assert above_grade_6(texts) == []
