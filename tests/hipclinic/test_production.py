@@ -39,6 +39,34 @@ def test_deploy_check_is_clean_with_debug_off(tmp_path):
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+SIGN_IN_OVER = """
+import django
+django.setup()
+from django.test import Client
+print(Client().get("/ping", headers={"X-Forwarded-Proto": "https"}).status_code)
+"""
+
+
+@pytest.mark.parametrize(("proxies", "status"), [("0", "301"), ("1", "200")])
+def test_a_forwarded_https_header_counts_only_behind_a_trusted_proxy(tmp_path, proxies, status):
+    """Without a proxy, a client's own X-Forwarded-Proto does not make plain HTTP secure:
+    a page still redirects to HTTPS."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "hipclinic.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "testserver",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "TRUSTED_PROXY_COUNT": proxies,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", SIGN_IN_OVER], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert result.stdout.split() == [status], result.stderr
+
+
 def test_a_default_link_length_past_the_maximum_stops_the_server_at_start():
     env = {**os.environ, "PATIENT_LINK_DAYS": "400", "PATIENT_LINK_MAX_DAYS": "365"}
     result = subprocess.run(
