@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -71,9 +72,11 @@ class Patient(models.Model):
     class Meta:
         ordering = ["last_name", "first_name"]
         constraints = [
+            # Ignoring case, as the forms compare (chart_number_taken).
             models.UniqueConstraint(
-                fields=["clinic", "chart_number"],
-                name="patient_chart_number_unique_in_clinic",
+                "clinic",
+                Lower("chart_number"),
+                name="patient_chart_number_unique_in_clinic_any_case",
                 violation_error_message=chart_numbers.TAKEN,
             ),
         ]

@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -144,3 +144,36 @@ def test_six_simultaneous_new_patients_with_one_chart_number_save_one(clinic, wh
     refused = [response for response in responses if response.status_code == 200]
     assert all(TAKEN in response.content.decode() for response in refused)
     assert list(Patient.objects.values_list("chart_number", flat=True)) == ["RACE-1"]
+
+
+# --- Capital letters -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_number_differing_only_in_capitals_past_every_form(clinic):
+    Patient.objects.create(clinic=clinic, chart_number="ab-1", last_name="First")
+    Patient.objects.bulk_create([Patient(clinic=clinic, chart_number="XY-9", last_name="Second")])
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Patient.objects.filter(chart_number="XY-9").update(chart_number="AB-1")
+
+    assert sorted(Patient.objects.values_list("chart_number", flat=True)) == ["XY-9", "ab-1"]
+
+
+@pytest.mark.django_db
+def test_the_migration_to_any_case_names_the_clinics_to_tidy_first(clinic):
+    migration = importlib.import_module("patients.migrations.0010_chart_numbers_unique_in_any_case")
+    with connection.cursor() as cursor:  # as before the migration: capitals told apart
+        cursor.execute("DROP INDEX patient_chart_number_unique_in_clinic_any_case")
+    PatientFactory(clinic=clinic, chart_number="ab-1")
+    PatientFactory(clinic=clinic, chart_number="AB-1")
+    PatientFactory(clinic=clinic, chart_number="CD-2")
+
+    with pytest.raises(RuntimeError) as refused:
+        migration.refuse_case_clashes(apps, None)
+
+    assert str(refused.value) == (
+        "Patients of one clinic share a chart number written with other capital letters "
+        f"(numbers shared: 1; clinic ids: {clinic.pk}). Give each patient their own number in "
+        "the admin, then migrate again."
+    )
