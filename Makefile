@@ -53,6 +53,7 @@ WORKERS ?= 2
 serve: system-packages-run $(BIN)/.installed node_modules/.installed
 	DEBUG=0 $(BIN)/python manage.py migrate --no-input
 	DEBUG=0 $(BIN)/python manage.py load_library
+	DEBUG=0 $(BIN)/python manage.py load_measures
 	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	DEBUG=0 $(BIN)/python manage.py schedule_reminders
 	DEBUG=0 $(BIN)/python manage.py db_worker & worker=$$!; \

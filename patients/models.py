@@ -560,3 +560,7 @@ class ReminderSubscription(models.Model):
     @property
     def is_active(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+# Outcome measures live in their own module; imported here so Django finds them.
+from patients.measure_models import Measure, MeasureAnswer, MeasureSchedule  # noqa: E402, F401

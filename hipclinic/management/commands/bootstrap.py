@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = (
-        "Prepare a database in one step: apply migrations, load the shared exercise library, "
-        "and (unless --no-demo) create the demo clinics and logins. This is what `make setup` "
+        "Prepare a database in one step: apply migrations, load the shared exercise library "
+        "and the outcome measures, and (unless --no-demo) create the demo clinics and logins. This is what `make setup` "
         "and `make run` call; every step is safe to repeat."
     )
 
@@ -18,5 +18,6 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
         call_command("load_library", stdout=self.stdout)
+        call_command("load_measures", stdout=self.stdout)
         if not no_demo:
             call_command("seed_demo", stdout=self.stdout)
