@@ -243,6 +243,10 @@ class ExerciseAdminForm(forms.ModelForm):
     class Meta:
         model = Exercise
         fields = ["clinic", "easier_version"]  # the admin adds the rest from its fieldsets
+        help_texts = {
+            "pose": "The positions of a drawn figure, written as in the shared library's "
+            "files. Drawn only while no picture is uploaded.",
+        }
 
     def clean_pose(self):
         """Pose data must draw and number its positions with the exercise's steps; the error
@@ -305,6 +309,7 @@ class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
     autocomplete_fields = ["muscles", "equipment", "easier_version"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["harder_version_list", "created_at", "updated_at"]
+    hidden_from_staff_when_read_only = ("slug", "pose")
     fieldsets = [
         (None, {"fields": ["clinic", "name", "slug"]}),
         ("Classification", {"fields": ["kind", "position", "difficulty", "muscles", "equipment"]}),

@@ -46,6 +46,17 @@ class ClinicAdminSite(admin.AdminSite):
     site_title = "hipclinic admin"
     index_title = "Clinic records and home programmes"
 
+    def get_app_list(self, request, app_label=None):
+        """Django's list of models, each under the name its admin gives staff (``listed_as``)
+        where the model's own verbose name is a developer's word."""
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            for entry in app["models"]:
+                entry["name"] = (
+                    getattr(self._registry.get(entry["model"]), "listed_as", None) or entry["name"]
+                )
+        return app_list
+
     def autocomplete_view(self, request):
         return AutocompleteWithDetails.as_view(admin_site=self)(request)
 

@@ -332,7 +332,7 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
                 )
             self.message_user(
                 request,
-                f"Issuing {len(programmes)} handouts in the background; Background jobs "
+                f"Issuing {len(programmes)} handouts in the background; “Handout and email progress” "
                 "shows how far it has got.",
                 messages.INFO,
             )
