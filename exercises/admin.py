@@ -174,11 +174,11 @@ class OrderedItemInline(ClinicScopedInline, SortableStackedInline):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "exercise" and isinstance(field.widget, RelatedFieldWidgetWrapper):
-            # Beside a row's exercise, a pencil, a plus and a red cross read as editing,
-            # adding or deleting the exercise itself; only "view" is kept.
+            # Beside a row's exercise, a pencil and a plus read as changing the row or
+            # adding one, yet edit or add an exercise in the library; only "view" is kept.
+            # (The red cross, deleting the exercise itself, is gone from every picker.)
             field.widget.can_add_related = False
             field.widget.can_change_related = False
-            field.widget.can_delete_related = False
         return field
 
     @admin.display(description="the patient reads")

@@ -18,6 +18,7 @@ Ordered items (protocol and programme items) share ``exercises.admin.OrderedItem
 """
 
 import base64
+import copy
 import zoneinfo
 
 from django import forms
@@ -25,7 +26,11 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    RelatedFieldWidgetWrapper,
+)
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
@@ -122,6 +127,10 @@ class ClinicScoping:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            # A red cross beside a picker reads as "remove this choice", yet deletes the
+            # chosen exercise, patient or colleague itself.
+            field.widget.can_delete_related = False
         if isinstance(db_field, models.SlugField) and field is not None:
             field.label = "Web name"
             field.help_text = "The name in web addresses, filled in from the name."
@@ -415,7 +424,8 @@ class ClinicAdmin(ClinicScopedAdmin):
         form_class = self.get_form(
             request, clinic, change=True, fields=flatten_fieldsets(self.get_fieldsets(request))
         )
-        form = form_class(request.POST, request.FILES, instance=clinic)
+        # The form changes the instance it checks; the page names the clinic as saved.
+        form = form_class(request.POST, request.FILES, instance=copy.copy(clinic))
         valid = form.is_valid()
         for upload in request.FILES.values():
             upload.seek(0)  # read again when the change view checks the form

@@ -110,7 +110,7 @@ def test_a_new_name_asks_first_and_counts_the_handouts_it_would_issue_again(
     page = response.content.decode()
     assert response.status_code == 200
     assert "2 current handouts will be issued again with the new heading." in page
-    assert "Confirm: save and issue them again" in page and "Cancel" in page
+    assert "Confirm: save, and issue again" in page and "Cancel" in page
     assert Clinic.objects.get(pk=clinic.pk).name == "Northside Physio"  # nothing saved yet
     assert Handout.objects.count() == 7
     assert not BackgroundJob.objects.exists()
