@@ -4,11 +4,13 @@ Staff see their clinic's own exercises and protocols beside the shared library;
 they may pick library rows but only platform admins change them.
 """
 
-from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableTabularInline
+from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableStackedInline
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
 from django.db.models import Count
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -36,6 +38,14 @@ from hipclinic.ordering import OUT_OF_THE_WAY, set_positions
 class OrderedItemForm(forms.ModelForm):
     """One ordered item. Its position is settled by the formset, not checked row by row."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in Dose.DOSE_FIELDS:
+            if name in self.fields:
+                # Under each small box a hint would make every row twice as tall; the
+                # labels say enough, as in the app's protocol and builder rows.
+                self.fields[name].help_text = ""
+
     def _get_validation_exclusions(self):
         # A swap posts item A at B's old position while B still holds it in the
         # database; checking (parent, order) per row would refuse a valid reorder.
@@ -59,6 +69,12 @@ class OrderedItemFormSet(ParentRowsOnly, CustomInlineFormSet):
     ``set_positions`` gives every item its final place, so a reorder never makes
     two rows share a position, on SQLite or PostgreSQL.
     """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if DELETION_FIELD_NAME in form.fields:
+            # Django's "Delete" beside an exercise reads as deleting the exercise itself.
+            form.fields[DELETION_FIELD_NAME].label = "Remove this row"
 
     def clean(self):
         super().clean()
@@ -120,27 +136,57 @@ class OrderedItemFormSet(ParentRowsOnly, CustomInlineFormSet):
         return saved
 
 
-class OrderedItemInline(ClinicScopedInline, SortableTabularInline):
-    """Drag-and-drop sortable items with an exercise picker and the dose beside it."""
+# The dose fields of one item, two lines under its exercise: how much, then how often.
+DOSE_LINES = [
+    ("sets", "reps", "reps_max", "hold", "hold_max", "hold_unit", "side"),
+    ("walk_minutes", "build_up_to", "times_per_day", "days_per_week", "load", "rest_seconds"),
+]
+
+
+class OrderedItemInline(ClinicScopedInline, SortableStackedInline):
+    """Drag-and-drop sortable items: the exercise, its dose on two lines under it, the note,
+    and the dose as the patient reads it on a line of its own.
+
+    Picking an exercise fills an untouched row with the exercise's usual dose
+    (``ExerciseAdmin.autocomplete_details`` and static/hipclinic/ordered-items.js).
+    """
 
     form = OrderedItemForm
     formset = OrderedItemFormSet
     extra = 0
+    classes = ["ordered-items"]
+    verbose_name = "exercise"
+    verbose_name_plural = "exercises"
     autocomplete_fields = ["exercise"]
-    fields = ["exercise", *Dose.DOSE_FIELDS, "note", "reads_as"]
+    fields = ["exercise", *DOSE_LINES, "note", "reads_as"]
     readonly_fields = ["reads_as"]
     formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
-        models.CharField: {"widget": forms.TextInput(attrs={"size": 12})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 14})},
     }
+
+    class Media:
+        js = ["admin/js/jquery.init.js", "hipclinic/ordered-items.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("exercise")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "exercise" and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            # Beside a row's exercise, a pencil and a plus read as changing the row or
+            # adding one, yet edit or add an exercise in the library; only "view" is kept.
+            # (The red cross, deleting the exercise itself, is gone from every picker.)
+            field.widget.can_add_related = False
+            field.widget.can_change_related = False
+        return field
+
     @admin.display(description="the patient reads")
     def reads_as(self, item):
         """The dose as the handout prints it, so the therapist sees the patient's words."""
-        return dose_sentence(item) if item.pk else ""
+        if item.pk is None:
+            return ""
+        return dose_sentence(item) or "No dose yet: the patient reads no amount."
 
 
 def is_autocomplete(request) -> bool:
@@ -197,6 +243,10 @@ class ExerciseAdminForm(forms.ModelForm):
     class Meta:
         model = Exercise
         fields = ["clinic", "easier_version"]  # the admin adds the rest from its fieldsets
+        help_texts = {
+            "pose": "The positions of a drawn figure, written as in the shared library's "
+            "files. Drawn only while no picture is uploaded.",
+        }
 
     def clean_pose(self):
         """Pose data must draw and number its positions with the exercise's steps; the error
@@ -259,6 +309,7 @@ class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
     autocomplete_fields = ["muscles", "equipment", "easier_version"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["harder_version_list", "created_at", "updated_at"]
+    hidden_from_staff_when_read_only = ("slug", "pose")
     fieldsets = [
         (None, {"fields": ["clinic", "name", "slug"]}),
         ("Classification", {"fields": ["kind", "position", "difficulty", "muscles", "equipment"]}),
@@ -296,6 +347,11 @@ class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         update_drawing(obj)
+
+    def autocomplete_details(self, exercise) -> dict:
+        """What a picker's answer carries besides the name: the usual dose, which a new
+        protocol or programme row starts from, as the builder's new rows do."""
+        return {"dose": exercise.dose_values()}
 
     def get_search_results(self, request, queryset, search_term):
         """The admin's list and pickers find what the library and the builder find, and an
@@ -343,6 +399,11 @@ class ProtocolItemInline(OrderedItemInline):
     model = ProtocolItem
 
 
+def without_a_dose(items) -> list[str]:
+    """The names of the items whose dose says nothing to the patient (no sentence at all)."""
+    return [item.exercise.name for item in items if not dose_sentence(item)]
+
+
 @admin.register(Protocol)
 class ProtocolAdmin(ArchiveActions, SortableAdminBase, ClinicScopedAdmin):
     list_display = [
@@ -362,6 +423,18 @@ class ProtocolAdmin(ArchiveActions, SortableAdminBase, ClinicScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(exercise_count=Count("items"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        missing = without_a_dose(form.instance.items.select_related("exercise"))
+        if missing:
+            self.message_user(
+                request,
+                f"Saved, but with no dose for {', '.join(missing)}: a programme started "
+                "from this protocol would print no amount for it. Give it sets, "
+                "repetitions, a hold or a time.",
+                messages.WARNING,
+            )
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -17,22 +17,34 @@ Every ModelAdmin and inline in hipclinic derives from ``ClinicScopedAdmin`` or
 Ordered items (protocol and programme items) share ``exercises.admin.OrderedItemInline``.
 """
 
+import base64
+import copy
+import zoneinfo
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected
-from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    RelatedFieldWidgetWrapper,
+)
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.datastructures import MultiValueDict
 
 from hipclinic.audit import audit
 from hipclinic.auth import put_in_role_group
 from hipclinic.fields import CheckedModelMultipleChoiceField, checked_id, is_valid_id
 from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, Clinic, User
-from hipclinic.signals import branding_changed
+from hipclinic.signals import branding_change_proposed, branding_changed
 
 
 def is_clinic_scoped(model) -> bool:
@@ -113,6 +125,17 @@ class ClinicScoping:
             queryset = queryset.visible_to(request.user)
         return queryset
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            # A red cross beside a picker reads as "remove this choice", yet deletes the
+            # chosen exercise, patient or colleague itself.
+            field.widget.can_delete_related = False
+        if isinstance(db_field, models.SlugField) and field is not None:
+            field.label = "Web name"
+            field.help_text = "The name in web addresses, filled in from the name."
+        return field
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs["queryset"] = self.scoped_choices(
             db_field, request, kwargs.get("queryset"), kwargs.get("using")
@@ -136,10 +159,55 @@ class ClinicScoping:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+def without_fields(fieldsets, hidden: set[str]) -> list:
+    """``fieldsets`` with the ``hidden`` fields left out (and any section left empty)."""
+    shown = []
+    for name, options in fieldsets:
+        lines = []
+        for line in options["fields"]:
+            if isinstance(line, list | tuple):
+                line = tuple(field for field in line if field not in hidden)
+                if line:
+                    lines.append(line if len(line) > 1 else line[0])
+            elif line not in hidden:
+                lines.append(line)
+        if lines:
+            shown.append((name, {**options, "fields": lines}))
+    return shown
+
+
 class ClinicScopedAdmin(ClinicScoping, admin.ModelAdmin):
     """A ModelAdmin that shows each user their own clinic's rows (all rows to superusers)."""
 
     list_per_page = 50
+    # Fields that say nothing to staff on a page they cannot change (a shared exercise, a
+    # muscle): its web name, say. Platform admins see everything.
+    hidden_from_staff_when_read_only = ("slug",)
+
+    def hidden_from(self, request, obj=None) -> set[str]:
+        """The fields a page leaves out for this user. Staff never choose a record's clinic
+        (it is saved with theirs), so the clinic is not shown to them at all."""
+        if request.user.is_superuser:
+            return set()
+        hidden = {"clinic"} if has_own_clinic_field(self.model) else set()
+        read_only = obj is not None and not self.has_change_permission(request, obj)
+        for name in self.hidden_from_staff_when_read_only:
+            if read_only or name in self.get_readonly_fields(request, obj):
+                hidden.add(name)
+        return hidden
+
+    def get_fieldsets(self, request, obj=None):
+        return without_fields(super().get_fieldsets(request, obj), self.hidden_from(request, obj))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        fields = kwargs.get("fields")
+        if fields is None and self.fieldsets:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if fields is not None and has_own_clinic_field(self.model) and "clinic" not in fields:
+            # Still in the form, unseen: a disabled field keeps the user's own clinic
+            # whatever is posted, and the form's checks can read it.
+            kwargs["fields"] = [*fields, "clinic"]
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_object(self, request, object_id, from_field=None):
         # Django redirects to the index with a message for a missing object; for
@@ -274,10 +342,41 @@ class ClinicScopedInline(ClinicScoping):
         )
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class ClinicAdminForm(forms.ModelForm):
+    # A choice from the list the server knows, never a name typed with a slip in it (an
+    # unknown name would quietly make "today" UTC's).
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=time_zone_choices,
+        help_text="Decides when a day starts and ends for the clinic's patients: their "
+        "logs, reminders and handout dates.",
+    )
+
+    class Meta:
+        model = Clinic
+        fields = ["name"]  # the admin adds the rest from its fieldsets
+
+
+# A branding change is saved only from the page that asked about it (the form posted
+# again with this name), and a new logo comes back with it in NEW_LOGO, as base64.
+CONFIRMED = "_branding_confirmed"
+NEW_LOGO = "_new_logo"
+
+
 @admin.register(Clinic)
 class ClinicAdmin(ClinicScopedAdmin):
-    """Managers keep their own clinic's details; only platform admins add or remove clinics."""
+    """Managers keep their own clinic's details; only platform admins add or remove clinics.
 
+    Changing what a handout's heading prints (Clinic.HANDOUT_HEADING) issues the current
+    handouts again (hipclinic.signals); the page says how many first and saves nothing
+    until the manager confirms.
+    """
+
+    form = ClinicAdminForm
     list_display = ["name", "phone", "email", "paper_size"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -305,6 +404,66 @@ class ClinicAdmin(ClinicScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None:
+            if CONFIRMED in request.POST:
+                with_logo_posted_again(request)
+            else:
+                question = self.ask_about_branding(request, object_id)
+                if question is not None:
+                    return question
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def ask_about_branding(self, request, object_id) -> TemplateResponse | None:
+        """The page asking before a branding change is saved, or None when there is nothing
+        to ask (the form is refused, or the change reaches no handout): then the change
+        view carries on as usual."""
+        clinic = self.get_object(request, unquote(object_id))
+        if not self.has_change_permission(request, clinic):
+            return None
+        form_class = self.get_form(
+            request, clinic, change=True, fields=flatten_fieldsets(self.get_fieldsets(request))
+        )
+        # The form changes the instance it checks; the page names the clinic as saved.
+        form = form_class(request.POST, request.FILES, instance=copy.copy(clinic))
+        valid = form.is_valid()
+        for upload in request.FILES.values():
+            upload.seek(0)  # read again when the change view checks the form
+        if not valid or not Clinic.BRANDING_FIELDS & set(form.changed_data):
+            return None
+        answers = branding_change_proposed.send(sender=Clinic, clinic=form.instance)
+        sentences = [sentence for _receiver, sentence in answers if sentence]
+        if not sentences:
+            return None
+        logo = request.FILES.get("logo")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": clinic,
+            "title": "Save the new handout heading?",
+            "sentences": sentences,
+            "changed": [
+                form.fields[name].label
+                for name in form.changed_data
+                if name in Clinic.BRANDING_FIELDS
+            ],
+            "posted": [
+                (name, value)
+                for name, values in request.POST.lists()
+                if name != "csrfmiddlewaretoken"
+                for value in values
+            ],
+            "new_logo": logo
+            and {
+                "name": logo.name,
+                "content_type": logo.content_type,
+                "data": base64.b64encode(logo.read()).decode(),
+            },
+            "confirmed": CONFIRMED,
+            "new_logo_field": NEW_LOGO,
+        }
+        return TemplateResponse(request, "admin/hipclinic/clinic/confirm_branding.html", context)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and Clinic.BRANDING_FIELDS & set(form.changed_data):
@@ -314,10 +473,44 @@ class ClinicAdmin(ClinicScopedAdmin):
                     self.message_user(request, sentence, messages.INFO)
 
 
+def with_logo_posted_again(request) -> None:
+    """Put a logo carried by the confirmation page back among the request's files, where
+    the form checks it as it checks any upload."""
+    data = request.POST.get(f"{NEW_LOGO}-data")
+    if not data or "logo" in request.FILES:
+        return
+    try:
+        content = base64.b64decode(data, validate=True)
+    except ValueError:
+        return  # not a file the page sent; the form goes on without a new logo
+    upload = SimpleUploadedFile(
+        request.POST.get(f"{NEW_LOGO}-name", "logo"),
+        content,
+        content_type=request.POST.get(f"{NEW_LOGO}-content_type", ""),
+    )
+    files = MultiValueDict(dict(request.FILES.lists()))
+    files["logo"] = upload
+    request._files = files  # Django's request has no setter for its files
+
+
 @admin.register(BackgroundJob)
 class BackgroundJobAdmin(ReadOnly, ClinicScopedAdmin):
-    """Bulk work running or done for the clinic, to read only."""
+    """Work the clinic asked for that runs on its own after the page answered (issuing many
+    handouts, issuing them again after a branding change, emailing a link), to read only.
 
+    Listed to staff as "Handout and email progress" (``listed_as``), the model's
+    verbose name being a developer's word.
+    """
+
+    listed_as = "Handout and email progress"
+    explained = (
+        "Issuing handouts for several programmes at once, issuing current handouts again "
+        "after the clinic's details change, and emailing a patient their link carry on "
+        "after the page has answered. Each shows here: what was asked, by whom, how far it "
+        "has got and how it ended."
+    )
+    change_list_template = "admin/hipclinic/backgroundjob/change_list.html"
+    change_form_template = "admin/hipclinic/backgroundjob/change_form.html"
     list_display = ["created_at", "kind", "status", "progress", "summary", "requested_by"]
     list_filter = ["kind", "status"]
     list_select_related = ["requested_by"]
@@ -332,6 +525,21 @@ class BackgroundJobAdmin(ReadOnly, ClinicScopedAdmin):
         "task_id",
     ]
     readonly_fields = fields
+
+    def get_fields(self, request, obj=None):
+        # The task's id names it in the task queue, which only platform admins see.
+        fields = super().get_fields(request, obj)
+        return fields if request.user.is_superuser else [f for f in fields if f != "task_id"]
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"title": self.listed_as, "listed_as": self.listed_as}
+        return super().changelist_view(request, {**context, **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {"listed_as": self.listed_as, "title": "What was asked, and how far it got"}
+        return super().change_view(
+            request, object_id, form_url, {**context, **(extra_context or {})}
+        )
 
     @admin.display(description="progress")
     def progress(self, job: BackgroundJob) -> str:
@@ -392,8 +600,12 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return self.add_fieldsets
-        return self.platform_fieldsets if request.user.is_superuser else self.clinic_fieldsets
+            fieldsets = self.add_fieldsets
+        elif request.user.is_superuser:
+            fieldsets = self.platform_fieldsets
+        else:
+            fieldsets = self.clinic_fieldsets
+        return without_fields(fieldsets, self.hidden_from(request, obj))
 
     def get_readonly_fields(self, request, obj=None):
         return [] if request.user.is_superuser else ["last_login", "date_joined"]

@@ -1,4 +1,5 @@
-"""hipclinic's admin site: Django's, with a "view on site" redirect that checks its ids.
+"""hipclinic's admin site: Django's, with a "view on site" redirect that checks its ids,
+and pickers whose answers carry what the picked row's own admin adds.
 
 Django's redirect (``contenttypes.views.shortcut``, at ``/admin/r/<type>/<id>/``) looks
 the id up as given. For a model with UUID keys (the task queue's results) an id that is
@@ -8,6 +9,7 @@ row the user may not see is a 404 too, as everywhere else in the admin.
 """
 
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.http import Http404
@@ -29,10 +31,34 @@ def view_on_site(request, content_type_id: int, object_id: str):
     return shortcut(request, content_type_id, object_id)
 
 
+class AutocompleteWithDetails(AutocompleteJsonView):
+    """Django's picker answers, each with what the picked model's admin adds through an
+    ``autocomplete_details(row)`` method, if it has one (an exercise's usual dose)."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        details = getattr(self.model_admin, "autocomplete_details", None)
+        return {**result, **details(obj)} if details else result
+
+
 class ClinicAdminSite(admin.AdminSite):
     site_header = "hipclinic"
     site_title = "hipclinic admin"
     index_title = "Clinic records and home programmes"
+
+    def get_app_list(self, request, app_label=None):
+        """Django's list of models, each under the name its admin gives staff (``listed_as``)
+        where the model's own verbose name is a developer's word."""
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            for entry in app["models"]:
+                entry["name"] = (
+                    getattr(self._registry.get(entry["model"]), "listed_as", None) or entry["name"]
+                )
+        return app_list
+
+    def autocomplete_view(self, request):
+        return AutocompleteWithDetails.as_view(admin_site=self)(request)
 
     def get_urls(self):
         checked = path(

@@ -200,8 +200,9 @@ class PrescriptionItemInline(OrderedItemInline):
     model = PrescriptionItem
     form = PrescriptionItemForm
     formset = PrescriptionItemFormSet
-    # Beside the exercise, where a wide row of dose fields cannot push them out of sight.
-    fields = ["exercise", "cautions", "confirm", *OrderedItemInline.fields[1:]]
+    # Right under the exercise, where the dose cannot push them out of sight; shown only
+    # when the exercise asks for the therapist's check (static/hipclinic/admin.css).
+    fields = ["exercise", ("cautions", "confirm"), *OrderedItemInline.fields[1:]]
     readonly_fields = [*OrderedItemInline.readonly_fields, "cautions"]
 
     def get_queryset(self, request):
@@ -331,7 +332,7 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
                 )
             self.message_user(
                 request,
-                f"Issuing {len(programmes)} handouts in the background; Background jobs "
+                f"Issuing {len(programmes)} handouts in the background; “Handout and email progress” "
                 "shows how far it has got.",
                 messages.INFO,
             )

@@ -23,7 +23,7 @@ import segno
 import weasyprint
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -36,7 +36,7 @@ from hipclinic.models import AuditAction, AuditEvent, Clinic, PaperSize
 from patients.cautions import waiting_for_a_check
 from patients.handout_fetcher import BASE_URL, HandoutFetcher, media_url, static_url
 from patients.links import link_url, live_link_for
-from patients.models import Handout, Layout, PatientLink, Prescription
+from patients.models import Handout, Layout, PatientLink, Prescription, PrescriptionStatus
 from patients.stop_box import stop_box_lines, tel_href
 
 STYLESHEET = "handouts/handout.css"
@@ -328,6 +328,28 @@ def issue_handout(
         return snapshot
 
     return render_and_store(prescription, programme_as_it_stands, user, ip=ip)
+
+
+def current_programmes(clinic: Clinic) -> QuerySet[Prescription]:
+    """The programmes a branding change issues again: active, for an active patient, and
+    issued at least once (``rebrand_handout`` then skips those already in the branding)."""
+    return (
+        Prescription.objects.for_clinic(clinic)
+        .filter(status=PrescriptionStatus.ACTIVE, patient__is_active=True, handouts__isnull=False)
+        .distinct()
+    )
+
+
+def handouts_to_rebrand(clinic: Clinic) -> int:
+    """How many handouts a branding change to ``clinic`` (unsaved, holding the new values)
+    would issue again: those of ``current_programmes`` whose latest handout prints another
+    heading, as ``rebrand_handout`` decides."""
+    heading = clinic.handout_heading()
+    latest = Handout.objects.filter(prescription=OuterRef("prescription")).order_by("-revision")
+    printed = Handout.objects.filter(
+        prescription__in=current_programmes(clinic), pk=Subquery(latest.values("pk")[:1])
+    ).values_list("snapshot__clinic", flat=True)
+    return sum(1 for printed_heading in printed if printed_heading != heading)
 
 
 def rebrand_handout(prescription: Prescription, user) -> Handout | None:

@@ -13,9 +13,15 @@ from django.urls import reverse
 from hipclinic.jobs import advance, running_job, start_job, task
 from hipclinic.models import JobKind
 from patients.alerts import staff_to_email
-from patients.handouts import CannotIssue, issue_handout, rebrand_handout
+from patients.handouts import (
+    CannotIssue,
+    current_programmes,
+    handouts_to_rebrand,
+    issue_handout,
+    rebrand_handout,
+)
 from patients.links import link_url, live_link_for, site_url
-from patients.models import Alert, Patient, Prescription, PrescriptionStatus
+from patients.models import Alert, Patient, Prescription
 
 
 def plural(count: int, word: str) -> str:
@@ -49,14 +55,7 @@ def rebrand_handouts(job_id: int) -> dict:
     """After the clinic's details or logo change, issue the latest handout of every
     active programme again in the new branding (same exercises and doses)."""
     with running_job(job_id) as job:
-        programmes = (
-            Prescription.objects.for_clinic(job.clinic)
-            .filter(
-                status=PrescriptionStatus.ACTIVE, patient__is_active=True, handouts__isnull=False
-            )
-            .distinct()
-            .order_by("pk")
-        )
+        programmes = current_programmes(job.clinic).order_by("pk")
         job.total = programmes.count()
         redone = 0
         for prescription in programmes:
@@ -73,9 +72,18 @@ def reissue_after_rebranding(sender, clinic, user, **kwargs) -> str:
     background, with its new heading."""
     start_job(JobKind.REBRAND_HANDOUTS, clinic, user, rebrand_handouts)
     return (
-        "Current handouts are being issued again with the new details in the background; "
-        "Background jobs shows how far it has got."
+        "Current handouts are being issued again with the new details; "
+        "“Handout and email progress” shows how far it has got."
     )
+
+
+def handouts_to_reissue(sender, clinic, **kwargs) -> str:
+    """hipclinic.signals.branding_change_proposed: how many current handouts the change
+    would issue again, for the manager to confirm first ("" when none)."""
+    count = handouts_to_rebrand(clinic)
+    if not count:
+        return ""
+    return f"{plural(count, 'current handout')} will be issued again with the new heading."
 
 
 @task()

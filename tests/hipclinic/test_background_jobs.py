@@ -25,6 +25,7 @@ from tests.factories import (
     PrescriptionItemFactory,
     UserFactory,
 )
+from tests.hipclinic.test_clinic_branding import confirmation_form
 from tests.pdfs import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -119,9 +120,12 @@ def change_clinic_in_admin(client, clinic, **changes):
         "nudge_after_days": clinic.nudge_after_days,
         **changes,
     }
-    return client.post(
-        reverse("admin:hipclinic_clinic_change", args=[clinic.pk]), data, follow=True
-    )
+    url = reverse("admin:hipclinic_clinic_change", args=[clinic.pk])
+    response = client.post(url, data, follow=True)
+    confirmation = confirmation_form(response)
+    if confirmation:  # the page asked before issuing handouts again: confirm
+        response = client.post(url, confirmation, follow=True)
+    return response
 
 
 def test_a_new_logo_issues_current_handouts_again_in_the_background(
