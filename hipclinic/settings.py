@@ -75,7 +75,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view says otherwise (only the login page does).
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's LoginRequiredMiddleware, except that a form sent from an ended session is
+    # answered with a sign-in page that keeps what was typed (hipclinic/unsaved_work.py).
+    "hipclinic.unsaved_work.LoginRequiredKeepingWork",
     # Pages for a logged-in user are never stored by a browser or proxy (patient data).
     "hipclinic.middleware.staff_pages_not_stored",
     "django.contrib.messages.middleware.MessageMiddleware",
