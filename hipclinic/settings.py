@@ -306,6 +306,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form from our own page with a token older than the last sign-in keeps its work
+# (hipclinic/unsaved_work.py); every other CSRF failure gets Django's 403.
+CSRF_FAILURE_VIEW = "hipclinic.unsaved_work.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from hipclinic.models import AuditAction, AuditEvent
+from patients.links import create_link, token_for
 from patients.models import Patient
 from tests.factories import (
     PASSWORD,
@@ -331,3 +332,62 @@ def test_a_form_sent_from_another_site_is_refused_not_kept(browser):
 
     assert answer.status_code == 403
     assert NOTE not in answer.content.decode()
+
+
+ORIGIN = {"Origin": "http://testserver"}  # what a browser sends with a form from our page
+
+
+@pytest.fixture
+def second_tab(browser, therapist):
+    """The new-patient form open in a tab, with a token older than the sign-in made since
+    in another tab (after the session ended there): its fields, token and all."""
+    url = reverse("patients:patient_new")
+    form = open_then_session_ends(browser, therapist, url)
+    other_tab = browser.post(url, new_patient_fields(form))
+    sign_in_again(browser, other_tab, therapist.username, PASSWORD)  # a new CSRF token
+    return new_patient_fields(form)
+
+
+def test_a_tab_with_a_token_from_before_signing_in_offers_to_send_its_changes(browser, second_tab):
+    url = reverse("patients:patient_new")
+
+    page = browser.post(url, second_tab, headers=ORIGIN)
+
+    assert page.status_code == 200
+    assert "Send your changes again" in page.content.decode()
+    assert "send-kept-changes.js" not in page.content.decode()  # on a press, not by itself
+    assert not Patient.objects.exists()
+    send_kept_changes(browser, page)
+    assert Patient.objects.get().notes == NOTE
+
+
+def test_a_tab_with_an_old_token_whose_session_ended_too_gets_the_sign_in_page(
+    browser, second_tab, therapist
+):
+    Session.objects.all().delete()
+
+    page = browser.post(reverse("patients:patient_new"), second_tab, headers=ORIGIN)
+
+    assert "Your session ended" in page.content.decode()
+    signed_in = sign_in_again(browser, page, therapist.username, PASSWORD)
+    send_kept_changes(browser, signed_in)
+    assert Patient.objects.get().notes == NOTE
+
+
+@pytest.mark.parametrize("origin", [{}, {"Origin": "https://elsewhere.example"}])
+def test_an_old_token_without_our_origin_is_refused_as_ever(browser, second_tab, origin):
+    answer = browser.post(reverse("patients:patient_new"), second_tab, headers=origin)
+
+    assert answer.status_code == 403
+    assert NOTE not in answer.content.decode()
+
+
+def test_a_patients_page_with_an_old_token_is_refused_as_ever(browser, therapist):
+    token = token_for(create_link(PatientFactory(clinic=therapist.clinic), therapist))
+
+    answer = browser.post(
+        reverse("public:patient_page", args=[token]), {"pain": "3"}, headers=ORIGIN
+    )
+
+    assert answer.status_code == 403
+    assert "Your session ended" not in answer.content.decode()
