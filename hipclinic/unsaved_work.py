@@ -10,7 +10,8 @@ whoever signed in, with that person's permissions and clinic.
 
 What was typed lives only in the page the same browser already had: never in a URL, a
 log, the session or the database. Files cannot travel in a page; the sign-in page
-says to choose them again.
+says to choose them again. A part of a page that htmx fetches (the builder's search
+results) shows a note to save as usual instead of a sign-in form that would leave it.
 
 Only a POST that passed the CSRF check gets this page: a POST from another site is
 refused before it could fill one (``CsrfViewMiddleware`` runs first and marks the
@@ -61,6 +62,8 @@ class LoginRequiredKeepingWork(LoginRequiredMiddleware):
     def handle_no_permission(self, request, view_func):
         if has_unsaved_work(request) and getattr(request, "csrf_processing_done", False):
             return sign_in_again_page(request, work_posted_to(request))
+        if request.method == "GET" and request.headers.get("HX-Request"):
+            return ended_notice(request)
         return super().handle_no_permission(request, view_func)
 
 
@@ -117,6 +120,15 @@ def shown_whole(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         response["HX-Retarget"] = "body"
         response["HX-Reswap"] = "innerHTML show:top"
         response["HX-Reselect"] = "main"
+    return response
+
+
+def ended_notice(request: HttpRequest) -> HttpResponse:
+    """What a part of a page fetched by htmx (the builder's search results) shows once the
+    session has ended: a note to save as usual, not the sign-in page, whose own form would
+    leave the page and what was typed in it."""
+    response = render(request, "hipclinic/sign_in_again_notice.html")
+    response["HX-Reswap"] = "innerHTML"
     return response
 
 

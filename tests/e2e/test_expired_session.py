@@ -76,6 +76,10 @@ def test_a_builder_save_after_the_session_ended_is_saved_once_signed_in_again(
     page.goto(f"{base_url}/programmes/{programme.pk}/edit/")
     add_a_row_with_a_dose_and_a_note(page)
     session_ends()
+    # A search typed now says to save as usual, and offers no sign-in form of its own.
+    page.get_by_label("Find an exercise").fill("stretch")
+    page.locator("#search-results").get_by_text("Your session ended").wait_for()
+    assert page.locator("#search-results form").count() == 0
 
     page.get_by_role("button", name="Save programme").click()
     sign_in_again(page, therapist)

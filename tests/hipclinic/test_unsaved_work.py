@@ -391,3 +391,30 @@ def test_a_patients_page_with_an_old_token_is_refused_as_ever(browser, therapist
 
     assert answer.status_code == 403
     assert "Your session ended" not in answer.content.decode()
+
+
+def test_a_search_fetched_by_the_builder_after_the_session_ended_says_to_save_as_usual(
+    browser, therapist
+):
+    browser.force_login(therapist)
+    Session.objects.all().delete()
+
+    answer = browser.get(
+        reverse("patients:programme_exercise_search"), {"find-q": "bridge"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert answer.status_code == 200
+    assert answer["HX-Reswap"] == "innerHTML"  # into the results, which stay in place
+    html = answer.content.decode()
+    assert "Your session ended" in html and "save as usual" in html
+    assert "<form" not in html  # no sign-in form that would leave the builder
+
+
+def test_a_page_opened_after_the_session_ended_still_goes_to_the_sign_in_page(browser, therapist):
+    browser.force_login(therapist)
+    Session.objects.all().delete()
+
+    answer = browser.get(reverse("patients:patient_new"))
+
+    assert answer.status_code == 302
+    assert answer["Location"] == f"{reverse('login')}?next={reverse('patients:patient_new')}"
