@@ -75,7 +75,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view says otherwise (only the login page does).
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's LoginRequiredMiddleware, except that a form sent from an ended session is
+    # answered with a sign-in page that keeps what was typed (hipclinic/unsaved_work.py).
+    "hipclinic.unsaved_work.LoginRequiredKeepingWork",
     # Pages for a logged-in user are never stored by a browser or proxy (patient data).
     "hipclinic.middleware.staff_pages_not_stored",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -304,6 +306,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form from our own page with a token older than the last sign-in keeps its work
+# (hipclinic/unsaved_work.py); every other CSRF failure gets Django's 403.
+CSRF_FAILURE_VIEW = "hipclinic.unsaved_work.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

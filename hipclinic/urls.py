@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from hipclinic.forms import LoginForm
+from hipclinic.unsaved_work import sign_in_again
 from hipclinic.views import clinic_logo, healthz, ping
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in-again/", sign_in_again, name="sign_in_again"),
     path("", include("patients.patient_page_urls")),
     path("", include("exercises.urls")),
     path("", include("patients.urls")),

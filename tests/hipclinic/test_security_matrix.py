@@ -219,20 +219,23 @@ def statuses(anonymous, therapist_a, manager_a, therapist_b, manager_b, patient_
 
 
 LOGIN = 302  # sent to the login page
+# A form sent with no session: the sign-in page that keeps it (hipclinic/unsaved_work.py).
+SIGN_IN_AGAIN = 200
 EVERYONE = statuses(200, 200, 200, 200, 200)
 STAFF = statuses(LOGIN, 200, 200, 200, 200)
 CLINIC_A_ONLY = statuses(LOGIN, 200, 200, 404, 404)
 CLINIC_B_ONLY = statuses(LOGIN, 404, 404, 200, 200)
-CLINIC_A_POST = statuses(LOGIN, 302, 302, 404, 404)
+CLINIC_A_POST = statuses(SIGN_IN_AGAIN, 302, 302, 404, 404)
 MANAGERS = statuses(LOGIN, 403, 200, 403, 200)
 MANAGER_A_ONLY = statuses(LOGIN, 403, 200, 403, 404)
-MANAGER_A_POST = statuses(LOGIN, 403, 302, 403, 404)
+MANAGER_A_POST = statuses(SIGN_IN_AGAIN, 403, 302, 403, 404)
 
 # (url name, method, how to build its arguments, expected status per visitor,
 #  whether the URL carries patient Zanzibar's own token)
 APP_URLS = [
     ("login", "get", lambda w: [], statuses(200, 302, 302, 302, 302, patient_link=200), False),
     ("logout", "post", lambda w: [], statuses(302, 302, 302, 302, 302), False),
+    ("sign_in_again", "post", lambda w: [], statuses(*[400] * 5), False),  # no page to go back to
     ("healthz", "get", lambda w: [], EVERYONE, False),
     ("ping", "get", lambda w: [], EVERYONE, False),
     ("public:patient_page", "get", lambda w: [w.token], EVERYONE, True),
@@ -400,6 +403,12 @@ def test_app_url(client, world, visitor, name, method, arguments, expected, carr
     assert response.status_code == expected[visitor], f"{visitor} {method.upper()} {url}"
     if response.status_code == LOGIN and expected[visitor] == LOGIN and visitor in OUTSIDERS:
         assert response["Location"].startswith(("/login/", "/admin/login/", "/")), url
+    if (
+        method == "post"
+        and visitor in {"anonymous", "patient_link"}
+        and response.status_code == 200
+    ):
+        assert "Your session ended" in response.content.decode(), url
     check_no_leak(response, visitor, carries_token)
     check_csp(response)
 
