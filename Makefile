@@ -39,6 +39,9 @@ node_modules/.installed: package-lock.json
 setup: system-packages-run $(BIN)/.installed node_modules/.installed
 	$(BIN)/python manage.py bootstrap
 
+# Patients' links, QR codes and emails point at SITE_URL: unless one is set, the address
+# served here (a link to another port would reach nobody; `manage.py check` warns of a host).
+run: export SITE_URL := $(or $(SITE_URL),http://$(HOST):$(PORT))
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/  (log in with a demo account above; the admin is at /admin/)"
 	$(BIN)/python manage.py schedule_reminders
