@@ -72,7 +72,7 @@ bench: setup $(BIN)/.installed-dev
 
 # Refresh the README's pictures (docs/screenshots/) from the browser test that makes them.
 screenshots: setup $(BIN)/.installed-dev
-	HIPCLINIC_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_programme_builder.py tests/e2e/test_patient_link.py tests/e2e/test_pain_alerts.py -k "downloaded_handout or phone or pain_9"
+	HIPCLINIC_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_programme_builder.py tests/e2e/test_builder_tablet.py tests/e2e/test_patient_link.py tests/e2e/test_pain_alerts.py -k "downloaded_handout or one_press or phone or pain_9"
 	$(BIN)/python manage.py handout_pictures
 
 # Redraw docs/illustrations.png and .html: every shipped exercise's figure, from exercises/data/library/.

@@ -50,11 +50,11 @@ def drag(page, handle, target) -> None:
     page.set_viewport_size(size)
 
 
-def keep_screenshot(page, name: str) -> None:
+def keep_screenshot(page, name: str, *, full_page: bool = True) -> None:
     """Refresh a README picture, only when asked (the committed ones stay put otherwise)."""
     if os.environ.get("HIPCLINIC_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page, caret="initial")
 
 
 def test_a_therapist_goes_from_new_patient_to_downloaded_handout(
