@@ -39,6 +39,9 @@ node_modules/.installed: package-lock.json
 setup: system-packages-run $(BIN)/.installed node_modules/.installed
 	$(BIN)/python manage.py bootstrap
 
+# Patients' links, QR codes and emails point at SITE_URL: unless one is set, the address
+# served here (a link to another port would reach nobody; `manage.py check` warns of a host).
+run: export SITE_URL := $(or $(SITE_URL),http://$(HOST):$(PORT))
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/  (log in with a demo account above; the admin is at /admin/)"
 	$(BIN)/python manage.py schedule_reminders
@@ -70,7 +73,7 @@ bench: setup $(BIN)/.installed-dev
 
 # Refresh the README's pictures (docs/screenshots/) from the browser test that makes them.
 screenshots: setup $(BIN)/.installed-dev
-	HIPCLINIC_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_programme_builder.py tests/e2e/test_patient_link.py tests/e2e/test_pain_alerts.py -k "downloaded_handout or phone or pain_9"
+	HIPCLINIC_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_programme_builder.py tests/e2e/test_builder_tablet.py tests/e2e/test_patient_link.py tests/e2e/test_pain_alerts.py -k "downloaded_handout or one_press or phone or pain_9"
 	$(BIN)/python manage.py handout_pictures
 
 # Redraw docs/illustrations.png and .html: every shipped exercise's figure, from exercises/data/library/.

@@ -19,7 +19,7 @@ class HipclinicConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.db.models.signals import post_migrate, post_save
 
-        from hipclinic import audit, auth
+        from hipclinic import audit, auth, checks  # noqa: F401 (checks registers itself)
         from hipclinic.models import User
 
         user_logged_out.connect(say_logged_out, dispatch_uid="hipclinic-say-logged-out")

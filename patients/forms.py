@@ -191,8 +191,8 @@ class ProgrammeItemForm(forms.ModelForm):
         self.fields["exercise"].error_messages["invalid_choice"] = (
             "That exercise is not in your library."
         )
-        self.fields["rest_seconds"].label = "Rest (s)"
-        self.fields["side"].choices = [("", "Not said"), *self.fields["side"].choices[1:]]
+        self.fields["rest_seconds"].label = "Rest between sets (seconds)"
+        self.fields["side"].choices = [("", "—"), *self.fields["side"].choices[1:]]
         for name, field in self.fields.items():
             if name != "note":  # the note keeps its length limit in sight
                 field.help_text = ""  # the row shows the whole dose as a sentence instead
@@ -287,7 +287,9 @@ class NewProgrammeForm(forms.Form):
 
     def clean(self):
         cleaned_data = super().clean()
-        start_from = cleaned_data.get("start_from")
+        start_from = self.understood_start(cleaned_data)
+        if start_from:
+            cleaned_data["start_from"] = start_from
         if start_from == "protocol" and not cleaned_data.get("protocol"):
             self.add_error("protocol", "Choose the protocol to start from.")
         if start_from == "copy" and not cleaned_data.get("source"):
@@ -295,6 +297,24 @@ class NewProgrammeForm(forms.Form):
         if start_from == "empty" and not cleaned_data.get("title"):
             self.add_error("title", "Give the new programme a title.")
         return cleaned_data
+
+    def understood_start(self, cleaned_data) -> str | None:
+        """What the therapist meant to start from. Choosing a protocol, or a programme to
+        copy, while "An empty programme" is still ticked means starting from it (the
+        page's script ticks it; without the script the server reads it the same way).
+        Choosing both with "empty" ticked is a question only the therapist can answer."""
+        start_from = cleaned_data.get("start_from")
+        if start_from != "empty":
+            return start_from
+        chosen = [
+            start
+            for field, start in [("protocol", "protocol"), ("source", "copy")]
+            if cleaned_data.get(field)
+        ]
+        if len(chosen) > 1:
+            self.add_error("start_from", "Choose whether to start from the protocol or the copy.")
+            return None
+        return chosen[0] if chosen else "empty"
 
 
 class ExerciseSearchForm(ExerciseFinderForm):
@@ -307,9 +327,12 @@ class ExerciseSearchForm(ExerciseFinderForm):
         super().__init__(*args, **kwargs)
         self.fields["q"].label = "Find an exercise"
         # With JavaScript, results follow the typing; without it, the Search button does it.
+        # The finder sits beside the builder's form, not in it (htmx swaps the form alone),
+        # so each field names the form it is posted with.
         for name, field in self.fields.items():
             field.widget.attrs.update(
                 {
+                    "form": "builder",
                     "hx-get": reverse("patients:programme_exercise_search"),
                     "hx-trigger": "input changed delay:300ms, search" if name == "q" else "change",
                     "hx-include": "[name^='find-']",

@@ -1,21 +1,24 @@
 """Staff actions on a patient's private links: create, extend, revoke, and email one, and
-issue again the handouts whose QR code a revocation stopped.
+issue again the handouts whose QR code a revocation stopped; and the link box on the
+patient's record that offers them (``link_box``).
 
-Each calls its function in patients.links (or patients.link_handouts), which keeps the
-rules and audits the change.
+Each action calls its function in patients.links (or patients.link_handouts), which keeps
+the rules and audits the change.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from hipclinic.access import client_ip, staff_required
 from hipclinic.jobs import start_job
 from hipclinic.models import JobKind
 from patients.forms import ExtendLinkForm, NewLinkForm
-from patients.handouts import CannotIssue
+from patients.handouts import CannotIssue, qr_svg
 from patients.link_handouts import (
+    LinkOnPaper,
     handout_label,
     handout_labels,
     handouts_on_open_links,
@@ -33,6 +36,36 @@ from patients.links import (
 )
 from patients.models import Patient, PatientLink
 from patients.tasks import email_patient_link
+
+
+def current_link(rows: list[LinkOnPaper]) -> LinkOnPaper | None:
+    """The newest link that opens: the one the box shows whole, as a QR code, and emails."""
+    return next((row for row in rows if row.url), None)
+
+
+def can_email_link(patient: Patient, rows: list[LinkOnPaper]) -> bool:
+    """Whether there is a link to email and somewhere to send it: an open link, and the
+    patient's email address (a discharged patient's links never open)."""
+    return bool(patient.email) and current_link(rows) is not None
+
+
+def link_box(patient: Patient) -> dict:
+    """What the patient's record shows of their links (templates/patients/_patient_links.html):
+    every link with the handouts that print it, the current one whole with the QR code the
+    handout prints, and the forms that act on them."""
+    rows = links_on_paper(patient)
+    current = current_link(rows)
+    return {
+        "patient_links": rows,
+        "current_link": current,
+        # segno's own markup of our URL: no text from a user.
+        "current_link_qr": mark_safe(qr_svg(current.url)) if current else SafeString(""),
+        "can_email_link": can_email_link(patient, rows),
+        "on_open_links": handouts_on_open_links(rows),
+        "to_issue_again": [handout_label(h) for h in handouts_to_issue_again(patient)],
+        "link_form": NewLinkForm(),
+        "extend_link_form": ExtendLinkForm(),
+    }
 
 
 def visible_patient(request, pk: int) -> Patient:
@@ -169,7 +202,8 @@ def link_extend(request, pk: int):
 @permission_required("patients.add_patientlink", raise_exception=True)
 @require_POST
 def link_email(request, pk: int):
-    """Email the patient their newest live link (making one if needed). No health details."""
+    """Email the patient their newest live link (making one if needed). No health details.
+    The patient's record offers this only once a link opens (``can_email_link``)."""
     patient = visible_patient(request, pk)
     if not patient.email:
         messages.error(request, "Add the patient's email address first.")

@@ -124,6 +124,7 @@ def programme_edit(request, pk: int):
     user = request.user
     search = ExerciseSearchForm(request.POST or None, prefix="find")
     status = ""
+    focus = []
     stored = stored_items(programme)
     rows_need = {"user": user, "patient": programme.patient, "stored": stored}
 
@@ -156,9 +157,10 @@ def programme_edit(request, pk: int):
         else:
             # Everything typed comes back as it was; only the rows change.
             form = ProgrammeForm(initial=request.POST.dict(), instance=programme)
-            rows, status = apply_action(
-                action, argument, submitted_rows(request.POST), user, programme.patient
-            )
+            rows = submitted_rows(request.POST)
+            keys_before = [row["key"] for row in rows]
+            rows, status = apply_action(action, argument, rows, user, programme.patient)
+            focus = focus_after(action, argument, keys_before, rows)
             formset = ProgrammeItemFormSet(initial=rows, prefix=ITEMS, form_kwargs=rows_need)
 
     return render(
@@ -173,6 +175,7 @@ def programme_edit(request, pk: int):
             "search": search,
             "results": search.results(user) if search.is_bound else None,
             "status": status,
+            "focus": focus,
         },
     )
 
@@ -294,6 +297,27 @@ def apply_action(
     for position, row in enumerate(rows):
         row["position"] = position
     return rows, status
+
+
+def focus_after(action: str, argument: str, keys_before: list[str], rows: list[dict]) -> list[str]:
+    """Where a keyboard user's focus goes once the builder is shown again: the ids of the
+    page's elements to try in turn (none: focus stays where it was).
+
+    After Add, the new row's heading; after a swap, the same button on the row if it is
+    still there, else the row's heading; after Remove, the row that took its place, or
+    the one before it when the last was removed. Move keeps focus on its button by itself
+    (htmx finds the button by its id again)."""
+    keys = [row["key"] for row in rows]
+    if action == "add" and len(keys) > len(keys_before):
+        return [f"heading-{keys[-1]}"]
+    if action in ("easier", "harder") and argument in keys:
+        return [f"{action}-{argument}", f"heading-{argument}"]
+    if action == "remove" and argument in keys_before and argument not in keys:
+        if not keys:
+            return ["no-items"]
+        index = min(keys_before.index(argument), len(keys) - 1)
+        return [f"heading-{keys[index]}"]
+    return []
 
 
 def take_care(exercise: Exercise, patient: Patient) -> str:

@@ -13,18 +13,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from hipclinic.access import staff_required
 from hipclinic.audit import audit
-from hipclinic.models import AuditAction
+from hipclinic.models import AuditAction, PaperSize
 from hipclinic.paging import paginate
 from patients.adherence import days_asked, last_seven_days, progress_context, start_from
 from patients.alerts import open_alerts_for
 from patients.chart_numbers import ChartNumberTaken
-from patients.forms import ExtendLinkForm, NewLinkForm, PatientFilterForm, PatientForm
-from patients.link_handouts import (
-    handout_label,
-    handouts_on_open_links,
-    handouts_to_issue_again,
-    links_on_paper,
-)
+from patients.forms import PatientFilterForm, PatientForm
 from patients.models import (
     Handout,
     Patient,
@@ -32,6 +26,7 @@ from patients.models import (
     PrescriptionStatus,
     SessionLog,
 )
+from patients.views.links import link_box
 
 TODAY_LIMIT = 10
 TIMELINE_PAGE = 30
@@ -127,7 +122,6 @@ def patient_detail(request, pk: int):
     and private links."""
     patient = visible_patient(request, pk)
     audit(request, AuditAction.VIEWED, patient)
-    links = links_on_paper(patient)
     programmes = (
         patient.prescriptions.select_related("therapist")
         .annotate(handouts_issued=Count("handouts"))
@@ -141,16 +135,13 @@ def patient_detail(request, pk: int):
     )
     context = {
         "patient": patient,
+        "paper": PaperSize(patient.handout_paper_size).label,
         "alerts": patient.alerts.select_related("session_log", "acknowledged_by").order_by(
             "acknowledged_at", "-urgent", "-created_at"
         ),
         **paginate(request, logs, per_page=TIMELINE_PAGE),
         "programmes": programmes,
-        "patient_links": links,
-        "on_open_links": handouts_on_open_links(links),
-        "to_issue_again": [handout_label(h) for h in handouts_to_issue_again(patient)],
-        "link_form": NewLinkForm(),
-        "extend_link_form": ExtendLinkForm(),
+        **link_box(patient),
         **progress_context(patient, timezone.localdate()),
     }
     return render(request, "patients/patient_detail.html", context)

@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import PASSWORD
+from tests.factories import (
+    PASSWORD,
+    ExerciseFactory,
+    PatientFactory,
+    PrescriptionFactory,
+    PrescriptionItemFactory,
+    ProtocolFactory,
+    ProtocolItemFactory,
+    UserFactory,
+)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,6 +122,43 @@ def new_page(browser, request):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+# --- A clinic's people and programmes, shared by the builder's tests ---------------------
+
+
+@pytest.fixture
+def therapist(transactional_db, clinic):
+    return UserFactory(clinic=clinic, username="sam", display_name="Sam Rivera")
+
+
+@pytest.fixture
+def protocol(transactional_db, clinic):
+    """A shared-library protocol of three exercises, and one more exercise to find."""
+    protocol = ProtocolFactory(clinic=None, name="Outer hip strength")
+    for order, name in enumerate(["Clamshell", "Side-lying leg lift", "Glute bridge"]):
+        ProtocolItemFactory(
+            protocol=protocol,
+            order=order,
+            exercise=ExerciseFactory(clinic=None, name=name),
+            sets=2,
+            reps=10,
+        )
+    ExerciseFactory(clinic=None, name="Happy baby stretch", sets=None, reps=None, hold=30)
+    return protocol
+
+
+@pytest.fixture
+def programme(transactional_db, clinic, therapist):
+    patient = PatientFactory(clinic=clinic, first_name="Kim", last_name="Lee")
+    programme = PrescriptionFactory(patient=patient, therapist=therapist, title="Back care")
+    for order, name in enumerate(["Cat stretch", "Knee hug", "Pelvic tilt"]):
+        PrescriptionItemFactory(
+            prescription=programme,
+            order=order,
+            exercise=ExerciseFactory(clinic=clinic, name=name),
+        )
+    return programme
 
 
 def log_in(page, base_url: str, user) -> None:

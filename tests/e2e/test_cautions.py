@@ -47,6 +47,9 @@ def programme(transactional_db, clinic, therapist):
 
 
 def add_figure_four(page) -> None:
+    opener = page.get_by_role("link", name="Add an exercise")
+    if opener.is_visible():  # narrower than two columns the finder is a panel it opens
+        opener.click()
     page.get_by_label("Find an exercise").fill("figure")  # htmx shows the results
     page.get_by_role("button", name="Add Figure-four stretch").click()
     page.get_by_text("Added Figure-four stretch as exercise 2.").wait_for()

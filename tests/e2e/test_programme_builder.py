@@ -14,37 +14,11 @@ from patients.models import Prescription
 from tests.e2e.conftest import ROOT, accessibility_violations, log_in
 from tests.factories import (
     ExerciseFactory,
-    PatientFactory,
-    PrescriptionFactory,
-    PrescriptionItemFactory,
-    ProtocolFactory,
-    ProtocolItemFactory,
     UserFactory,
 )
 from tests.pdfs import pdf_text
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-
-
-@pytest.fixture
-def therapist(transactional_db, clinic):
-    return UserFactory(clinic=clinic, username="sam", display_name="Sam Rivera")
-
-
-@pytest.fixture
-def protocol(transactional_db, clinic):
-    """A shared-library protocol of three exercises, and one more exercise to find."""
-    protocol = ProtocolFactory(clinic=None, name="Outer hip strength")
-    for order, name in enumerate(["Clamshell", "Side-lying leg lift", "Glute bridge"]):
-        ProtocolItemFactory(
-            protocol=protocol,
-            order=order,
-            exercise=ExerciseFactory(clinic=None, name=name),
-            sets=2,
-            reps=10,
-        )
-    ExerciseFactory(clinic=None, name="Happy baby stretch", sets=None, reps=None, hold=30)
-    return protocol
 
 
 def row_titles(page) -> list[str]:
@@ -56,12 +30,14 @@ def row_titles(page) -> list[str]:
 def drag(page, handle, target) -> None:
     """Drag by the handle to the top edge of ``target``, in small steps, as a hand would.
 
-    The window is made tall enough to show both ends, as the mouse can only press
+    The window is made as tall as the page to show both ends, as the mouse can only press
     what is on screen.
     """
     size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": 2400})
-    page.evaluate("window.scrollTo(0, 0)")
+    whole = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(whole, size["height"])})
+    # At once: Bootstrap makes scrolling smooth, and the boxes are measured right after.
+    page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
     start, end = handle.bounding_box(), target.bounding_box()
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
     page.mouse.down()
@@ -74,11 +50,11 @@ def drag(page, handle, target) -> None:
     page.set_viewport_size(size)
 
 
-def keep_screenshot(page, name: str) -> None:
+def keep_screenshot(page, name: str, *, full_page: bool = True) -> None:
     """Refresh a README picture, only when asked (the committed ones stay put otherwise)."""
     if os.environ.get("HIPCLINIC_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page, caret="initial")
 
 
 def test_a_therapist_goes_from_new_patient_to_downloaded_handout(
@@ -112,7 +88,7 @@ def test_a_therapist_goes_from_new_patient_to_downloaded_handout(
 
     # Change a dose: the glute bridge gets 3 sets.
     bridge = page.locator("#items > li").nth(2)
-    bridge.get_by_label("Sets").fill("3")
+    bridge.get_by_label("Sets", exact=True).fill("3")
 
     # Drag the happy baby stretch to the top.
     drag(
@@ -141,19 +117,6 @@ def test_a_therapist_goes_from_new_patient_to_downloaded_handout(
     assert "Do 3 sets of 10." in text
     assert "Robin Okafor" in text
     assert accessibility_problems == []
-
-
-@pytest.fixture
-def programme(transactional_db, clinic, therapist):
-    patient = PatientFactory(clinic=clinic, first_name="Kim", last_name="Lee")
-    programme = PrescriptionFactory(patient=patient, therapist=therapist, title="Back care")
-    for order, name in enumerate(["Cat stretch", "Knee hug", "Pelvic tilt"]):
-        PrescriptionItemFactory(
-            prescription=programme,
-            order=order,
-            exercise=ExerciseFactory(clinic=clinic, name=name),
-        )
-    return programme
 
 
 def test_the_second_of_two_simultaneous_saves_is_refused_and_the_first_survives(

@@ -193,6 +193,48 @@ def test_copying_another_patients_programme_copies_doses_and_notes_not_dates(
     assert copy.start_date is None and copy.review_date is None
 
 
+def test_a_protocol_chosen_with_empty_still_ticked_starts_from_the_protocol(staff_client, patient):
+    protocol = ProtocolFactory(clinic=patient.clinic, name="Outer hip")
+    ProtocolItemFactory(protocol=protocol, order=0, exercise=ExerciseFactory(name="Clam"))
+    url = reverse("patients:programme_new", args=[patient.pk])
+
+    response = staff_client.post(url, {"start_from": "empty", "protocol": protocol.pk, "title": ""})
+
+    programme = Prescription.objects.get(patient=patient)
+    assert response["Location"] == edit_url(programme)
+    assert programme.title == "Outer hip"
+    assert stored_names(programme) == ["Clam"]
+
+
+def test_a_programme_chosen_to_copy_with_empty_still_ticked_is_copied(
+    staff_client, programme, clinic
+):
+    other_patient = PatientFactory(clinic=clinic)
+    url = reverse("patients:programme_new", args=[other_patient.pk])
+
+    staff_client.post(url, {"start_from": "empty", "source": programme.pk, "title": ""})
+
+    copy = Prescription.objects.get(patient=other_patient)
+    assert copy.title == programme.title
+    assert stored_names(copy) == stored_names(programme)
+
+
+def test_a_protocol_and_a_copy_both_chosen_with_empty_ticked_asks_which(
+    staff_client, programme, clinic
+):
+    protocol = ProtocolFactory(clinic=clinic)
+    other_patient = PatientFactory(clinic=clinic)
+    url = reverse("patients:programme_new", args=[other_patient.pk])
+
+    response = staff_client.post(
+        url, {"start_from": "empty", "protocol": protocol.pk, "source": programme.pk}
+    )
+
+    assert "Choose whether to start from the protocol or the copy." in response.content.decode()
+    assert "Give the new programme a title." not in response.content.decode()
+    assert not Prescription.objects.filter(patient=other_patient).exists()
+
+
 def test_another_clinics_protocol_cannot_be_chosen(staff_client, patient, other_clinic):
     foreign = ProtocolFactory(clinic=other_clinic)
     url = reverse("patients:programme_new", args=[patient.pk])
