@@ -430,7 +430,7 @@ class Exercise(Dose):
     pose = models.JSONField(
         blank=True,
         default=dict,
-        help_text="Pose data for a drawn figure (see exercises/figures.py). "
+        help_text="How the drawing shows the exercise (the library file's pose). "
         "Drawn only while no picture is uploaded.",
     )
     easier_version = models.ForeignKey(

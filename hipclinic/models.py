@@ -16,7 +16,7 @@ from hipclinic.scoping import ClinicQuerySet
 
 class PaperSize(models.TextChoices):
     A4 = "A4", "A4"
-    LETTER = "LETTER", "US Letter"
+    LETTER = "LETTER", "Letter"
 
 
 class Clinic(models.Model):
@@ -35,7 +35,7 @@ class Clinic(models.Model):
     handout_footer = limited_text(
         500, blank=True, help_text="Printed at the end of every handout, for example opening hours."
     )
-    timezone = models.CharField(max_length=64, default="UTC")
+    timezone = models.CharField("time zone", max_length=64, default="UTC")
     # What a patient's pain score sets off (patients.alerts): the defaults are CLINICAL.md's.
     alert_pain_at = models.PositiveSmallIntegerField(
         "alert at a pain score of",
@@ -198,7 +198,7 @@ class AuditEvent(models.Model):
         related_name="audit_events",
     )
     action = models.CharField(max_length=20, choices=AuditAction.choices)
-    target_type = models.CharField(max_length=100, help_text="Model label, e.g. patients.patient")
+    target_type = models.CharField("record type", max_length=100)
     target_id = models.CharField(max_length=64)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -232,7 +232,7 @@ class AuditEvent(models.Model):
 
 class JobKind(models.TextChoices):
     ISSUE_HANDOUTS = "issue_handouts", "Issue handouts"
-    REBRAND_HANDOUTS = "rebrand_handouts", "Re-render handouts with new branding"
+    REBRAND_HANDOUTS = "rebrand_handouts", "Issue handouts again with the new heading"
     EMAIL_LINK = "email_link", "Email a patient link"
 
 

@@ -110,7 +110,7 @@ def test_an_issued_version_downloads_the_same_bytes_after_the_defaults_change(
     assert before == after
     assert hashlib.sha256(after).hexdigest() == handout.sha256
     handout.refresh_from_db()
-    assert handout.printed_as == "Full sheet · US Letter · large print"
+    assert handout.printed_as == "Full sheet · Letter · large print"
 
 
 def test_the_download_is_named_by_its_version(staff, programme):
