@@ -147,6 +147,17 @@ def test_the_builder_never_scrolls_sideways(new_page, base_url, therapist, drawn
     keep_artifact(page, f"builder-{width}-finding")
 
 
+@pytest.mark.parametrize("width", [390, 768, 1366])
+def test_the_library_never_scrolls_sideways(new_page, base_url, therapist, drawn, width):
+    page = new_page(width=width, height=1024)
+    log_in(page, base_url, therapist)
+    page.goto(f"{base_url}/library/")
+
+    assert page.get_by_role("link", name="Happy baby stretch").is_visible()
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    keep_artifact(page, f"library-{width}")
+
+
 def keep_artifact(page, name: str) -> None:
     if os.environ.get("HIPCLINIC_SCREENSHOTS") == "1":
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
