@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from patients.handouts import issue_handout
 from tests.factories import (
     PASSWORD,
     ExerciseFactory,
@@ -159,6 +160,17 @@ def programme(transactional_db, clinic, therapist):
             exercise=ExerciseFactory(clinic=clinic, name=name),
         )
     return programme
+
+
+def issued_to_kim(clinic, therapist, title: str, exercise: str, **patient):
+    """Kim Lee's programme ``title`` of one shared exercise, issued by ``therapist`` (which
+    makes her link, printed as the handout's QR code)."""
+    patient = PatientFactory(clinic=clinic, first_name="Kim", last_name="Lee", **patient)
+    programme = PrescriptionFactory(patient=patient, therapist=therapist, title=title)
+    PrescriptionItemFactory(
+        prescription=programme, order=0, exercise=ExerciseFactory(clinic=None, name=exercise)
+    )
+    return issue_handout(programme, therapist)
 
 
 def log_in(page, base_url: str, user) -> None:

@@ -13,17 +13,11 @@ from tests.factories import (
     PatientFactory,
     PrescriptionFactory,
     PrescriptionItemFactory,
-    UserFactory,
 )
 
 REASON = "Crosses the legs and bends the hip past a right angle."
 CONFIRM = "I have checked this is right for this patient"
 NOTE = "Pad the knee with a folded towel."
-
-
-@pytest.fixture
-def therapist(transactional_db, clinic):
-    return UserFactory(clinic=clinic, username="sam", display_name="Sam Rivera")
 
 
 @pytest.fixture

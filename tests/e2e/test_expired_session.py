@@ -15,15 +15,9 @@ from tests.factories import (
     PatientFactory,
     PrescriptionFactory,
     PrescriptionItemFactory,
-    UserFactory,
 )
 
 NOTE = "Slowly.\nStop if it pinches."
-
-
-@pytest.fixture
-def therapist(transactional_db, clinic):
-    return UserFactory(clinic=clinic, username="sam", display_name="Sam Rivera")
 
 
 @pytest.fixture
@@ -57,7 +51,7 @@ def add_a_row_with_a_dose_and_a_note(page) -> None:
     page.get_by_label("Find an exercise").fill("happy")
     page.get_by_role("button", name="Add Happy baby stretch").click()
     page.get_by_text("Added Happy baby stretch as exercise 3.").wait_for()
-    row(page, 2).get_by_label("Sets").fill("4")
+    row(page, 2).get_by_label("Sets", exact=True).fill("4")
     row(page, 2).get_by_label("Note for this patient").fill(NOTE)
 
 
@@ -93,7 +87,7 @@ def test_a_builder_save_after_the_session_ended_is_saved_once_signed_in_again(
     ]
     assert rows[2].note.replace("\r\n", "\n") == NOTE
     page.goto(f"{base_url}/programmes/{programme.pk}/edit/")
-    assert row(page, 2).get_by_label("Sets").input_value() == "4"
+    assert row(page, 2).get_by_label("Sets", exact=True).input_value() == "4"
     assert row(page, 2).get_by_label("Note for this patient").input_value() == NOTE
 
 
@@ -113,7 +107,7 @@ def test_a_builder_button_pressed_after_the_session_ended_returns_to_the_typed_r
 
     page.get_by_text("Moved to position 2.").wait_for()
     assert row(page, 1).locator("h3").inner_text() == "2. Happy baby stretch"
-    assert row(page, 1).get_by_label("Sets").input_value() == "4"
+    assert row(page, 1).get_by_label("Sets", exact=True).input_value() == "4"
     assert row(page, 1).get_by_label("Note for this patient").input_value() == NOTE
     assert programme.items.count() == 2  # moved in the builder, not saved yet
 

@@ -3,33 +3,15 @@ then stops the old one and issues the handout again, in a real Chromium."""
 
 import pytest
 
-from patients.handouts import issue_handout
 from patients.links import link_url
 from patients.models import Handout, PatientLink
-from tests.e2e.conftest import accessibility_violations, log_in
-from tests.factories import (
-    ExerciseFactory,
-    PatientFactory,
-    PrescriptionFactory,
-    PrescriptionItemFactory,
-    UserFactory,
-)
-
-
-@pytest.fixture
-def therapist(transactional_db, clinic):
-    return UserFactory(clinic=clinic, username="sam", display_name="Sam Rivera")
+from tests.e2e.conftest import accessibility_violations, issued_to_kim, log_in
 
 
 @pytest.fixture
 def issued(transactional_db, clinic, therapist, settings, live_server):
     settings.SITE_URL = live_server.url
-    patient = PatientFactory(clinic=clinic, first_name="Kim", last_name="Lee")
-    programme = PrescriptionFactory(patient=patient, therapist=therapist, title="Hip strength")
-    PrescriptionItemFactory(
-        prescription=programme, order=0, exercise=ExerciseFactory(clinic=None, name="Bridge")
-    )
-    return issue_handout(programme, therapist)
+    return issued_to_kim(clinic, therapist, "Hip strength", "Bridge")
 
 
 def test_a_new_link_keeps_the_handout_open_until_the_therapist_stops_it(

@@ -3,40 +3,20 @@ urgent question, and their therapist acknowledges the alert on a laptop."""
 
 import pytest
 
-from patients.handouts import issue_handout
 from patients.links import link_url
 from patients.models import Alert, PatientLink
-from tests.e2e.conftest import accessibility_violations, log_in
+from tests.e2e.conftest import accessibility_violations, issued_to_kim, log_in
 from tests.e2e.test_patient_link import PHONE
 from tests.e2e.test_programme_builder import keep_screenshot
-from tests.factories import (
-    ExerciseFactory,
-    PatientFactory,
-    PrescriptionFactory,
-    PrescriptionItemFactory,
-    UserFactory,
-)
 
 NOTE = "Pain going down my left leg"
 
 
 @pytest.fixture
-def therapist(transactional_db, clinic):
-    return UserFactory(clinic=clinic, username="sam", display_name="Sam Rivera")
-
-
-@pytest.fixture
 def link(transactional_db, clinic, therapist, settings, live_server):
     settings.SITE_URL = live_server.url
-    patient = PatientFactory(
-        clinic=clinic, first_name="Kim", last_name="Lee", primary_therapist=therapist
-    )
-    programme = PrescriptionFactory(patient=patient, therapist=therapist, title="Back care")
-    PrescriptionItemFactory(
-        prescription=programme, order=0, exercise=ExerciseFactory(clinic=None, name="Knee hug")
-    )
-    issue_handout(programme, therapist)
-    return PatientLink.objects.get(patient=patient)
+    handout = issued_to_kim(clinic, therapist, "Back care", "Knee hug", primary_therapist=therapist)
+    return PatientLink.objects.get(patient=handout.prescription.patient)
 
 
 def test_pain_9_reaches_the_therapist_who_acknowledges_it(new_page, base_url, therapist, link):

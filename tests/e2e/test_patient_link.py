@@ -4,37 +4,19 @@ from pathlib import Path
 
 import pytest
 
-from patients.handouts import issue_handout
 from patients.links import link_url
 from patients.models import PatientLink
-from tests.e2e.conftest import accessibility_violations, log_in
+from tests.e2e.conftest import accessibility_violations, issued_to_kim, log_in
 from tests.e2e.test_programme_builder import keep_screenshot
-from tests.factories import (
-    ExerciseFactory,
-    PatientFactory,
-    PrescriptionFactory,
-    PrescriptionItemFactory,
-    UserFactory,
-)
 from tests.pdfs import pdf_text
 
 PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def therapist(transactional_db, clinic):
-    return UserFactory(clinic=clinic, username="sam", display_name="Sam Rivera")
-
-
-@pytest.fixture
 def issued(transactional_db, clinic, therapist, settings, live_server):
     settings.SITE_URL = live_server.url
-    patient = PatientFactory(clinic=clinic, first_name="Kim", last_name="Lee")
-    programme = PrescriptionFactory(patient=patient, therapist=therapist, title="Back care")
-    PrescriptionItemFactory(
-        prescription=programme, order=0, exercise=ExerciseFactory(clinic=None, name="Knee hug")
-    )
-    return issue_handout(programme, therapist)
+    return issued_to_kim(clinic, therapist, "Back care", "Knee hug")
 
 
 def test_a_patient_opens_their_link_on_a_phone_and_their_therapist_sees_the_log(
