@@ -7,6 +7,7 @@ SECTIONS = {
     "programme": "patients",
     "exercise": "library",
     "protocol": "protocols",
+    "monitoring": "monitoring",
 }
 
 

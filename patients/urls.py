@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import alerts, handouts, links, programmes, records
+from patients.views import alerts, handouts, links, monitoring, programmes, records
 
 app_name = "patients"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("patients/<int:pk>/links/issue-again/", links.link_issue_again, name="link_issue_again"),
     path("links/<int:pk>/revoke/", links.link_revoke, name="link_revoke"),
     path("links/<int:pk>/extend/", links.link_extend, name="link_extend"),
+    path("day-counts/", monitoring.monitoring_report, name="monitoring_report"),
+    path("day-counts.csv", monitoring.monitoring_csv, name="monitoring_csv"),
     path("alerts/<int:pk>/", alerts.alert_detail, name="alert"),
     path("alerts/<int:pk>/acknowledge/", alerts.alert_acknowledge, name="alert_acknowledge"),
     path("handouts/<int:pk>/download/", handouts.download_handout, name="download_handout"),

@@ -50,6 +50,7 @@ def world(transactional_db, clinic):
             "/protocols/",
             "/protocols/new/",
             f"/protocols/{protocol.pk}/",
+            "/day-counts/",
         ],
     }
 

@@ -266,6 +266,9 @@ APP_URLS = [
     ),
     ("public:reminder_unsubscribe", "post", lambda w: ["MQ:bad"], statuses(*[404] * 5), False),
     ("patients:today", "get", lambda w: [], STAFF, False),
+    # Each clinic's own report: clinic B's staff get theirs, without patient Zanzibar.
+    ("patients:monitoring_report", "get", lambda w: [], STAFF, False),
+    ("patients:monitoring_csv", "get", lambda w: [], STAFF, False),
     ("patients:alert", "get", lambda w: [w.alert.pk], statuses(LOGIN, 302, 302, 404, 404), False),
     ("patients:alert_acknowledge", "post", lambda w: [w.alert.pk], CLINIC_A_POST, False),
     ("patients:patient_list", "get", lambda w: [], STAFF, False),
