@@ -1,6 +1,7 @@
 """Middleware of the app's own."""
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 
 def staff_pages_not_stored(get_response):
@@ -22,5 +23,19 @@ def staff_pages_not_stored(get_response):
         ):
             response["Cache-Control"] = "private, no-store"
         return response
+
+    return middleware
+
+
+def clinic_time_zone(get_response):
+    """A staff user's pages are in their clinic's time zone: "today", a programme's first
+    issue day and every time shown are the clinic's, as its patients' logs are."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        clinic = getattr(request.user, "clinic", None) if request.user.is_authenticated else None
+        if clinic is not None:
+            with timezone.override(clinic.zone):
+                return get_response(request)
+        return get_response(request)
 
     return middleware

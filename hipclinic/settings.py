@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "hipclinic.unsaved_work.LoginRequiredKeepingWork",
     # Pages for a logged-in user are never stored by a browser or proxy (patient data).
     "hipclinic.middleware.staff_pages_not_stored",
+    # A staff user's "today" and times are their clinic's (hipclinic.middleware).
+    "hipclinic.middleware.clinic_time_zone",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Lets programme history (django-simple-history) record who made each change.
     "simple_history.middleware.HistoryRequestMiddleware",

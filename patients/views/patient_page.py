@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -70,7 +71,9 @@ def opened_by_link(view):
         link = open_link(token)
         if link is None:
             return not_found(request)
-        return view(request, link, token)
+        # The patient's days and times are their clinic's, as staff see them.
+        with timezone.override(link.patient.clinic.zone):
+            return view(request, link, token)
 
     return wrapped
 
