@@ -57,6 +57,11 @@ def full_url(bundle: dict, kind: str) -> str:
     return entry["fullUrl"]
 
 
+def plan_url(bundle: dict, title: str) -> str:
+    (entry,) = [entry for entry in bundle["entry"] if entry["resource"].get("title") == title]
+    return entry["fullUrl"]
+
+
 @pytest.fixture
 def measures():
     load_measures()
@@ -264,6 +269,7 @@ def test_pain_scores_are_observations_coded_loinc_72514_3(record):
         ]
         assert observation["category"][0]["coding"][0]["code"] == "survey"
         assert observation["subject"] == {"reference": full_url(bundle, "Patient")}
+        assert observation["basedOn"] == [{"reference": plan_url(bundle, "Hip strength")}]
 
 
 def test_a_response_per_current_answer_and_none_for_a_corrected_one(record):
@@ -303,6 +309,8 @@ def test_a_psfs_response_holds_each_activity_its_rating_and_the_score(record):
         for group in groups
     ] == [("Climbing stairs", 6), ("Putting on socks", 6), ("Gardening", 5)]
     assert latest["item"][-1] == {"linkId": "score", "answer": [{"valueDecimal": 5.67}]}
+    assert latest["basedOn"] == [{"reference": plan_url(bundle, "Hip strength")}]
+    assert "basedOn" not in psfs[0]  # answered with no programme named
 
 
 def test_the_psfs_questionnaire_is_a_repeating_group_of_activity_and_rating(record):
