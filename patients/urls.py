@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import alerts, handouts, links, monitoring, programmes, records
+from patients.views import alerts, exports, handouts, links, monitoring, programmes, records
 
 app_name = "patients"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("patients/new/", records.patient_new, name="patient_new"),
     path("patients/<int:pk>/", records.patient_detail, name="patient_detail"),
     path("patients/<int:pk>/edit/", records.patient_edit, name="patient_edit"),
+    path("patients/<int:pk>/fhir/", exports.patient_fhir, name="patient_fhir"),
     path(
         "patients/<int:patient_pk>/programmes/new/",
         programmes.programme_new,
@@ -17,6 +18,9 @@ urlpatterns = [
     ),
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme_detail"),
     path("programmes/<int:pk>/edit/", programmes.programme_edit, name="programme_edit"),
+    path(
+        "programmes/<int:pk>/chart-note/", exports.chart_note_download, name="chart_note_download"
+    ),
     path("programmes/exercises/", programmes.exercise_search, name="programme_exercise_search"),
     path("patients/<int:pk>/links/new/", links.link_create, name="link_create"),
     path("patients/<int:pk>/links/email/", links.link_email, name="link_email"),

@@ -24,6 +24,7 @@ from hipclinic.audit import audit
 from hipclinic.fields import checked_id
 from hipclinic.models import AuditAction
 from patients.cautions import carried_over, cautions, item_cautions, to_confirm
+from patients.chart_note import chart_note
 from patients.forms import (
     ExerciseSearchForm,
     NewProgrammeForm,
@@ -86,7 +87,8 @@ def programme_new(request, patient_pk: int):
 @staff_required
 @require_safe
 def programme_detail(request, pk: int):
-    """A programme as it stands, its issued handouts, and the ways to preview and issue."""
+    """A programme as it stands, its issued handouts, the ways to preview and issue, and
+    its note for the chart."""
     programme = visible_prescription(request, pk)
     items = programme.items.select_related("exercise", "confirmed_by", "prescription__patient")
     items = items.prefetch_related("exercise__contraindications")
@@ -100,6 +102,7 @@ def programme_detail(request, pk: int):
             "items": [(item, dose_sentence(item), item_cautions(item)) for item in items],
             "handouts": handouts,
             "handout_choice": HandoutChoiceForm(programme.patient),
+            "chart_note": chart_note(programme),
         },
     )
 
