@@ -25,6 +25,7 @@ def test_deploy_check_is_clean_with_debug_off(tmp_path):
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "clinic.example",
+        "SITE_URL": "https://clinic.example",
         "STATIC_ROOT": str(tmp_path / "static"),
     }
     result = subprocess.run(
