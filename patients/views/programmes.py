@@ -32,7 +32,9 @@ from patients.forms import (
     ProgrammeItemFormSet,
 )
 from patients.handout_choices import HandoutChoiceForm
+from patients.measure_forms import ScheduleForm
 from patients.models import Patient, Prescription, PrescriptionItem
+from patients.outcomes import schedules_with_next_day
 from patients.prescribing import (
     StaleProgramme,
     copy_prescription,
@@ -86,8 +88,13 @@ def programme_new(request, patient_pk: int):
 @staff_required
 @require_safe
 def programme_detail(request, pk: int):
-    """A programme as it stands, its issued handouts, and the ways to preview and issue."""
-    programme = visible_prescription(request, pk)
+    """A programme as it stands, its issued handouts, the ways to preview and issue, and
+    the outcome measures it asks for."""
+    return programme_page(request, visible_prescription(request, pk))
+
+
+def programme_page(request, programme: Prescription, *, schedule_form=None, status: int = 200):
+    """The programme page; ``schedule_form``: a measure form sent with a mistake."""
     items = programme.items.select_related("exercise", "confirmed_by", "prescription__patient")
     items = items.prefetch_related("exercise__contraindications")
     handouts = programme.handouts.select_related("issued_by").order_by("-revision")
@@ -100,7 +107,10 @@ def programme_detail(request, pk: int):
             "items": [(item, dose_sentence(item), item_cautions(item)) for item in items],
             "handouts": handouts,
             "handout_choice": HandoutChoiceForm(programme.patient),
+            "measure_schedules": schedules_with_next_day(programme),
+            "schedule_form": schedule_form or ScheduleForm(prescription=programme),
         },
+        status=status,
     )
 
 
