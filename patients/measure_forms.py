@@ -44,6 +44,7 @@ class ScheduleForm(forms.ModelForm):
             .exclude(pk__in=attached)
         )
         self.fields["measure"].empty_label = "Choose a measure"
+        self.fields["measure"].error_messages["required"] = "Choose one from the list."
 
 
 class AnswerForm(forms.Form):

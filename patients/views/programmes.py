@@ -35,6 +35,7 @@ from patients.handout_choices import HandoutChoiceForm
 from patients.measure_forms import ScheduleForm
 from patients.models import Patient, Prescription, PrescriptionItem
 from patients.outcomes import schedules_with_next_day
+from patients.patient_page import clinic_today
 from patients.prescribing import (
     StaleProgramme,
     copy_prescription,
@@ -108,6 +109,7 @@ def programme_page(request, programme: Prescription, *, schedule_form=None, stat
             "handouts": handouts,
             "handout_choice": HandoutChoiceForm(programme.patient),
             "measure_schedules": schedules_with_next_day(programme),
+            "today": clinic_today(programme.patient),
             "schedule_form": schedule_form or ScheduleForm(prescription=programme),
         },
         status=status,
