@@ -2,13 +2,15 @@
 in the clinic and corrections, the record's charts and sentences, and Today's list."""
 
 import datetime
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from hipclinic.models import AuditAction, AuditEvent
+from hipclinic.models import AuditAction, AuditEvent, User
 from patients.models import (
     Measure,
     MeasureAnswer,
@@ -399,3 +401,24 @@ def test_another_clinics_staff_get_404_for_every_measure_url(
             url
         )
     assert MeasureSchedule.objects.count() == 1 and MeasureAnswer.objects.count() == 1
+
+
+# --- Demo data --------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_a_chart_and_a_sentence_and_a_psfs_due(client, settings):
+    settings.DEBUG = True  # demo data is for development
+    call_command("bootstrap", verbosity=0, stdout=io.StringIO())
+    maria = Patient.objects.get(chart_number="N-1001")
+    client.force_login(User.objects.get(username="northside-therapist"))
+
+    record = client.get(reverse("patients:patient_detail", args=[maria.pk])).content.decode()
+    today_page = text_of(client.get(reverse("patients:today")))
+
+    assert "PSFS up 2.67 points since" in record and ": a meaningful improvement" in record
+    assert "Pain down 3 points since" in record
+    assert record.count('<figure class="measure-chart">') == 2
+    assert "Daniel Lindqvist (N-1002) Overdue PSFS due since" in today_page
+    # Run again: nothing more.
+    call_command("bootstrap", verbosity=0, stdout=io.StringIO())
+    assert MeasureAnswer.objects.filter(patient=maria).count() == 4
