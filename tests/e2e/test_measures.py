@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from patients.handouts import issue_handout
 from patients.links import link_url
-from patients.models import Handout, Measure, MeasureAnswer, MeasureSchedule, PatientLink
+from patients.models import (
+    Handout,
+    Measure,
+    MeasureAnswer,
+    MeasureSchedule,
+    PatientLink,
+    PrescriptionStatus,
+)
 from patients.outcomes import day_words, load_measures
 from tests.e2e.conftest import accessibility_violations, log_in
 from tests.factories import (
@@ -30,7 +37,7 @@ def programme(transactional_db, clinic, therapist, settings, live_server):
     load_measures()
     patient = PatientFactory(clinic=clinic, first_name="Kim", last_name="Lee")
     programme = PrescriptionFactory(
-        patient=patient, therapist=therapist, title="Back care", status="active"
+        patient=patient, therapist=therapist, title="Back care", status=PrescriptionStatus.ACTIVE
     )
     PrescriptionItemFactory(
         prescription=programme, order=0, exercise=ExerciseFactory(clinic=None, name="Knee hug")

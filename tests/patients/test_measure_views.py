@@ -422,3 +422,18 @@ def test_the_demo_shows_a_chart_and_a_sentence_and_a_psfs_due(client, settings):
     # Run again: nothing more.
     call_command("bootstrap", verbosity=0, stdout=io.StringIO())
     assert MeasureAnswer.objects.filter(patient=maria).count() == 4
+
+
+def test_a_draft_programmes_measures_wait_for_it_to_be_active(
+    staff, programme, measures, therapist
+):
+    ask(programme, measures["nprs"], therapist)
+    programme.status = PrescriptionStatus.DRAFT
+    programme.save()
+
+    page = text_of(staff.get(reverse("patients:programme_detail", args=[programme.pk])))
+
+    assert (
+        "Pain rating At the first handout, then at the review date · asked once the programme is active"
+        in page
+    )
