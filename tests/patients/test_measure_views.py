@@ -437,3 +437,14 @@ def test_a_draft_programmes_measures_wait_for_it_to_be_active(
         "Pain rating At the first handout, then at the review date · asked once the programme is active"
         in page
     )
+
+
+def test_the_admins_programme_page_lists_its_measures(staff, programme, measures, therapist):
+    ask(programme, measures["psfs"], therapist, every_weeks=3)
+
+    page = staff.get(reverse("admin:patients_prescription_change", args=[programme.pk]))
+
+    text = text_of(page)
+    assert page.status_code == 200
+    assert "Outcome measures (attached on the programme" in text
+    assert "Patient-Specific Functional Scale 3" in text
