@@ -37,6 +37,9 @@ THERAPIST_PERMISSIONS = frozenset(
     | _perms("patients", "sessionlog", "view")
     | _perms("patients", "alert", "view", "change")
     | _perms("patients", "remindersubscription", "view")
+    | _perms("patients", "measure", "view")
+    | _perms("patients", "measureschedule", *ALL)
+    | _perms("patients", "measureanswer", "view", "add")
 )
 
 # Managers also run the clinic: its details and branding, its staff accounts, its own

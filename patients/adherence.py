@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from patients.charts import line_chart
 from patients.models import Patient, Prescription, SessionLog
 
 DAYS_WHEN_UNSAID = 7
@@ -180,54 +181,13 @@ def progress(patient: Patient, today: datetime.date) -> Progress:
     return Progress(programme, weeks, logs, start)
 
 
-@dataclass(frozen=True)
-class ChartPoint:
-    x: float
-    y: float
-    date: datetime.date
-    pain: int | None
-
-    @property
-    def corner(self) -> tuple[float, float]:
-        """Top-left of the small square drawn for a day logged without a pain score."""
-        return round(self.x - 4, 1), round(self.y - 4, 1)
-
-
 def pain_chart(logs: list[SessionLog], start: datetime.date, end: datetime.date) -> dict:
     """Coordinates for the server-drawn pain chart: one point per logged day.
 
     Days logged without a pain score sit on the baseline as hollow marks, so the
     chart shows every session as well as the pain.
     """
-    width, height, left, right, top, bottom = 640, 220, 36, 12, 12, 28
-    span = max((end - start).days, 1)
-    plot_w, plot_h = width - left - right, height - top - bottom
-
-    def x_of(day: datetime.date) -> float:
-        return round(left + plot_w * (day - start).days / span, 1)
-
-    def y_of(pain: int) -> float:
-        return round(top + plot_h * (10 - pain) / 10, 1)
-
-    points = [
-        ChartPoint(
-            x_of(log.date), y_of(log.pain if log.pain is not None else 0), log.date, log.pain
-        )
-        for log in logs
-    ]
-    scored = [p for p in points if p.pain is not None]
-    return {
-        "width": width,
-        "height": height,
-        "left": left,
-        "plot_right": width - right,
-        "baseline": y_of(0),
-        "points": points,
-        "line": " ".join(f"{p.x},{p.y}" for p in scored),
-        "gridlines": [{"pain": pain, "y": y_of(pain)} for pain in (0, 5, 10)],
-        "start": start,
-        "end": end,
-    }
+    return line_chart([(log.date, log.pain) for log in logs], start, end, 0, 10, [0, 5, 10])
 
 
 def progress_context(patient: Patient, today: datetime.date) -> dict:

@@ -47,6 +47,7 @@ from patients.models import (
     Alert,
     Handout,
     LinkState,
+    MeasureSchedule,
     Patient,
     PatientLink,
     Prescription,
@@ -265,6 +266,21 @@ class HandoutInline(ReadOnly, ClinicScopedInline, admin.TabularInline):
         return format_html('<a href="{}">Download version {}</a>', url, handout.revision)
 
 
+class MeasureScheduleInline(ReadOnly, ClinicScopedInline, admin.TabularInline):
+    """The outcome measures the programme asks for, and when; attached and removed on the
+    programme's page in the app (patients.views.measures)."""
+
+    model = MeasureSchedule
+    fields = ["measure", "every_weeks", "at_review", "created_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "outcome measures (attached on the programme's page)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("measure", "created_by")
+
+
 @admin.register(Prescription)
 class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, ClinicScopedAdmin):
     # Programme history (django-simple-history) is read-only: a past version is never
@@ -305,7 +321,7 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
         ("For the patient", {"fields": ["instructions"]}),
         ("Edits", {"fields": ["revision", "protocol", "seen_revision"]}),
     ]
-    inlines = [PrescriptionItemInline, HandoutInline]
+    inlines = [PrescriptionItemInline, MeasureScheduleInline, HandoutInline]
     ordering = ["-updated_at", "-pk"]
     actions = ["issue_handouts"]
 

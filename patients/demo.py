@@ -14,7 +14,16 @@ from exercises.models import Condition, Protocol
 from hipclinic.models import Clinic, PaperSize, Role, User
 from patients.alerts import alert_for_log
 from patients.handouts import CannotIssue, issue_handout
-from patients.models import Handout, Patient, Prescription, PrescriptionStatus, SessionLog
+from patients.models import (
+    Handout,
+    Measure,
+    MeasureSchedule,
+    Patient,
+    Prescription,
+    PrescriptionStatus,
+    SessionLog,
+)
+from patients.outcomes import load_measures, record_answer
 from patients.prescribing import prescription_from_protocol
 
 DEMO_PASSWORD = "demo-hip-2026"
@@ -153,6 +162,7 @@ def seed_demo() -> list[DemoLogin]:
                 )
                 _demo_issue(prescription, therapist, started)
                 _demo_logs(patient, prescription, started)
+                _demo_measures(patient, prescription, therapist)
     return logins
 
 
@@ -192,3 +202,50 @@ def _demo_logs(patient: Patient, prescription: Prescription, started: datetime.d
             defaults={"prescription": prescription, "handout": handout, "pain": pain, "note": note},
         )
         alert_for_log(log)
+
+
+# Outcome measures: Maria Okafor's programme asks for the PSFS and the pain rating, with a
+# baseline four weeks ago and a later answer, so her record shows the charts and the change
+# in words; Daniel Lindqvist's asks for the PSFS, not answered yet, so it is due.
+DEMO_MEASURES = {
+    "N-1001": {
+        "psfs": [
+            (28, [["Climbing stairs", 3], ["Putting on socks", 2], ["Getting out of the car", 4]]),
+            (8, [["Climbing stairs", 6], ["Putting on socks", 5], ["Getting out of the car", 6]]),
+        ],
+        "nprs": [(28, {"pain": 6}), (8, {"pain": 3})],
+    },
+    "N-1002": {"psfs": []},
+}
+DEMO_MEASURE_WEEKS = 2
+
+
+def _demo_measures(patient: Patient, prescription: Prescription, therapist: User) -> None:
+    """Attach the demo measures and their answers (the programme's handout is moved back to
+    the first answer's day, so those answers count from its first issue)."""
+    wanted = DEMO_MEASURES.get(patient.chart_number)
+    if not wanted:
+        return
+    if not Measure.objects.filter(clinic=None, slug="psfs").exists():
+        load_measures()
+    today = timezone.localdate()
+    for slug, answers in wanted.items():
+        measure = Measure.objects.get(clinic=None, slug=slug)
+        MeasureSchedule.objects.get_or_create(
+            prescription=prescription,
+            measure=measure,
+            defaults={"every_weeks": DEMO_MEASURE_WEEKS, "created_by": therapist},
+        )
+        if answers:
+            first = today - datetime.timedelta(days=answers[0][0])
+            noon = timezone.make_aware(datetime.datetime.combine(first, datetime.time(9)))
+            prescription.handouts.filter(issued_at__gt=noon).update(issued_at=noon)
+        for days_ago, values in answers:
+            key = "activities" if slug == "psfs" else "items"
+            record_answer(
+                patient,
+                measure,
+                {key: values},
+                answered_on=today - datetime.timedelta(days=days_ago),
+                prescription=prescription,
+            )

@@ -327,6 +327,16 @@ class Change:
     better: bool | None  # None: no change at all
 
 
+def meaningful_size(definition: Definition, baseline: Decimal | None) -> Decimal:
+    """The smallest change that is meaningful: ``meaningful_change`` points, or where the
+    definition gives one and the change is read from a baseline, ``meaningful_percent``
+    of the baseline when that is smaller. Charts shade the band within it."""
+    size = definition.meaningful_change
+    if definition.compare == "baseline" and definition.meaningful_percent is not None and baseline:
+        size = min(size, definition.meaningful_percent * abs(baseline) / 100)
+    return size
+
+
 def change_between(definition: Definition, baseline: Decimal | None, latest: Decimal) -> Change:
     """The change from ``baseline`` to ``latest`` and whether it is meaningful.
 
@@ -336,15 +346,7 @@ def change_between(definition: Definition, baseline: Decimal | None, latest: Dec
     the definition gives one, ``meaningful_percent`` of the baseline.
     """
     change = latest if definition.compare == "itself" else latest - baseline
-    size = abs(change)
-    meaningful = size >= definition.meaningful_change
-    if (
-        not meaningful
-        and definition.compare == "baseline"
-        and definition.meaningful_percent is not None
-        and baseline
-    ):
-        meaningful = size * 100 >= definition.meaningful_percent * abs(baseline)
+    meaningful = abs(change) >= meaningful_size(definition, baseline)
     if change == 0:
         better = None
     elif definition.compare == "itself":

@@ -137,14 +137,11 @@ def clinic_day(moment: datetime.datetime, clinic: Clinic) -> datetime.date:
     return timezone.localtime(moment, clinic.zone).date()
 
 
-def due_since(
-    schedule: MeasureSchedule,
-    first_issue: datetime.date,
-    answered: list[datetime.date],
-    today: datetime.date,
+def next_due_day(
+    schedule: MeasureSchedule, first_issue: datetime.date, answered: list[datetime.date]
 ) -> datetime.date | None:
-    """The day ``schedule``'s measure became due (None: not due today), given the days it
-    was answered on (ascending) for this patient since the programme's first issue."""
+    """The day ``schedule``'s measure is (or was) next due, given the days it was answered
+    on (ascending) since the programme's first issue; None: the schedule asks no more."""
     if not answered:
         return first_issue
     candidates = []
@@ -155,45 +152,129 @@ def due_since(
         window = review - REVIEW_WINDOW
         if not any(day >= window for day in answered):
             candidates.append(max(window, first_issue))
-    due = [day for day in candidates if day <= today]
-    return min(due) if due else None
+    return min(candidates) if candidates else None
+
+
+def due_since(
+    schedule: MeasureSchedule,
+    first_issue: datetime.date,
+    answered: list[datetime.date],
+    today: datetime.date,
+) -> datetime.date | None:
+    """The day ``schedule``'s measure became due (None: not due today)."""
+    day = next_due_day(schedule, first_issue, answered)
+    return day if day is not None and day <= today else None
+
+
+def schedules_with_next_day(
+    prescription: Prescription,
+) -> list[tuple[MeasureSchedule, datetime.date | None]]:
+    """The measures a programme asks for, each with the day it is next due: None before
+    the first handout (it is due then) or when the schedule asks no more."""
+    patient = prescription.patient
+    first = prescription.handouts.aggregate(first=Min("issued_at"))["first"]
+    found = []
+    for schedule in prescription.measure_schedules.select_related("measure", "prescription"):
+        if first is None:
+            found.append((schedule, None))
+            continue
+        first_issue = clinic_day(first, patient.clinic)
+        answered = list(
+            MeasureAnswer.objects.filter(
+                patient=patient, measure=schedule.measure_id, answered_on__gte=first_issue
+            )
+            .current()
+            .order_by("answered_on")
+            .values_list("answered_on", flat=True)
+        )
+        found.append((schedule, next_due_day(schedule, first_issue, answered)))
+    return found
 
 
 def due_measures(patient: Patient, today: datetime.date | None = None) -> list[Due]:
     """The measures this patient's active programmes ask for today, baseline first."""
-    clinic = patient.clinic
-    today = today or timezone.localtime(timezone.now(), clinic.zone).date()
+    today = today or timezone.localtime(timezone.now(), patient.clinic.zone).date()
+    return measures_due(Patient.objects.filter(pk=patient.pk), today).get(patient.pk, [])
+
+
+def measures_due(patients, today: datetime.date) -> dict[int, list[Due]]:
+    """For each of ``patients`` (a queryset) with a measure due today, its measures due,
+    baseline first, by patient id. Two queries for any number of patients."""
     schedules = list(
         MeasureSchedule.objects.filter(
-            prescription__patient=patient,
+            prescription__patient__in=patients,
             prescription__status=PrescriptionStatus.ACTIVE,
             measure__is_active=True,
         )
-        .select_related("measure", "prescription")
+        .select_related("measure", "prescription__patient__clinic")
         .annotate(first_issue=Min("prescription__handouts__issued_at"))
     )
     answers = {}
-    for measure_id, day in (
-        MeasureAnswer.objects.filter(patient=patient)
+    for patient_id, measure_id, day in (
+        MeasureAnswer.objects.filter(patient__in={s.prescription.patient_id for s in schedules})
         .current()
         .order_by("answered_on")
-        .values_list("measure_id", "answered_on")
+        .values_list("patient_id", "measure_id", "answered_on")
     ):
-        answers.setdefault(measure_id, []).append(day)
-    found = {}
+        answers.setdefault((patient_id, measure_id), []).append(day)
+    found: dict[int, dict[int, Due]] = {}
     for schedule in schedules:
         if schedule.first_issue is None:
             continue
-        first_issue = clinic_day(schedule.first_issue, clinic)
-        answered = [day for day in answers.get(schedule.measure_id, []) if day >= first_issue]
+        patient = schedule.prescription.patient
+        first_issue = clinic_day(schedule.first_issue, patient.clinic)
+        answered = [
+            day for day in answers.get((patient.pk, schedule.measure_id), []) if day >= first_issue
+        ]
         since = due_since(schedule, first_issue, answered, today)
         if since is None:
             continue
         # Two programmes asking for one measure: one answer serves both.
-        earlier = found.get(schedule.measure_id)
+        patient_due = found.setdefault(patient.pk, {})
+        earlier = patient_due.get(schedule.measure_id)
         if earlier is None or since < earlier.since:
-            found[schedule.measure_id] = Due(schedule, since, today - since > OVERDUE_AFTER)
-    return sorted(found.values(), key=lambda due: (due.since, due.measure.name))
+            patient_due[schedule.measure_id] = Due(schedule, since, today - since > OVERDUE_AFTER)
+    return {
+        patient_id: sorted(due.values(), key=lambda due: (due.since, due.measure.name))
+        for patient_id, due in found.items()
+    }
+
+
+def patients_with_measures_due(patients, today: datetime.date) -> list[tuple[Patient, list[Due]]]:
+    """Those of ``patients`` with a measure due today, each with its measures: the ones
+    overdue longest first."""
+    due = measures_due(patients, today)
+    rows = [(found[0].schedule.prescription.patient, found) for found in due.values()]
+    return sorted(
+        rows,
+        key=lambda row: (not any(d.overdue for d in row[1]), row[1][0].since, row[0].last_name),
+    )
+
+
+def questions_in(due: Due, patient: Patient) -> int:
+    """How many questions a due measure asks the patient: its items; or the activities
+    they named, or at first the fewest they name."""
+    spec = due.measure.spec
+    if spec.kind == "items":
+        return len(spec.items)
+    named = named_activities(patient, due.measure)
+    return len(named) if named else spec.activities.fewest
+
+
+def programme_asking(patient: Patient, measure: Measure) -> Prescription | None:
+    """The patient's active programme that asks for ``measure``, which an answer given in
+    the clinic is recorded against (None: no programme asks for it)."""
+    schedule = (
+        MeasureSchedule.objects.filter(
+            prescription__patient=patient,
+            prescription__status=PrescriptionStatus.ACTIVE,
+            measure=measure,
+        )
+        .select_related("prescription")
+        .order_by("-prescription__updated_at")
+        .first()
+    )
+    return schedule.prescription if schedule else None
 
 
 # --- Recording an answer ---------------------------------------------------------------------
@@ -239,7 +320,7 @@ def record_answer(
         if corrects.patient_id != patient.pk or corrects.measure_id != measure.pk:
             raise MeasureError("A correction must be for the same patient and measure.")
         answered_on = corrects.answered_on
-        if spec.kind == "activities" and not _is_first(corrects):
+        if spec.kind == "activities" and not is_first_answer(corrects):
             activities = [name for name, _point in corrects.values["activities"]]
     elif spec.kind == "activities":
         activities = named_activities(patient, measure)
@@ -269,7 +350,7 @@ def record_answer(
     return answer
 
 
-def _is_first(answer: MeasureAnswer) -> bool:
+def is_first_answer(answer: MeasureAnswer) -> bool:
     """Whether ``answer`` is the patient's first (current) answer to its measure."""
     earlier = MeasureAnswer.objects.filter(
         patient=answer.patient_id, measure=answer.measure_id
@@ -314,6 +395,19 @@ class Progress:
 
 def day_words(day: datetime.date) -> str:
     return f"{day.day} {day:%B}"
+
+
+def answers_on_record(patient: Patient) -> dict[int, list[MeasureAnswer]]:
+    """Every answer the patient has given, corrected ones too, by measure id, oldest first;
+    each with ``corrected_by`` (the correction, if any) and who typed them."""
+    found: dict[int, list[MeasureAnswer]] = {}
+    for answer in (
+        MeasureAnswer.objects.filter(patient=patient)
+        .select_related("measure", "entered_by", "corrected_by__entered_by")
+        .order_by("answered_on", "created_at")
+    ):
+        found.setdefault(answer.measure_id, []).append(answer)
+    return found
 
 
 def progress_of(patient: Patient) -> list[Progress]:

@@ -4,7 +4,7 @@ days and hour). The reminder emails' links hold a signed value instead (patients
 
 from django.urls import path
 
-from patients.views import patient_page, reminders
+from patients.views import measures, patient_page, reminders
 
 app_name = "public"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("p/<str:token>/", patient_page.patient_page, name="patient_page"),
     path("p/<str:token>/handout.pdf", patient_page.patient_handout, name="patient_handout"),
     path("p/<str:token>/check/", patient_page.pain_check, name="pain_check"),
+    path("p/<str:token>/questions/", measures.patient_questions, name="measure_questions"),
     path("p/<str:token>/urgent/", patient_page.urgent_help, name="urgent_help"),
     path("p/<str:token>/exercises.ics", reminders.calendar_file, name="calendar_file"),
     path("p/<str:token>/reminders/", reminders.email_reminders, name="email_reminders"),

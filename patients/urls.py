@@ -1,6 +1,15 @@
 from django.urls import path
 
-from patients.views import alerts, exports, handouts, links, monitoring, programmes, records
+from patients.views import (
+    alerts,
+    exports,
+    handouts,
+    links,
+    measures,
+    monitoring,
+    programmes,
+    records,
+)
 
 app_name = "patients"
 
@@ -31,6 +40,20 @@ urlpatterns = [
     path("day-counts.csv", monitoring.monitoring_csv, name="monitoring_csv"),
     path("alerts/<int:pk>/", alerts.alert_detail, name="alert"),
     path("alerts/<int:pk>/acknowledge/", alerts.alert_acknowledge, name="alert_acknowledge"),
+    path("programmes/<int:pk>/measures/add/", measures.schedule_add, name="measure_schedule_add"),
+    path(
+        "measure-schedules/<int:pk>/remove/",
+        measures.schedule_remove,
+        name="measure_schedule_remove",
+    ),
+    path(
+        "patients/<int:pk>/measures/<int:measure_pk>/answer/",
+        measures.answer_new,
+        name="measure_answer_new",
+    ),
+    path(
+        "measure-answers/<int:pk>/correct/", measures.answer_correct, name="measure_answer_correct"
+    ),
     path("handouts/<int:pk>/download/", handouts.download_handout, name="download_handout"),
     path("programmes/<int:pk>/handout/preview/", handouts.preview_handout, name="preview_handout"),
     path("programmes/<int:pk>/handout/issue/", handouts.issue_handout_view, name="issue_handout"),

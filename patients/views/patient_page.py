@@ -24,6 +24,7 @@ from patients.alerts import alert_for_log, record_answers, todays_open_alert
 from patients.forms import SessionLogForm, UrgentChecklistForm
 from patients.handouts import date_or_none, handout_filename
 from patients.links import open_link
+from patients.outcomes import due_measures, questions_in
 from patients.patient_page import clinic_today, latest_handout, log_for_today, picture_data_url
 from patients.reminder_forms import reminder_box
 from patients.stop_box import stop_box_lines, tel_href, urgent_signs
@@ -133,6 +134,9 @@ def patient_page(request, link, token: str):
                 "todays_log": todays_log,
                 "today": today,
                 "reminders": reminder_box(patient, handout) if handout else None,
+                "questions_due": sum(
+                    questions_in(due, patient) for due in due_measures(patient, today)
+                ),
             },
         )
     )

@@ -33,7 +33,10 @@ from patients.forms import (
     ProgrammeItemFormSet,
 )
 from patients.handout_choices import HandoutChoiceForm
+from patients.measure_forms import ScheduleForm
 from patients.models import Patient, Prescription, PrescriptionItem
+from patients.outcomes import schedules_with_next_day
+from patients.patient_page import clinic_today
 from patients.prescribing import (
     StaleProgramme,
     copy_prescription,
@@ -88,8 +91,12 @@ def programme_new(request, patient_pk: int):
 @require_safe
 def programme_detail(request, pk: int):
     """A programme as it stands, its issued handouts, the ways to preview and issue, and
-    its note for the chart."""
-    programme = visible_prescription(request, pk)
+    the outcome measures it asks for, and its note for the chart."""
+    return programme_page(request, visible_prescription(request, pk))
+
+
+def programme_page(request, programme: Prescription, *, schedule_form=None, status: int = 200):
+    """The programme page; ``schedule_form``: a measure form sent with a mistake."""
     items = programme.items.select_related("exercise", "confirmed_by", "prescription__patient")
     items = items.prefetch_related("exercise__contraindications")
     handouts = programme.handouts.select_related("issued_by").order_by("-revision")
@@ -103,7 +110,11 @@ def programme_detail(request, pk: int):
             "handouts": handouts,
             "handout_choice": HandoutChoiceForm(programme.patient),
             "chart_note": chart_note(programme),
+            "measure_schedules": schedules_with_next_day(programme),
+            "today": clinic_today(programme.patient),
+            "schedule_form": schedule_form or ScheduleForm(prescription=programme),
         },
+        status=status,
     )
 
 

@@ -18,14 +18,24 @@ from hipclinic.paging import paginate
 from patients.adherence import days_asked, last_seven_days, progress_context, start_from
 from patients.alerts import open_alerts_for
 from patients.chart_numbers import ChartNumberTaken
+from patients.charts import measure_chart
 from patients.forms import PatientFilterForm, PatientForm
 from patients.models import (
     Handout,
+    Measure,
     Patient,
     Prescription,
     PrescriptionStatus,
     SessionLog,
 )
+from patients.outcomes import (
+    answers_on_record,
+    due_measures,
+    named_activities,
+    patients_with_measures_due,
+    progress_of,
+)
+from patients.patient_page import clinic_today
 from patients.views.links import link_box
 
 TODAY_LIMIT = 10
@@ -53,6 +63,9 @@ def today(request):
         "recent_logs": SessionLog.objects.visible_to(user)
         .select_related("patient__clinic")
         .order_by("-date", "-updated_at")[:TODAY_LIMIT],
+        "measures_due": patients_with_measures_due(
+            Patient.objects.visible_to(user).filter(is_active=True), date
+        )[:TODAY_LIMIT],
     }
     return render(request, "patients/today.html", context)
 
@@ -143,8 +156,31 @@ def patient_detail(request, pk: int):
         "programmes": programmes,
         **link_box(patient),
         **progress_context(patient, timezone.localdate()),
+        **measures_context(patient),
     }
     return render(request, "patients/patient_detail.html", context)
+
+
+def measures_context(patient: Patient) -> dict:
+    """What templates/patients/_measures.html needs: each measure answered, with its
+    chart, the change in words and every answer (corrected ones too); the measures due;
+    and the measures staff may type answers for."""
+    today = clinic_today(patient)
+    on_record = answers_on_record(patient)
+    measures = [
+        {
+            "progress": progress,
+            "chart": measure_chart(progress, today),
+            "answers": on_record[progress.measure.pk],
+            "activities": named_activities(patient, progress.measure),
+        }
+        for progress in progress_of(patient)
+    ]
+    return {
+        "measures": measures,
+        "measures_due": due_measures(patient, today),
+        "measures_to_enter": Measure.objects.for_clinic(patient.clinic_id).filter(is_active=True),
+    }
 
 
 def saved(form: PatientForm) -> bool:

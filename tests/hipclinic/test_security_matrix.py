@@ -28,7 +28,15 @@ from hipclinic.auth import MANAGER_PERMISSIONS, THERAPIST_PERMISSIONS
 from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, JobKind
 from patients import handouts
 from patients.links import create_link, token_for
-from patients.models import Alert, PrescriptionStatus, ReminderSubscription, SessionLog
+from patients.models import (
+    Alert,
+    Measure,
+    MeasureSchedule,
+    PrescriptionStatus,
+    ReminderSubscription,
+    SessionLog,
+)
+from patients.outcomes import load_measures, record_answer
 from patients.reminders import confirm_url, unsubscribe_url
 from tests.csp import inline_code
 from tests.factories import (
@@ -72,6 +80,9 @@ class World:
     b_exercise: object
     b_handout: object
     alert: object
+    measure: object
+    measure_schedule: object
+    measure_answer: object
 
     def stored_names(self) -> list[str]:
         """Every file the world keeps in storage: pictures, logos and handout PDFs."""
@@ -152,6 +163,8 @@ def world(db):
     protocol = ProtocolFactory(clinic=clinic_a, name="Clinic A protocol")
     ProtocolItemFactory(protocol=protocol, exercise=own_exercise)
     session_log = SessionLog.objects.create(patient=patient, date=timezone.localdate(), pain=9)
+    load_measures()
+    psfs, nprs = Measure.objects.get(slug="psfs"), Measure.objects.get(slug="nprs")
     return World(
         patient=patient,
         programme=programme,
@@ -183,6 +196,18 @@ def world(db):
             therapist=therapist_a,
             reason="high_pain",
             pain=9,
+        ),
+        measure=nprs,
+        # Zanzibar's PSFS is due (on their page), and a pain rating was given in the clinic.
+        measure_schedule=MeasureSchedule.objects.create(
+            prescription=programme, measure=psfs, created_by=therapist_a
+        ),
+        measure_answer=record_answer(
+            patient,
+            nprs,
+            {"items": {"pain": 6}},
+            answered_on=timezone.localdate(),
+            entered_by=therapist_a,
         ),
     )
 
@@ -251,6 +276,9 @@ APP_URLS = [
     ("public:pain_check", "get", lambda w: [w.token], EVERYONE, True),
     ("public:urgent_help", "get", lambda w: [w.token], EVERYONE, True),
     ("public:pain_check", "get", lambda w: [w.other_token], statuses(*[302] * 5), False),
+    ("public:measure_questions", "get", lambda w: [w.token], EVERYONE, True),
+    # Nothing due for the other patient: back to their page.
+    ("public:measure_questions", "get", lambda w: [w.other_token], statuses(*[302] * 5), False),
     ("public:calendar_file", "get", lambda w: [w.token], EVERYONE, True),
     ("public:email_reminders", "get", lambda w: [w.token], EVERYONE, True),
     ("public:stop_reminders", "post", lambda w: [w.token], statuses(*[302] * 5), True),
@@ -290,6 +318,35 @@ APP_URLS = [
     ("patients:download_handout", "get", lambda w: [w.b_handout.pk], CLINIC_B_ONLY, False),
     ("patients:preview_handout", "get", lambda w: [w.programme.pk], CLINIC_A_ONLY, False),
     ("patients:issue_handout", "post", lambda w: [w.programme.pk], CLINIC_A_POST, False),
+    # An empty form: refused (400) for clinic A's staff, as if missing (404) for clinic B's.
+    (
+        "patients:measure_schedule_add",
+        "post",
+        lambda w: [w.programme.pk],
+        statuses(SIGN_IN_AGAIN, 400, 400, 404, 404),
+        False,
+    ),
+    (
+        "patients:measure_schedule_remove",
+        "post",
+        lambda w: [w.measure_schedule.pk],
+        CLINIC_A_POST,
+        False,
+    ),
+    (
+        "patients:measure_answer_new",
+        "get",
+        lambda w: [w.patient.pk, w.measure.pk],
+        CLINIC_A_ONLY,
+        False,
+    ),
+    (
+        "patients:measure_answer_correct",
+        "get",
+        lambda w: [w.measure_answer.pk],
+        CLINIC_A_ONLY,
+        False,
+    ),
     ("exercises:exercise_list", "get", lambda w: [], STAFF, False),
     ("exercises:exercise_new", "get", lambda w: [], MANAGERS, False),
     ("exercises:exercise_detail", "get", lambda w: [w.own_exercise.pk], CLINIC_A_ONLY, False),
