@@ -28,6 +28,7 @@ ACCESS_KEY = "hipclinic-tests"
 SECRET_KEY = "hipclinic-tests-secret"
 REGION = "us-east-1"
 BUCKET = "hipclinic-tests"
+ROLES = ("master", "volume", "filer", "s3")
 # How long the server may take to take its first write before the session gives up
 # (it takes about 4 seconds here).
 START_SECONDS = 60
@@ -79,6 +80,7 @@ def free_ports(count: int) -> list[int]:
 
 
 def weed_command(folder: Path, ports: list[int], config: Path) -> list[str]:
+    """``ports``: HTTP and gRPC port of each of ROLES, in turn."""
     master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc = ports
     data = folder / "data"
     data.mkdir()
@@ -107,17 +109,16 @@ def weed_command(folder: Path, ports: list[int], config: Path) -> list[str]:
     ]
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Stop the server and anything it started (its own process group)."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        # Its data is thrown away with the session's folder; nothing to shut down cleanly.
+def stop(process: subprocess.Popen, ports: list[int]) -> None:
+    """Stop the server and anything it started (its own process group), and remove the
+    gRPC sockets it leaves in /tmp whatever TMPDIR says (named by their ports)."""
+    if process.poll() is None:
+        # Killed, not asked: its data goes with the session's folder, and asked (SIGTERM)
+        # it takes more than 5 seconds to shut down.
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+    for role, port in zip(ROLES, ports[1::2], strict=True):
+        Path(f"/tmp/seaweedfs-{role}-grpc-{port}.sock").unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +144,7 @@ def s3_server(tmp_path_factory):
             }
         )
     )
-    ports = free_ports(8)
+    ports = free_ports(2 * len(ROLES))
     log = folder / "weed.log"
     began = time.monotonic()
     with log.open("wb") as output:
@@ -158,14 +159,17 @@ def s3_server(tmp_path_factory):
         )
     try:
         server = S3Server(f"http://127.0.0.1:{ports[6]}", log, 0.0)
-        wait_for_first_write(server, process, began)
+        wait_for_first_write(server, process, ports, began)
         server.started_in = time.monotonic() - began
+        print(f"\nSeaweedFS took its first write {server.started_in:.1f} s after starting")
         yield server
     finally:
-        stop(process)
+        stop(process, ports)
 
 
-def wait_for_first_write(server: S3Server, process: subprocess.Popen, began: float) -> None:
+def wait_for_first_write(
+    server: S3Server, process: subprocess.Popen, ports: list[int], began: float
+) -> None:
     """Until the gateway stores and deletes an object: the port opens before the filer
     and volume are ready to take one."""
     from botocore.config import Config
@@ -185,7 +189,7 @@ def wait_for_first_write(server: S3Server, process: subprocess.Popen, began: flo
             return
         except (BotoCoreError, ClientError):
             if time.monotonic() - began > START_SECONDS:
-                stop(process)
+                stop(process, ports)
                 pytest.fail(
                     f"SeaweedFS did not take a write within {START_SECONDS} seconds; "
                     f"its log:\n{server.log.read_text(errors='replace')[-3000:]}"
