@@ -9,6 +9,7 @@ import hashlib
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -17,8 +18,10 @@ from PIL import Image
 
 from exercises.models import Exercise
 from hipclinic.models import Clinic
+from patients.links import create_link, link_path, token_for
 from patients.models import Handout, Patient
 from tests.factories import (
+    ExerciseFactory,
     PatientFactory,
     PrescriptionFactory,
     PrescriptionItemFactory,
@@ -240,3 +243,50 @@ def test_backup_then_restore_brings_back_rows_and_the_buckets_files(
     assert keys_in(s3_server, s3_bucket) == {kept_name}
     assert object_bytes(s3_server, s3_bucket, kept_name) == b"%PDF revision one"
     assert (folder / "media" / kept_name).read_bytes() == b"%PDF revision one"
+
+
+@pytest.fixture
+def issued_with_a_picture(client, s3_storage, therapist):
+    """A programme whose exercise has a picture in the bucket, issued through the app,
+    and the patient's link."""
+    exercise = ExerciseFactory(clinic=therapist.clinic, name="Banded clamshell")
+    exercise.illustration.save("clamshell.png", ContentFile(png("blue")), save=True)
+    patient = PatientFactory(clinic=therapist.clinic, first_name="Robin")
+    programme = PrescriptionFactory(patient=patient, therapist=therapist)
+    PrescriptionItemFactory(prescription=programme, exercise=exercise)
+    client.force_login(therapist)
+    handout = issue(client, programme)
+    client.logout()
+    return handout, exercise, create_link(patient, therapist)
+
+
+def test_the_patient_gets_the_issued_pdf_from_the_bucket(
+    client, s3_server, s3_bucket, issued_with_a_picture
+):
+    handout, _, link = issued_with_a_picture
+
+    page = client.get(link_path(link))
+    response = client.get(reverse("public:patient_handout", args=[token_for(link)]))
+
+    assert page.status_code == 200
+    assert "Banded clamshell" in page.content.decode()
+    assert response.status_code == 200
+    stored = object_bytes(s3_server, s3_bucket, handout.pdf.name)
+    assert b"".join(response.streaming_content) == stored
+
+
+def test_the_patients_page_and_pdf_with_files_deleted_behind_the_apps_back(
+    client, s3_server, s3_bucket, issued_with_a_picture
+):
+    handout, exercise, link = issued_with_a_picture
+    bucket = s3_server.client()
+    bucket.delete_object(Bucket=s3_bucket, Key=exercise.illustration.name)
+    bucket.delete_object(Bucket=s3_bucket, Key=handout.pdf.name)
+
+    page = client.get(link_path(link))
+    pdf = client.get(reverse("public:patient_handout", args=[token_for(link)]))
+
+    assert page.status_code == 200  # the exercise shows, without its picture
+    assert "Banded clamshell" in page.content.decode()
+    assert pdf.status_code == 404
+    assert "This link does not open" in pdf.content.decode()
