@@ -16,6 +16,7 @@ import posixpath
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.files import File
@@ -70,6 +71,7 @@ def backup(folder: Path) -> dict:
         run(["pg_dump", "--format=custom", "--no-owner", f"--file={database}"])
     else:
         raise BackupError(f"No backup method for the {vendor} database.")
+    (folder / "media").mkdir()  # there even when empty: restoring it empties storage
     copied = 0
     for name in stored_names():
         target = folder / "media" / name
@@ -130,7 +132,7 @@ def restore(folder: Path) -> dict:
     return manifest
 
 
-def stored_names(directory: str = ""):
+def stored_names(directory: str = "") -> Iterator[str]:
     """Every file in the default storage, by its stored name (none when local storage's
     folder does not exist yet)."""
     try:
