@@ -2,20 +2,25 @@
 
 SQLite is copied with its online backup API (a consistent snapshot while the app
 keeps running); PostgreSQL with ``pg_dump`` in its custom format. Media (issued
-handouts, pictures, logos) are copied file by file from local storage. A
-``manifest.json`` records what was copied, with a SHA-256 of the database copy.
+handouts, pictures, logos) are copied file by file through Django's default storage,
+so the same backup works with local storage and an S3 bucket: into ``media/`` under
+their stored names, and back. A ``manifest.json`` records what was copied, with a
+SHA-256 of the database copy.
 """
 
 import datetime
 import hashlib
 import json
 import os
+import posixpath
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection
 
 SQLITE_COPY = "db.sqlite3"
@@ -66,11 +71,14 @@ def backup(folder: Path) -> dict:
         run(["pg_dump", "--format=custom", "--no-owner", f"--file={database}"])
     else:
         raise BackupError(f"No backup method for the {vendor} database.")
-    media = Path(settings.MEDIA_ROOT)
+    (folder / "media").mkdir()  # there even when empty: restoring it empties storage
     copied = 0
-    if media.exists():
-        shutil.copytree(media, folder / "media")
-        copied = sum(1 for path in (folder / "media").rglob("*") if path.is_file())
+    for name in stored_names():
+        target = folder / "media" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(name, "rb") as source, target.open("wb") as copy:
+            shutil.copyfileobj(source, copy)
+        copied += 1
     manifest = {
         "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "database": vendor,
@@ -111,12 +119,30 @@ def restore(folder: Path) -> dict:
                 str(database),
             ]
         )
-    media = Path(settings.MEDIA_ROOT)
-    if (folder / "media").exists():
-        if media.exists():
-            shutil.rmtree(media)
-        shutil.copytree(folder / "media", media)
+    media = folder / "media"
+    if media.exists():
+        for name in stored_names():
+            default_storage.delete(name)
+        for path in sorted(p for p in media.rglob("*") if p.is_file()):
+            name = path.relative_to(media).as_posix()
+            with path.open("rb") as content:
+                stored = default_storage.save(name, File(content))
+            if stored != name:
+                raise BackupError(f"{name} came back as {stored}; storage was not emptied.")
     return manifest
+
+
+def stored_names(directory: str = "") -> Iterator[str]:
+    """Every file in the default storage, by its stored name (none when local storage's
+    folder does not exist yet)."""
+    try:
+        directories, files = default_storage.listdir(directory)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield posixpath.join(directory, name)
+    for name in sorted(directories):
+        yield from stored_names(posixpath.join(directory, name))
 
 
 def run(command: list[str]) -> None:

@@ -283,20 +283,28 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if os.environ.get("STORAGE_BACKEND", "local") == "s3":
-    STORAGES["default"] = {
+
+
+def s3_storage(environ) -> dict:
+    """The default storage on an S3-compatible bucket, from AWS_* variables (the README's
+    "S3 storage"); the tests build theirs with it against SeaweedFS."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "bucket_name": environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("AWS_SECRET_ACCESS_KEY") or None,
             "default_acl": None,  # private objects; served only through our views
             "querystring_auth": True,
             "file_overwrite": False,
         },
     }
+
+
+if os.environ.get("STORAGE_BACKEND", "local") == "s3":
+    STORAGES["default"] = s3_storage(os.environ)
 
 # Uploaded illustrations are small; refuse anything large before it reaches a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

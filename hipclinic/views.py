@@ -30,9 +30,12 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable"}, status=503)
+    try:
         name = default_storage.save(f"healthz/{uuid.uuid4().hex}", ContentFile(b"ok"))
         default_storage.delete(name)
-    except (DatabaseError, OSError):
+    except Exception:  # each storage fails its own way: OSError on disk, boto3's on S3
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
 

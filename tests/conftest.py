@@ -2,6 +2,9 @@ import pytest
 
 from tests.factories import ClinicFactory, ManagerFactory, UserFactory
 
+# A real S3 server (SeaweedFS) for the tests that ask for it; started once per session.
+from tests.s3 import s3_bucket, s3_server, s3_storage  # noqa: F401
+
 
 @pytest.fixture
 def clinic():

@@ -7,7 +7,7 @@ programme or handout is a 404 like one that does not exist.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -43,8 +43,13 @@ def download_handout(request, pk: int):
     if not_modified is not None:
         not_modified["ETag"] = etag
         return not_modified
+    try:
+        pdf = handout.pdf.open("rb")
+    except FileNotFoundError:
+        # Gone from storage behind the app's back: the same 404 as a missing picture.
+        raise Http404("No file.") from None
     response = FileResponse(
-        handout.pdf.open("rb"),
+        pdf,
         as_attachment=True,
         filename=handout_filename(handout),
         content_type="application/pdf",

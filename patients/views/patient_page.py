@@ -203,9 +203,13 @@ def patient_handout(request, link, token: str):
     handout = latest_handout(link.patient)
     if handout is None:
         return not_found(request)
+    try:
+        pdf = handout.pdf.open("rb")
+    except FileNotFoundError:  # gone from storage behind the app's back
+        return not_found(request)
     audit(AuditAction.DOWNLOADED, handout, link, request)
     response = FileResponse(
-        handout.pdf.open("rb"),
+        pdf,
         as_attachment=True,
         filename=handout_filename(handout),
         content_type="application/pdf",
