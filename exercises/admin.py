@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from exercises import poses
-from exercises.dosing import dose_sentence
+from exercises.dosing import dose_sentence, without_a_dose
 from exercises.illustrations import update_drawing
 from exercises.models import (
     Contraindication,
@@ -397,11 +397,6 @@ class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
 
 class ProtocolItemInline(OrderedItemInline):
     model = ProtocolItem
-
-
-def without_a_dose(items) -> list[str]:
-    """The names of the items whose dose says nothing to the patient (no sentence at all)."""
-    return [item.exercise.name for item in items if not dose_sentence(item)]
 
 
 @admin.register(Protocol)

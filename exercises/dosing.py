@@ -191,3 +191,9 @@ def frequency(times_per_day: int | None, days_per_week: int | None) -> str:
     if not times_per_day:
         return f"Do this {days}."
     return f"{times_a_day(times_per_day)}, {days}."
+
+
+def without_a_dose(items) -> list[str]:
+    """The names of the items (protocol or programme rows) whose dose says nothing to the
+    patient: no sentence at all, so a handout would print no amount."""
+    return [item.exercise.name for item in items if not dose_sentence(item)]

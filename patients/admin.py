@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
 from exercises.admin import OrderedItemForm, OrderedItemFormSet, OrderedItemInline
+from exercises.dosing import without_a_dose
 from hipclinic.access import client_ip
 from hipclinic.admin import (
     ClinicScopedAdmin,
@@ -426,6 +427,17 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
             stored = Prescription.objects.filter(pk=obj.pk).values_list("revision", flat=True)
             obj.revision = stored.get() + 1
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        missing = without_a_dose(form.instance.items.select_related("exercise"))
+        if missing:
+            self.message_user(
+                request,
+                f"Saved, but with no dose for {', '.join(missing)}: the handout would print "
+                "no amount for it. Give it sets, repetitions, a hold or a time.",
+                messages.WARNING,
+            )
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}

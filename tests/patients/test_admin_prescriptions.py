@@ -3,6 +3,7 @@ one from a protocol."""
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
@@ -121,6 +122,34 @@ def test_adding_an_item_puts_it_last_with_its_dose(client, therapist, prescripti
     assert response.status_code == 302
     assert positions(prescription)[-1] == ("Squat", 3)
     assert (item.sets, item.reps, item.hold, item.note) == (3, 8, 5, "Sit back.")
+
+
+def warnings(response) -> list[str]:
+    return [m.message for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+
+
+def test_a_row_saved_without_any_dose_is_saved_with_a_warning(client, therapist, prescription):
+    squat = ExerciseFactory(clinic=therapist.clinic, name="Squat")
+    client.force_login(therapist)
+    data = add_inline_row(form_data(client.get(admin_url(prescription))), exercise=squat.pk)
+
+    response = client.post(admin_url(prescription), data)
+
+    assert response.status_code == 302
+    assert prescription.items.filter(exercise=squat, sets=None, reps=None, hold=None).exists()
+    assert warnings(response) == [
+        "Saved, but with no dose for Squat: the handout would print no amount for it. "
+        "Give it sets, repetitions, a hold or a time."
+    ]
+
+
+def test_rows_that_all_have_a_dose_are_saved_without_a_warning(client, therapist, prescription):
+    client.force_login(therapist)
+
+    response = client.post(admin_url(prescription), form_data(client.get(admin_url(prescription))))
+
+    assert response.status_code == 302
+    assert warnings(response) == []
 
 
 def test_item_with_dose_out_of_bounds_is_refused(client, therapist, prescription):
