@@ -99,11 +99,6 @@ class Definition:
     items: tuple[Item, ...]
     activities: Activities | None
 
-    @property
-    def question_count(self) -> int:
-        """How many questions a patient answers ("3 quick questions")."""
-        return len(self.items) if self.kind == "items" else self.activities.most
-
 
 # --- Reading and checking a definition -------------------------------------------------------
 
