@@ -1,5 +1,6 @@
 """The exercise library: exercises, the muscles and equipment they involve, and protocols."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -625,3 +626,99 @@ class ProtocolItem(Dose):
 
     def __str__(self) -> str:
         return f"{self.order + 1}. {self.exercise.name}"
+
+
+# The languages a library text may be translated into: all but English, the original.
+TRANSLATED_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES if code != "en"]
+# What a translation must match the original in, line for line: a step, tip or
+# "take care" line in one language is the same line in the other (a stop rule stays one).
+LINE_FIELDS = ("steps", "cues", "precautions")
+
+
+class ExerciseTranslation(models.Model):
+    """An exercise's words for patients in another language: what its handout and the
+    patient's page print for a patient who reads that language.
+
+    The English text on the exercise is the original. A translation holds as many steps,
+    tips and "take care" lines as the original, in the same order, so each line keeps its
+    meaning (a stop rule stays a stop rule) and its picture's step numbers.
+    """
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8, choices=TRANSLATED_LANGUAGES)
+    name = models.CharField(max_length=120)
+    purpose = models.CharField(max_length=300)
+    steps = limited_text(2000, help_text="One step per line, as many as the original.")
+    cues = limited_text(1000, "coaching cues", blank=True, help_text="One tip per line.")
+    precautions = limited_text(1000, blank=True, help_text="One per line, as many as the original.")
+
+    clinic_lookup = "exercise__clinic"
+    shared_library = True
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "language"], name="exercise_translation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise.name} ({self.get_language_display()})"
+
+    def clean(self):
+        super().clean()
+        if self.exercise_id is None:
+            return
+        errors = {}
+        for field in LINE_FIELDS:
+            original, translated = (
+                len(lines(getattr(self.exercise, field))),
+                len(lines(getattr(self, field))),
+            )
+            if original != translated:
+                errors[field] = (
+                    f"The original has {original} lines here and this translation has "
+                    f"{translated}: give one line for each."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def step_list(self) -> list[str]:
+        return lines(self.steps)
+
+    @property
+    def cue_list(self) -> list[str]:
+        return lines(self.cues)
+
+    @property
+    def precaution_list(self) -> list[str]:
+        return lines(self.precautions)
+
+
+class ProtocolTranslation(models.Model):
+    """A protocol's name and description in another language than English."""
+
+    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8, choices=TRANSLATED_LANGUAGES)
+    name = models.CharField(max_length=150)
+    description = limited_text(2000, blank=True)
+
+    clinic_lookup = "protocol__clinic"
+    shared_library = True
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protocol", "language"], name="protocol_translation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.protocol.name} ({self.get_language_display()})"

@@ -3,6 +3,7 @@
 import datetime
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -36,6 +37,13 @@ class Clinic(models.Model):
         500, blank=True, help_text="Printed at the end of every handout, for example opening hours."
     )
     timezone = models.CharField("time zone", max_length=64, default="UTC")
+    language = models.CharField(
+        "patients' language",
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="New patients start in this language; each patient's record can change it.",
+    )
     # What a patient's pain score sets off (patients.alerts): the defaults are CLINICAL.md's.
     alert_pain_at = models.PositiveSmallIntegerField(
         "alert at a pain score of",
@@ -129,6 +137,12 @@ class User(AbstractUser):
     )
     credentials = models.CharField(
         max_length=100, blank=True, help_text="Printed after the name, for example 'PT, DPT'."
+    )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="The app's language for you. Leave empty to follow your browser.",
     )
 
     clinic_lookup = "clinic"

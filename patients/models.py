@@ -53,6 +53,12 @@ class Patient(models.Model):
         blank=True,
         related_name="primary_patients",
     )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="Handouts, the patient's page, emails and reminders use this language.",
+    )
     large_print = models.BooleanField("large-print handouts", default=False)
     paper_size = models.CharField(
         max_length=10,
