@@ -52,8 +52,15 @@ def ten_stretches(patient, therapist):
     return prescription
 
 
+# An issued handout carries the QR code to the patient's page, beside the programme's
+# details: the page counts are an issued handout's.
+PATIENT_URL = "https://clinic.example/p/Yx3kQ9-pT7vW2mZ8rLb4NcH6sJd1FgA5eKu0oVi/"
+
+
 def render(prescription, **choices):
-    return handouts.render_handout(prescription, issued_on=ISSUED_ON, **choices)
+    return handouts.render_handout(
+        prescription, issued_on=ISSUED_ON, patient_url=PATIENT_URL, **choices
+    )
 
 
 def names_and_doses(rendered) -> list[tuple[str, str]]:
@@ -104,12 +111,20 @@ def test_an_unknown_layout_is_refused(ten_stretches):
 # --- Pages -----------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The shipped exercises' steps, tips and own cautions need 5 pages and the log "
-    "at 10 pt, two exercises a page (issue 18 asks for 4 and the log); see the README.",
+@pytest.mark.parametrize(
+    "paper",
+    [
+        PaperSize.A4,
+        pytest.param(
+            PaperSize.LETTER,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="Letter is 18 mm shorter than A4: these ten long stretches need 5 pages "
+                "and the log at 10 pt (issue 18 asks for 4 and the log); see the README.",
+            ),
+        ),
+    ],
 )
-@pytest.mark.parametrize("paper", PAPERS)
 def test_ten_exercises_fit_four_pages_and_the_log(ten_stretches, paper):
     assert render(ten_stretches, paper_size=paper).page_count <= STANDARD_PAGES_10
 
