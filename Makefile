@@ -8,7 +8,7 @@ PORT ?= 8000
 ARGS ?=
 
 .PHONY: setup run serve test bench screenshots illustrations loadtest lint format clean \
-	system-packages-run system-packages-test
+	messages system-packages-run system-packages-test
 
 # Debian packages: what serving needs (WeasyPrint's libraries, npm, a fallback font), and
 # what the tests add (poppler's pdftoppm, Chromium). Installed when missing and we are root
@@ -36,8 +36,19 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-setup: system-packages-run $(BIN)/.installed node_modules/.installed
+# The translations (locale/<language>/LC_MESSAGES/django.po, committed) compiled for Django
+# by GNU gettext's msgfmt, again only when a .po file changes. The .mo files are never committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
+
+setup: system-packages-run $(BIN)/.installed node_modules/.installed $(MO_FILES)
 	$(BIN)/python manage.py bootstrap
+
+# After changing a text a user reads: gather every marked string into the message files
+# (then translate the new or changed entries; `make test` fails while one is missing).
+messages: $(BIN)/.installed
+	$(BIN)/python manage.py update_messages
 
 # Patients' links, QR codes and emails point at SITE_URL: unless one is set, the address
 # served here (a link to another port would reach nobody; `manage.py check` warns of a host).
@@ -53,7 +64,7 @@ run: setup
 # WhiteNoise, gunicorn in front, and one background-task worker (db_worker). Needs SECRET_KEY and ALLOWED_HOSTS (and usually
 # DATABASE_URL); WORKERS defaults to 2.
 WORKERS ?= 2
-serve: system-packages-run $(BIN)/.installed node_modules/.installed
+serve: system-packages-run $(BIN)/.installed node_modules/.installed $(MO_FILES)
 	DEBUG=0 $(BIN)/python manage.py migrate --no-input
 	DEBUG=0 $(BIN)/python manage.py load_library
 	DEBUG=0 $(BIN)/python manage.py load_measures

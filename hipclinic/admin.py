@@ -382,7 +382,7 @@ class ClinicAdmin(ClinicScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "timezone"]}),
+        (None, {"fields": ["name", "slug", "timezone", "language"]}),
         ("Contact", {"fields": ["address", "phone", "email", "website"]}),
         ("Handouts", {"fields": ["logo", "paper_size", "handout_footer"]}),
         (
@@ -573,7 +573,7 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
 
     personal = (
         "Personal info",
-        {"fields": ["first_name", "last_name", "display_name", "credentials", "email"]},
+        {"fields": ["first_name", "last_name", "display_name", "credentials", "email", "language"]},
     )
     dates = ("Important dates", {"fields": ["last_login", "date_joined"]})
     platform_fieldsets = [

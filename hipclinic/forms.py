@@ -1,10 +1,15 @@
-"""Forms the apps share: the staff login form, and formsets whose counts are checked."""
+"""Forms the apps share: the staff login form, a staff user's language, and formsets whose
+counts are checked."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
+from django.utils.translation import gettext_lazy as _
+
+from hipclinic.models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -43,3 +48,18 @@ class CountedFormSet(forms.BaseFormSet):
                     code="miscounted",
                 )
             )
+
+
+class LanguageForm(forms.ModelForm):
+    """A staff user's language for the app; empty follows their browser."""
+
+    class Meta:
+        model = User
+        fields = ["language"]
+        labels = {"language": _("Language")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("As my browser"))] + [
+            (code, name) for code, name in settings.LANGUAGES
+        ]

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages in the reader's language: a staff user's choice, else their browser's.
+    "hipclinic.middleware.page_language",
     # Every page needs a login unless its view says otherwise (only the login page does).
     # Django's LoginRequiredMiddleware, except that a form sent from an ended session is
     # answered with a sign-in page that keeps what was typed (hipclinic/unsaved_work.py).
@@ -178,11 +180,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# English is written in US spelling throughout; Spanish is the second language. A language
-# added here needs its message file (locale/) and its library texts (see the README).
+# English is written in UK spelling throughout ("programme", "colour"); Spanish is the
+# second language. A language added here needs its message file (locale/), its date
+# formats (hipclinic/formats/), its dose sentence and its library texts (see the README).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date formats per language (hipclinic/formats/): "23 November 2026".
+FORMAT_MODULE_PATH = ["hipclinic.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -6,13 +6,14 @@ from django.urls import include, path
 
 from hipclinic.forms import LoginForm
 from hipclinic.unsaved_work import sign_in_again
-from hipclinic.views import clinic_logo, healthz, ping
+from hipclinic.views import choose_language, clinic_logo, healthz, ping
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("ping", ping, name="ping"),
     path("clinics/<int:pk>/logo", clinic_logo, name="clinic_logo"),
+    path("language/", choose_language, name="choose_language"),
     path(
         "login/",
         auth_views.LoginView.as_view(

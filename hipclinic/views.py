@@ -1,5 +1,5 @@
-"""Site-wide views that belong to no app: the health check, a liveness ping, and the
-clinic's logo."""
+"""Site-wide views that belong to no app: the health check, a liveness ping, the clinic's
+logo, and a staff user's choice of language."""
 
 import uuid
 
@@ -8,13 +8,15 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from hipclinic.access import staff_required
 from hipclinic.files import picture_response
+from hipclinic.forms import LanguageForm
 from hipclinic.models import Clinic
+from hipclinic.unsaved_work import is_path_on_this_site
 
 
 @login_not_required
@@ -56,3 +58,15 @@ def clinic_logo(request, pk: int):
     """The clinic's logo, for its own staff (and platform admins); 404 for anyone else's."""
     clinic = get_object_or_404(Clinic.objects.visible_to(request.user), pk=pk)
     return picture_response(request, clinic.logo.name)
+
+
+@staff_required
+@require_POST
+def choose_language(request):
+    """Keep the language chosen in the menu on the user's account, then show the page they
+    were on again, now in that language (a path on this site only)."""
+    form = LanguageForm(request.POST, instance=request.user)
+    if form.is_valid():
+        form.save()
+    back = request.POST.get("next", "")
+    return redirect(back if is_path_on_this_site(request, back) else "patients:today")

@@ -125,7 +125,7 @@ class PatientAdmin(AuditedChanges, ClinicScopedAdmin):
         (None, {"fields": ["clinic", "chart_number", ("first_name", "last_name")]}),
         ("Contact", {"fields": ["date_of_birth", "email", "phone"]}),
         ("Care", {"fields": ["condition", "conditions", "notes", "primary_therapist"]}),
-        ("Handouts", {"fields": ["large_print", "paper_size"]}),
+        ("Handouts", {"fields": ["language", "large_print", "paper_size"]}),
         ("Status", {"fields": ["is_active", "discharged_on"]}),
     ]
     inlines = [PrescriptionSummaryInline]

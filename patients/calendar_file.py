@@ -1,4 +1,5 @@
-"""The calendar file (.ics) a patient adds to their phone's calendar: their exercise days.
+"""The calendar file (.ics) a patient adds to their phone's calendar: their exercise days,
+in the language of the page that made it (the patient's).
 
 One weekly repeating event, "Your exercises", on the days and at the hour the
 patient picked, with an alert when it starts. It names the clinic and links back to
@@ -10,11 +11,13 @@ every calendar app reads them alike.
 import datetime
 import hashlib
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from icalendar import Alarm, Calendar, Event
 
 from patients.models import Handout, PatientLink
 
-SUMMARY = "Your exercises"
+SUMMARY = _("Your exercises")
 PRODID = "-//hipclinic//Exercise reminders//EN"
 LENGTH = datetime.timedelta(minutes=30)
 ICAL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -56,9 +59,11 @@ def exercise_calendar(
     until = link.expires_at.astimezone(datetime.UTC)
     event = Event.new(
         uid=calendar_uid(link),
-        summary=SUMMARY,
-        description=f"Time for your exercises from {clinic.name}. "
-        f"Open your exercise page: {page_url}",
+        summary=str(SUMMARY),
+        description=gettext(
+            "Time for your exercises from %(clinic)s. Open your exercise page: %(url)s"
+        )
+        % {"clinic": clinic.name, "url": page_url},
         url=page_url,
         start=start,
         end=start + LENGTH,
@@ -68,11 +73,13 @@ def exercise_calendar(
         "rrule",
         {"freq": "weekly", "byday": [ICAL_DAYS[day] for day in sorted(weekdays)], "until": until},
     )
-    alarm = Alarm.new(description=SUMMARY)
+    alarm = Alarm.new(description=str(SUMMARY))
     alarm.add("action", "DISPLAY")
     alarm.add("trigger", datetime.timedelta(0))
     event.add_component(alarm)
-    calendar = Calendar.new(prodid=PRODID, name=f"{clinic.name}: your exercises")
+    calendar = Calendar.new(
+        prodid=PRODID, name=gettext("%(clinic)s: your exercises") % {"clinic": clinic.name}
+    )
     calendar.add_component(event)
     # Only the years the event spans, so the time zone stays a few lines long.
     calendar.add_missing_timezones(

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from exercises.forms import ExerciseFinderForm
 from exercises.models import Condition, Exercise, Protocol
@@ -356,23 +357,24 @@ class SessionLogForm(forms.Form):
     """'I did my exercises today', with an optional pain score and a short note."""
 
     pain = forms.TypedChoiceField(
-        label="How much pain did you have? (0 = none, 10 = the worst)",
-        choices=[("", "Rather not say"), *[(str(n), str(n)) for n in range(11)]],
+        label=_("How much pain did you have? (0 = none, 10 = the worst)"),
+        choices=[("", _("Rather not say")), *[(str(n), str(n)) for n in range(11)]],
         coerce=int,
         empty_value=None,
         required=False,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose a pain score from 0 to 10."},
+        error_messages={"invalid_choice": _("Choose a pain score from 0 to 10.")},
     )
     note = forms.CharField(
-        label="Anything to tell your therapist? (optional)",
+        label=_("Anything to tell your therapist? (optional)"),
         max_length=SessionLog._meta.get_field("note").max_length,
         help_text=SessionLog._meta.get_field("note").help_text,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "max_length": "Please keep the note to %(limit_value)d characters "
-            "(it has %(show_value)d)."
+            "max_length": _(
+                "Please keep the note to %(limit_value)d characters (it has %(show_value)d)."
+            )
         },
     )
 
@@ -386,10 +388,10 @@ class UrgentChecklistForm(forms.Form):
         for sign in signs:
             self.fields[sign.key] = forms.TypedChoiceField(
                 label=sign.question,
-                choices=[("yes", "Yes"), ("no", "No")],
+                choices=[("yes", _("Yes")), ("no", _("No"))],
                 coerce=lambda answer: answer == "yes",
                 widget=forms.RadioSelect,
-                error_messages={"required": "Please answer yes or no."},
+                error_messages={"required": _("Please answer yes or no.")},
             )
 
 
@@ -507,6 +509,7 @@ class PatientForm(forms.ModelForm):
             "conditions",
             "notes",
             "primary_therapist",
+            "language",
             "large_print",
             "paper_size",
             "is_active",
@@ -526,6 +529,9 @@ class PatientForm(forms.ModelForm):
         self.clinic = clinic
         if self.instance.pk is None:
             self.instance.clinic = clinic  # Patient.clean checks the chart number in it
+            self.initial.setdefault("language", clinic.language)
+        # A form sent without it (an older page) keeps the language the patient has.
+        self.fields["language"].required = False
         self.fields["primary_therapist"].queryset = get_user_model().objects.filter(
             clinic=clinic, is_active=True, is_staff=True
         )
@@ -534,6 +540,9 @@ class PatientForm(forms.ModelForm):
             ("", f"The clinic's default ({clinic.get_paper_size_display()})"),
             *self.fields["paper_size"].choices[1:],
         ]
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.instance.language or self.clinic.language
 
     def clean_date_of_birth(self):
         born = self.cleaned_data.get("date_of_birth")

@@ -4,6 +4,7 @@ built from its definition (patients.measures), for the patient's page and for st
 import datetime
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from patients.forms import DateInput
 from patients.measures import ACTIVITY_LENGTH, Definition, MeasureError, checked_answers
@@ -84,12 +85,14 @@ class AnswerForm(forms.Form):
             for number in range(1, spec.activities.most + 1):
                 required = number <= fewest
                 self.fields[f"activity_{number}"] = forms.CharField(
-                    label=f"Activity {number}",
+                    label=_("Activity %(number)d") % {"number": number},
                     max_length=ACTIVITY_LENGTH,
                     required=required,
                     error_messages={
-                        "required": f"Please name at least {fewest} activities.",
-                        "max_length": f"Please keep each activity to {ACTIVITY_LENGTH} letters.",
+                        "required": _("Please name at least %(fewest)d activities.")
+                        % {"fewest": fewest},
+                        "max_length": _("Please keep each activity to %(most)d letters.")
+                        % {"most": ACTIVITY_LENGTH},
                     },
                 )
                 self.fields[f"rating_{number}"] = self.rating(
@@ -108,7 +111,7 @@ class AnswerForm(forms.Form):
             coerce=int,
             required=required,
             widget=forms.RadioSelect,
-            error_messages={"required": "Please choose a number for each question."},
+            error_messages={"required": _("Please choose a number for each question.")},
         )
 
     @property

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from hipclinic.models import Clinic
 from hipclinic.scoping import ClinicQuerySet
-from patients.measures import Definition, definition_from
+from patients.measures import Definition, definition_from, in_language
 
 
 class Measure(models.Model):
@@ -57,6 +57,11 @@ class Measure(models.Model):
     def spec(self) -> Definition:
         """The definition, checked, to score and show answers by."""
         return definition_from(self.definition, self.slug)
+
+    def spec_in(self, language: str) -> Definition:
+        """The definition with what the patient reads in ``language`` where it is given
+        (scores and keys are the same in every language)."""
+        return definition_from(in_language(self.definition, language), self.slug)
 
 
 class MeasureSchedule(models.Model):

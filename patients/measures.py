@@ -10,8 +10,13 @@ read against the first answer (``compare = "baseline"``) or the score is itself 
 rating of change (``"itself"``, the Global Rating of Change); a citation and a licence
 note. ``definition_from`` checks a file's data and names the file and the field for
 anything wrong; ``load_measures`` (the management command) loads the files.
+
+What the patient reads (the intro, the questions, the scale's words) may be given in
+other languages under ``[translations.<language>]``, each giving every one of those texts
+(``patient_texts``); ``in_language`` puts a language's words in place of the original's.
 """
 
+import copy
 import tomllib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -37,6 +42,7 @@ TOP_LEVEL = {
     "scale",
     "items",
     "activities",
+    "translations",
 }
 # The longest activity a patient may name, in characters.
 ACTIVITY_LENGTH = 80
@@ -124,7 +130,7 @@ def definition_from(data: dict, where: str) -> Definition:
     kind = check.choice(data, "kind", KINDS)
     scale = check.scale(data.get("scale"))
     meaningful_percent = data.get("meaningful_percent")
-    return Definition(
+    definition = Definition(
         slug=data["slug"],
         name=data["name"],
         short_name=data["short_name"],
@@ -145,6 +151,63 @@ def definition_from(data: dict, where: str) -> Definition:
         items=check.items(data.get("items"), required=kind == "items"),
         activities=check.activities(data.get("activities"), required=kind == "activities"),
     )
+    check.translations(data)  # once the original is known to be whole
+    return definition
+
+
+# --- What the patient reads, in their language -------------------------------------------
+
+
+def patient_texts(data: dict) -> dict[str, str]:
+    """Every text of a definition the patient reads, by a path naming where it sits:
+    "intro", "scale.low_label", "scale.labels.3", "items.pain", "activities.name_question"."""
+    texts = {"intro": data.get("intro")}
+    scale = data.get("scale") or {}
+    for name in ("low_label", "high_label"):
+        texts[f"scale.{name}"] = scale.get(name)
+    for point, label in (scale.get("labels") or {}).items():
+        texts[f"scale.labels.{point}"] = label
+    for item in data.get("items") or []:
+        texts[f"items.{item.get('key')}"] = item.get("question")
+    activities = data.get("activities") or {}
+    for name in ("name_question", "rating_question"):
+        if name in activities:
+            texts[f"activities.{name}"] = activities[name]
+    return texts
+
+
+def in_language(data: dict, language: str) -> dict:
+    """The definition's data with what the patient reads in ``language``, where the file
+    gives it (a checked definition gives all of it or none); the original otherwise."""
+    words = (data.get("translations") or {}).get(language)
+    if not words:
+        return data
+    translated = copy.deepcopy(data)
+    translated["intro"] = words["intro"]
+    scale = translated["scale"]
+    scale.update({name: words["scale"][name] for name in ("low_label", "high_label")})
+    if "labels" in scale:
+        scale["labels"] = dict(words["scale"]["labels"])
+    for item in translated.get("items") or []:
+        item["question"] = words["items"][item["key"]]
+    if "activities" in translated:
+        translated["activities"].update(words["activities"])
+    return translated
+
+
+def translated_texts(words: dict) -> dict[str, str]:
+    """A translation's texts by the same paths as ``patient_texts``."""
+    texts = {"intro": words.get("intro")}
+    scale = words.get("scale") or {}
+    for name in ("low_label", "high_label"):
+        texts[f"scale.{name}"] = scale.get(name)
+    for point, label in (scale.get("labels") or {}).items():
+        texts[f"scale.labels.{point}"] = label
+    for key, question in (words.get("items") or {}).items():
+        texts[f"items.{key}"] = question
+    for name, text in (words.get("activities") or {}).items():
+        texts[f"activities.{name}"] = text
+    return texts
 
 
 class _Check:
@@ -185,6 +248,27 @@ class _Check:
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             self.fail(name, "must be a number above 0")
         return Decimal(str(value))
+
+    def translations(self, data: dict) -> None:
+        """Each language gives every text the patient reads, and nothing else."""
+        from django.conf import settings  # measures.py is read before Django is set up too
+
+        languages = {code for code, _name in settings.LANGUAGES} - {"en"}
+        wanted = {path for path, text in patient_texts(data).items() if text is not None}
+        for language, words in self.table(data.get("translations", {}), "translations").items():
+            where = f"translations.{language}"
+            if language not in languages:
+                self.fail(
+                    where, f"is not one of the app's languages ({', '.join(sorted(languages))})"
+                )
+            given = translated_texts(self.table(words, where))
+            for path in sorted(wanted - set(given)):
+                self.fail(f"{where}.{path}", "is missing: give every text the patient reads")
+            for path in sorted(set(given) - wanted):
+                self.fail(f"{where}.{path}", "is not a text of this measure")
+            for path, text in given.items():
+                if not isinstance(text, str) or not text.strip():
+                    self.fail(f"{where}.{path}", "is empty")
 
     def table(self, value, name: str) -> dict:
         if not isinstance(value, dict):

@@ -2,12 +2,13 @@
 address for reminder emails (patients.reminders)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from patients.adherence import days_asked_per_week
 from patients.models import Handout, Patient, ReminderSubscription
 from patients.reminders import (
-    DAY_NAMES,
     DEFAULT_HOUR,
+    SHORT_DAY_NAMES,
     hour_label,
     masked_email,
     spread_days,
@@ -20,18 +21,19 @@ class ReminderTimeForm(forms.Form):
     """Which days, and at what time: used by "Add to my calendar" (a GET form)."""
 
     days = forms.TypedMultipleChoiceField(
-        label="Which days?",
-        choices=[(str(day), name[:3]) for day, name in enumerate(DAY_NAMES)],
+        label=_("Which days?"),
+        choices=[(str(day), name) for day, name in enumerate(SHORT_DAY_NAMES)],
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one day."},
+        error_messages={"required": _("Choose at least one day.")},
     )
     hour = forms.TypedChoiceField(
-        label="What time?",
-        choices=[(str(hour), hour_label(hour)) for hour in range(24)],
+        label=_("What time?"),
+        # A callable, so the hours are named in the language of the page that shows them.
+        choices=lambda: [(str(hour), hour_label(hour)) for hour in range(24)],
         coerce=int,
         widget=forms.Select(attrs={"class": "form-select form-select-lg"}),
-        error_messages={"invalid_choice": "Choose a time from the list."},
+        error_messages={"invalid_choice": _("Choose a time from the list.")},
     )
 
     @classmethod
@@ -47,14 +49,14 @@ class ReminderEmailForm(ReminderTimeForm):
     field_order = ["email", "days", "hour"]
 
     email = forms.EmailField(
-        label="Your email address",
+        label=_("Your email address"),
         max_length=ReminderSubscription._meta.get_field("email").max_length,
         widget=forms.EmailInput(
             attrs={"class": "form-control form-control-lg", "autocomplete": "email"}
         ),
         error_messages={
-            "required": "Please type your email address.",
-            "invalid": "That does not look like an email address. Please check it.",
+            "required": _("Please type your email address."),
+            "invalid": _("That does not look like an email address. Please check it."),
         },
     )
 

@@ -21,7 +21,8 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -96,18 +97,20 @@ def due_reminders(now: datetime.datetime) -> list[Due]:
 
 
 def reminder_email(subscription: ReminderSubscription, kind: str, page_url: str) -> EmailMessage:
-    """The email itself: the clinic's name, the page link and the unsubscribe link only."""
+    """The email itself, in the patient's language: the clinic's name, the page link and
+    the unsubscribe link only."""
     clinic = subscription.patient.clinic
     stop_url = unsubscribe_url(subscription)
-    subject = (
-        f"A gentle nudge from {clinic.name}"
-        if kind == NUDGE
-        else f"Time for your exercises: a reminder from {clinic.name}"
-    )
-    body = render_to_string(
-        f"patients/email/{kind}.txt",
-        {"clinic": clinic, "page_url": page_url, "unsubscribe_url": stop_url},
-    )
+    with translation.override(subscription.patient.language):
+        subject = (
+            _("A gentle nudge from %(clinic)s")
+            if kind == NUDGE
+            else _("Time for your exercises: a reminder from %(clinic)s")
+        ) % {"clinic": clinic.name}
+        body = render_to_string(
+            f"patients/email/{kind}.txt",
+            {"clinic": clinic, "page_url": page_url, "unsubscribe_url": stop_url},
+        )
     return EmailMessage(
         subject=subject,
         body=body,

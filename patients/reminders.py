@@ -16,14 +16,34 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, npgettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from hipclinic.models import AuditAction, AuditEvent
 from patients.links import site_url
 from patients.models import Patient, PatientLink, ReminderSubscription
 
-DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+DAY_NAMES = [
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+]
+# The days as the phone page's day buttons name them.
+SHORT_DAY_NAMES = [
+    pgettext_lazy("day", "Mon"),
+    pgettext_lazy("day", "Tue"),
+    pgettext_lazy("day", "Wed"),
+    pgettext_lazy("day", "Thu"),
+    pgettext_lazy("day", "Fri"),
+    pgettext_lazy("day", "Sat"),
+    pgettext_lazy("day", "Sun"),
+]
 
 # The days a programme's "N days a week" starts from: spread out, weekdays first.
 SPREAD = {
@@ -50,27 +70,71 @@ def spread_days(per_week: int) -> list[int]:
     return SPREAD[min(max(per_week, 1), 7)]
 
 
+def part_of_day(hour: int) -> str:
+    """Which part of the day an hour falls in: English says "am" or "pm" alone, other
+    languages name the part ("6 de la tarde", "9 de la noche"), so each is its own context."""
+    if hour < 6:
+        return "early morning"
+    if hour < 12:
+        return "morning"
+    return "afternoon" if hour < 20 else "evening"
+
+
+# Per part of the day: the hour alone, for the time list ("6 pm"), and after the days of a
+# reminder ("at 6 pm"). Plural by the hour, since other languages bend the words around it
+# ("a la 1", "a las 6").
+HOUR_WORDS = {
+    "early morning": (
+        npgettext_lazy("early morning", "%(hour)d am", "%(hour)d am", "hour"),
+        npgettext_lazy("early morning", "at %(hour)d am", "at %(hour)d am", "hour"),
+    ),
+    "morning": (
+        npgettext_lazy("morning", "%(hour)d am", "%(hour)d am", "hour"),
+        npgettext_lazy("morning", "at %(hour)d am", "at %(hour)d am", "hour"),
+    ),
+    "afternoon": (
+        npgettext_lazy("afternoon", "%(hour)d pm", "%(hour)d pm", "hour"),
+        npgettext_lazy("afternoon", "at %(hour)d pm", "at %(hour)d pm", "hour"),
+    ),
+    "evening": (
+        npgettext_lazy("evening", "%(hour)d pm", "%(hour)d pm", "hour"),
+        npgettext_lazy("evening", "at %(hour)d pm", "at %(hour)d pm", "hour"),
+    ),
+}
+
+
 def hour_label(hour: int) -> str:
-    """An hour as people say it: "6 am", "Noon", "6 pm", "Midnight"."""
+    """An hour as people say it, for the time list: "6 am", "Noon", "6 pm", "Midnight"."""
     if hour == 0:
-        return "Midnight"
+        return gettext("Midnight")
     if hour == 12:
-        return "Noon"
-    return f"{hour % 12} {'am' if hour < 12 else 'pm'}"
+        return gettext("Noon")
+    return HOUR_WORDS[part_of_day(hour)][0] % {"hour": hour % 12}
+
+
+def at_hour(hour: int) -> str:
+    """ "at 6 pm", "at noon": the hour after the days of a reminder."""
+    if hour == 0:
+        return gettext("at midnight")
+    if hour == 12:
+        return gettext("at noon")
+    return HOUR_WORDS[part_of_day(hour)][1] % {"hour": hour % 12}
 
 
 def days_words(weekdays: list[int]) -> str:
     """ "Monday, Wednesday and Friday", or "every day"."""
     days = sorted(set(weekdays))
     if len(days) == 7:
-        return "every day"
-    names = [DAY_NAMES[day] for day in days]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        return gettext("every day")
+    names = [str(DAY_NAMES[day]) for day in days]
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(days)s and %(last)s") % {"days": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def when_words(weekdays: list[int], hour: int) -> str:
     """ "Monday, Wednesday and Friday at 6 pm"."""
-    return f"{days_words(weekdays)} at {hour_label(hour).lower()}"
+    return f"{days_words(weekdays)} {at_hour(hour)}"
 
 
 def masked_email(email: str) -> str:
@@ -174,15 +238,17 @@ def send_confirmation(subscription: ReminderSubscription) -> None:
     """Ask the address's owner to say yes. It holds the clinic's name and the confirm
     link only: not the patient's page link, since the address may be mistyped."""
     clinic = subscription.patient.clinic
-    send_mail(
-        subject=f"Please confirm your exercise reminders from {clinic.name}",
-        message=render_to_string(
-            "patients/email/reminder_confirm.txt",
-            {"clinic": clinic, "confirm_url": confirm_url(subscription), "days": CONFIRM_DAYS},
-        ),
-        from_email=None,
-        recipient_list=[subscription.email],
-    )
+    with translation.override(subscription.patient.language):
+        send_mail(
+            subject=gettext("Please confirm your exercise reminders from %(clinic)s")
+            % {"clinic": clinic.name},
+            message=render_to_string(
+                "patients/email/reminder_confirm.txt",
+                {"clinic": clinic, "confirm_url": confirm_url(subscription), "days": CONFIRM_DAYS},
+            ),
+            from_email=None,
+            recipient_list=[subscription.email],
+        )
 
 
 def confirm(subscription: ReminderSubscription, *, ip=None) -> None:

@@ -9,6 +9,8 @@ and only touches rows of the job's clinic.
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from hipclinic.jobs import advance, running_job, start_job, task
 from hipclinic.models import JobKind
@@ -96,12 +98,14 @@ def email_patient_link(job_id: int, patient_id: int) -> dict:
             return {"sent": 0}
         link = live_link_for(patient, job.requested_by)
         context = {"clinic": patient.clinic, "url": link_url(link), "expires_at": link.expires_at}
-        send_mail(
-            subject=f"Your home exercises from {patient.clinic.name}",
-            message=render_to_string("patients/email/link.txt", context),
-            from_email=None,
-            recipient_list=[patient.email],
-        )
+        with translation.override(patient.language):
+            send_mail(
+                subject=gettext("Your home exercises from %(clinic)s")
+                % {"clinic": patient.clinic.name},
+                message=render_to_string("patients/email/link.txt", context),
+                from_email=None,
+                recipient_list=[patient.email],
+            )
         advance(job, "Email sent.")
         return {"sent": 1}
 

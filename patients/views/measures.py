@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -198,8 +199,9 @@ def patient_questions(request, link, token: str):
         return redirect("public:patient_page", token)
     due = due[0]
     measure = due.measure
+    spec = measure.spec_in(patient.language)
     activities = named_activities(patient, measure)
-    form = AnswerForm(request.POST or None, spec=measure.spec, activities=activities)
+    form = AnswerForm(request.POST or None, spec=spec, activities=activities)
     if request.method == "POST" and form.is_valid():
         try:
             record_answer(
@@ -212,9 +214,9 @@ def patient_questions(request, link, token: str):
                 ip=client_ip(request),
             )
         except MeasureError:
-            form.add_error(None, "Please check your answers and send them again.")
+            form.add_error(None, _("Please check your answers and send them again."))
         else:
-            messages.success(request, "Thank you. Your answers are saved.")
+            messages.success(request, _("Thank you. Your answers are saved."))
             return redirect("public:patient_page", token)
     if request.method == "GET":
         audit(AuditAction.VIEWED, due.schedule, link, request)
@@ -225,9 +227,9 @@ def patient_questions(request, link, token: str):
             {
                 **safety_context(patient),
                 "measure": measure,
-                "spec": measure.spec,
+                "spec": spec,
                 "form": form,
-                "naming": measure.spec.kind == "activities" and activities is None,
+                "naming": spec.kind == "activities" and activities is None,
             },
             status=400 if form.errors else 200,
         )

@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -31,13 +32,15 @@ from patients.stop_box import stop_box_lines, tel_href, urgent_signs
 
 
 def private(response):
-    """Headers every patient page carries: never cached, never indexed, never referred.
+    """Headers every patient page carries: never cached, never indexed, never referred,
+    and the language it is written in.
 
     "same-origin" rather than "no-referrer": the link is never sent to another site,
     and the browser still sends a real Origin with the log form (Django's CSRF check
     refuses the "null" origin that "no-referrer" makes Chromium send).
     """
     response["Cache-Control"] = "no-store"
+    response["Content-Language"] = translation.get_language()
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -72,8 +75,10 @@ def opened_by_link(view):
         link = open_link(token)
         if link is None:
             return not_found(request)
-        # The patient's days and times are their clinic's, as staff see them.
-        with timezone.override(link.patient.clinic.zone):
+        # The patient's days and times are their clinic's, as staff see them; the words
+        # are in the patient's language (their record), whatever the browser asks.
+        patient = link.patient
+        with timezone.override(patient.clinic.zone), translation.override(patient.language):
             return view(request, link, token)
 
     return wrapped
@@ -106,7 +111,7 @@ def patient_page(request, link, token: str):
             audit(AuditAction.CHANGED if todays_log else AuditAction.CREATED, log, link, request)
             if alert_for_log(log) is not None:
                 return redirect("public:pain_check", token)
-            messages.success(request, "Thank you. Today's session is saved.")
+            messages.success(request, _("Thank you. Today's session is saved."))
             return redirect(request.path)
     else:  # a page view (a log posted before any handout was issued saves nothing)
         initial = {"pain": todays_log.pain, "note": todays_log.note} if todays_log else {}
@@ -172,7 +177,7 @@ def pain_check(request, link, token: str):
         if alert.urgent:
             return redirect("public:urgent_help", token)
         messages.success(
-            request, "Thank you. Your answers are saved, and your therapist has been told."
+            request, _("Thank you. Your answers are saved, and your therapist has been told.")
         )
         return redirect("public:patient_page", token)
     return private(

@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -101,7 +103,7 @@ def email_reminders(request, link, token: str):
     audit(AuditAction.CHANGED if had_one else AuditAction.CREATED, subscription, link, request)
     address = masked_email(subscription.email)
     if not needs_confirming:
-        messages.success(request, "Thank you. Your reminder days and time are saved.")
+        messages.success(request, _("Thank you. Your reminder days and time are saved."))
     elif over_limit("reminder-confirm", token, CONFIRMATIONS_PER_HOUR):
         messages.success(
             request,
@@ -112,7 +114,8 @@ def email_reminders(request, link, token: str):
         send_confirmation(subscription)
         messages.success(
             request,
-            f"We sent an email to {address}. Open the link in it to start your reminders.",
+            _("We sent an email to %(address)s. Open the link in it to start your reminders.")
+            % {"address": address},
         )
     return redirect(reverse("public:patient_page", args=[token]))
 
@@ -126,7 +129,7 @@ def stop_email_reminders(request, link, token: str):
     subscription = subscription_of(link.patient)
     if subscription is not None:
         stop(subscription, link=link, ip=client_ip(request))
-    messages.success(request, "Reminder emails are off. We will not email you again.")
+    messages.success(request, _("Reminder emails are off. We will not email you again."))
     return redirect(reverse("public:patient_page", args=[token]))
 
 
@@ -151,16 +154,17 @@ def confirm_reminders(request, value: str):
     if request.method == "POST":
         confirm(subscription, ip=client_ip(request))
     template = "reminders_confirmed" if subscription.is_active else "reminders_confirm"
-    return private(
-        render(
-            request,
-            f"patients/public/{template}.html",
-            {
-                "clinic": subscription.patient.clinic,
-                "when": when_words(subscription.weekdays, subscription.hour),
-            },
+    with translation.override(subscription.patient.language):
+        return private(
+            render(
+                request,
+                f"patients/public/{template}.html",
+                {
+                    "clinic": subscription.patient.clinic,
+                    "when": when_words(subscription.weekdays, subscription.hour),
+                },
+            )
         )
-    )
 
 
 @login_not_required
@@ -178,10 +182,11 @@ def unsubscribe(request, value: str):
     if request.method == "POST":
         stop(subscription, ip=client_ip(request))
     stopped = subscription.unsubscribed_at is not None
-    return private(
-        render(
-            request,
-            f"patients/public/reminders_{'stopped' if stopped else 'stop'}.html",
-            {"clinic": subscription.patient.clinic},
+    with translation.override(subscription.patient.language):
+        return private(
+            render(
+                request,
+                f"patients/public/reminders_{'stopped' if stopped else 'stop'}.html",
+                {"clinic": subscription.patient.clinic},
+            )
         )
-    )

@@ -108,6 +108,7 @@ def change_clinic_in_admin(client, clinic, **changes):
     data = {
         "name": clinic.name,
         "timezone": clinic.timezone,
+        "language": clinic.language,
         "address": clinic.address,
         "phone": clinic.phone,
         "email": clinic.email,
@@ -195,6 +196,7 @@ NEW_VALUES = {
     "logo": a_logo,
     "handout_footer": lambda: "Open Saturdays 9 to 12.",
     "timezone": lambda: "Europe/London",
+    "language": lambda: "es",
     "paper_size": lambda: "LETTER",
     "alert_pain_at": lambda: 8,
     "alert_pain_rise": lambda: 4,

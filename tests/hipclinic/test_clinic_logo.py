@@ -27,6 +27,7 @@ def post_logo(client, clinic, name: str, content: bytes):
     data = {
         "name": clinic.name,
         "timezone": clinic.timezone,
+        "language": clinic.language,
         "phone": clinic.phone,
         "paper_size": clinic.paper_size,
         "alert_pain_at": clinic.alert_pain_at,

@@ -66,6 +66,7 @@ def logo_form(clinic, logo: bytes) -> dict:
     return {
         "name": clinic.name,
         "timezone": clinic.timezone,
+        "language": clinic.language,
         "phone": clinic.phone,
         "paper_size": clinic.paper_size,
         "alert_pain_at": clinic.alert_pain_at,

@@ -260,6 +260,13 @@ MANAGER_A_POST = statuses(SIGN_IN_AGAIN, 403, 302, 403, 404)
 APP_URLS = [
     ("login", "get", lambda w: [], statuses(200, 302, 302, 302, 302, patient_link=200), False),
     ("logout", "post", lambda w: [], statuses(302, 302, 302, 302, 302), False),
+    (
+        "choose_language",
+        "post",
+        lambda w: [],
+        statuses(200, 302, 302, 302, 302),
+        False,
+    ),  # 200: "sign in again"
     ("sign_in_again", "post", lambda w: [], statuses(*[400] * 5), False),  # no page to go back to
     ("healthz", "get", lambda w: [], EVERYONE, False),
     ("ping", "get", lambda w: [], EVERYONE, False),

@@ -298,3 +298,20 @@ def test_the_patients_measure_pages_read_at_grade_6_or_below(
         assert len(texts) >= 3
         hard.extend(above_grade_6(texts))
     assert hard == []
+
+
+def test_a_spanish_speaking_patient_answers_in_spanish(
+    client, link, programme, measures, therapist, patient
+):
+    patient.language = "es"
+    patient.save()
+    ask(programme, measures["nprs"], therapist)
+
+    page = client.get(questions_url(link), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Unas preguntas rápidas" in page
+    assert "¿Cuánto dolor tuvo, en promedio, en el último día?" in page
+    assert "0 means" not in page and "What was your pain" not in page
+    response = client.post(questions_url(link), {"measure": measures["nprs"].pk, "item_pain": "4"})
+    assert response.status_code == 302
+    assert MeasureAnswer.objects.get().score == 4

@@ -13,6 +13,8 @@ from patients.measures import (
     change_sentence,
     checked_answers,
     definition_from,
+    in_language,
+    patient_texts,
     read_definition,
     score_of,
 )
@@ -192,3 +194,61 @@ def test_a_file_that_is_not_toml_is_refused_by_name(tmp_path):
 
     with pytest.raises(MeasureError, match=r"^broken.toml: not valid TOML"):
         read_definition(path)
+
+
+# --- What the patient reads, in another language ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["nprs", "psfs", "groc"])
+def test_every_shipped_measure_reads_in_spanish_with_every_text_translated(name):
+    data = shipped_data(name)
+    english, spanish = definition_from(data, name), definition_from(in_language(data, "es"), name)
+
+    assert set(patient_texts(in_language(data, "es"))) == set(patient_texts(data))
+    assert spanish.intro != english.intro
+    for point in english.scale.points:
+        if english.scale.label(point) != str(point):
+            assert spanish.scale.label(point) != english.scale.label(point)
+    assert [item.key for item in spanish.items] == [item.key for item in english.items]
+    assert (spanish.score, spanish.scale.points) == (english.score, english.scale.points)
+
+
+def test_the_pain_question_in_spanish():
+    spanish = definition_from(in_language(shipped_data("nprs"), "es"), "nprs")
+
+    assert spanish.items[0].question == "¿Cuánto dolor tuvo, en promedio, en el último día?"
+    assert spanish.scale.label(0) == "Sin dolor"
+
+
+def test_a_language_without_a_translation_reads_the_original():
+    data = shipped_data("nprs")
+
+    assert in_language(data, "en") == data
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda es: es.pop("intro"), "field 'translations.es.intro' is empty"),
+        (lambda es: es["items"].pop("pain"), "'translations.es.items.pain' is missing"),
+        (lambda es: es["items"].update(mood="¿Y su ánimo?"), "'translations.es.items.mood' is not"),
+        (
+            lambda es: es["scale"].update(low_label=" "),
+            "'translations.es.scale.low_label' is empty",
+        ),
+    ],
+)
+def test_a_translation_that_leaves_a_text_out_or_adds_one_is_refused(change, message):
+    data = shipped_data("nprs")
+    change(data["translations"]["es"])
+
+    with pytest.raises(MeasureError, match=message.replace(".", r"\.")):
+        definition_from(data, "nprs.toml")
+
+
+def test_a_translation_into_a_language_the_app_lacks_is_refused():
+    data = shipped_data("nprs")
+    data["translations"]["fr"] = data["translations"]["es"]
+
+    with pytest.raises(MeasureError, match=r"'translations\.fr' is not one of the app's languages"):
+        definition_from(data, "nprs.toml")
