@@ -33,7 +33,7 @@ SPANISH_STOP_RULE_START = "Pare si"
 # Fernández Huerta's reading ease (textstat 0.7, Spanish syllables), on its own scale:
 # 80 and above is "fácil" (easy, fifth grade), 70 to 80 "bastante fácil" (fairly easy,
 # sixth grade, the English library's limit). Measured when the texts were written: the
-# hardest exercise's lines score 80.5, most above 84. A purpose or a protocol's
+# hardest exercise's lines score 80.3, most above 84. A purpose or a protocol's
 # description is one or two sentences read alone, which the formula scores lower for the
 # same words: the hardest scores 71.
 EASY_TO_READ = 80
@@ -173,8 +173,8 @@ def test_a_translation_with_an_extra_take_care_line_is_refused(tmp_path):
     edit_spanish(
         library,
         "strength.toml",
-        '  "Si usa bastón o andadera, llévelo con usted.",\n',
-        '  "Si usa bastón o andadera, llévelo con usted.",\n  "Tome agua.",\n',
+        '  "Si usa bastón o andador, llévelo con usted.",\n',
+        '  "Si usa bastón o andador, llévelo con usted.",\n  "Tome agua.",\n',
     )
 
     with pytest.raises(LibraryError, match="graded-walking', field 'precautions': the English"):
