@@ -14,12 +14,19 @@ or written here.
 variations that agree, poses that draw, no dose figure in a step, tip or item note
 and no dose or count of exercises in a protocol's description (``wording``), and
 tags from the vocabulary (``Condition``).
+
+Translations live beside the English, one folder per language named by its code in
+``settings.LANGUAGES`` (``es/``), with one file per English file. They are checked
+before anything is written too (``read_translations``): each entry names a shipped
+exercise or protocol, gives every patient-facing field, and has as many steps, tips and
+"take care" lines as the English, so each line keeps its meaning and picture numbers.
 """
 
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -31,9 +38,11 @@ from exercises.models import (
     Dose,
     Equipment,
     Exercise,
+    ExerciseTranslation,
     Muscle,
     Protocol,
     ProtocolItem,
+    ProtocolTranslation,
 )
 
 LIBRARY_FILE = Path(__file__).resolve().parent / "data" / "library"
@@ -42,6 +51,14 @@ SECTIONS = ("muscles", "equipment", "exercises", "protocols")
 EXERCISE_TEXT_FIELDS = ("name", "kind", "position", "difficulty", "purpose")
 EXERCISE_LIST_FIELDS = ("steps", "cues", "precautions", "sources")
 PROTOCOL_FIELDS = ("name", "condition", "description")
+
+# What a translation gives, per section: every one of these, and nothing else.
+TRANSLATED_FIELDS = {
+    "exercises": ("name", "purpose", "steps", "cues", "precautions"),
+    "protocols": ("name", "description"),
+}
+# The lines a translation must match the English in, one for one.
+COUNTED_FIELDS = ("steps", "cues", "precautions")
 
 
 class LibraryError(ValueError):
@@ -53,13 +70,14 @@ class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     archived: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
 
     def count(self, bucket: dict[str, int], kind: str) -> None:
         bucket[kind] = bucket.get(kind, 0) + 1
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.created or self.updated or self.archived)
+        return bool(self.created or self.updated or self.archived or self.removed)
 
     def __str__(self) -> str:
         if not self.changed_anything:
@@ -69,6 +87,7 @@ class LoadReport:
             ("created", self.created),
             ("updated", self.updated),
             ("archived", self.archived),
+            ("removed", self.removed),
         ):
             parts += [f"{label} {n} {kind}" for kind, n in sorted(bucket.items())]
         return "Library loaded: " + ", ".join(parts) + "."
@@ -189,6 +208,82 @@ def _check_contraindications(exercises: list[dict]) -> None:
             if not tag.get("reason", "").strip():
                 raise LibraryError(f"{where}: '{condition}' needs a reason.")
             seen.add(condition)
+
+
+def translation_languages() -> list[str]:
+    """The languages a library may be translated into: every one the app speaks but English."""
+    return [code for code, _name in settings.LANGUAGES if code != "en"]
+
+
+def read_translations(path: Path, data: dict) -> dict[str, dict[str, dict]]:
+    """The translations beside a library folder, checked against its English ``data``:
+    ``{language: {"exercises": {slug: entry}, "protocols": {slug: entry}}}``.
+
+    A language folder may leave entries out (the handout then prints the English with a
+    note); what it gives must be whole and match the English line for line.
+    """
+    if not path.is_dir():
+        return {}
+    english = {
+        section: {entry["slug"]: entry for entry in data[section]} for section in TRANSLATED_FIELDS
+    }
+    translations = {}
+    for language in translation_languages():
+        folder = path / language
+        if not folder.is_dir():
+            continue
+        found = {section: {} for section in TRANSLATED_FIELDS}
+        for file in sorted(folder.glob("*.toml")):
+            name = f"{language}/{file.name}"
+            try:
+                with open(file, "rb") as handle:
+                    part = tomllib.load(handle)
+            except tomllib.TOMLDecodeError as error:
+                raise LibraryError(f"{name} is not valid TOML: {error}") from error
+            unknown = set(part) - set(TRANSLATED_FIELDS)
+            if unknown:
+                raise LibraryError(f"{name}: unknown section(s) {', '.join(sorted(unknown))}.")
+            for section, entries in part.items():
+                for slug, entry in entries.items():
+                    _check_translation(name, section, slug, entry, english[section])
+                    if slug in found[section]:
+                        raise LibraryError(
+                            f"{name}: {section[:-1]} '{slug}' is translated twice into "
+                            f"'{language}'."
+                        )
+                    found[section][slug] = entry
+        translations[language] = found
+    return translations
+
+
+def _check_translation(name: str, section: str, slug: str, entry, english: dict) -> None:
+    kind = section[:-1]  # "exercise", "protocol"
+    where = f"{name}: {kind} '{slug}'"
+    if slug not in english:
+        raise LibraryError(f"{where}: no shipped {kind} has this slug.")
+    if not isinstance(entry, dict):
+        raise LibraryError(f"{where}: write it as a table, [{section}.{slug}].")
+    fields = TRANSLATED_FIELDS[section]
+    unknown = set(entry) - set(fields)
+    if unknown:
+        raise LibraryError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}.")
+    for field_name in fields:
+        if field_name not in entry:
+            raise LibraryError(f"{where}, field '{field_name}': missing.")
+        value, original = entry[field_name], english[slug].get(field_name, "")
+        if field_name in COUNTED_FIELDS:
+            original = original or []
+            if not isinstance(value, list):
+                raise LibraryError(f"{where}, field '{field_name}': give a list of lines.")
+            if len(value) != len(original):
+                raise LibraryError(
+                    f"{where}, field '{field_name}': the English has {len(original)} lines "
+                    f"and this translation has {len(value)}: give one line for each."
+                )
+            if any(not line.strip() for line in value):
+                raise LibraryError(f"{where}, field '{field_name}': a line is empty.")
+        elif not isinstance(value, str) or (original and not value.strip()):
+            raise LibraryError(f"{where}, field '{field_name}': missing.")
 
 
 def _dose_values(entry: dict, where: str) -> dict:
@@ -393,10 +488,51 @@ def _item_key(item: ProtocolItem) -> tuple:
     return (item.exercise_id, item.order, item.note, tuple(sorted(item.dose_values().items())))
 
 
+def _load_translations(
+    translations: dict[str, dict[str, dict]],
+    exercises: dict[str, Exercise],
+    report: LoadReport,
+) -> None:
+    """Make the shipped exercises' and protocols' translation rows those of the files:
+    new ones created, changed ones updated, ones that left the files removed."""
+    protocols = {row.slug: row for row in Protocol.objects.filter(clinic__isnull=True)}
+    for model, section, owners, owner_field, kind in (
+        (ExerciseTranslation, "exercises", exercises, "exercise", "exercise translations"),
+        (ProtocolTranslation, "protocols", protocols, "protocol", "protocol translations"),
+    ):
+        current = {
+            (getattr(row, owner_field).slug, row.language): row
+            for row in model.objects.filter(
+                **{f"{owner_field}__clinic__isnull": True}
+            ).select_related(owner_field)
+        }
+        wanted = set()
+        for language, found in translations.items():
+            for slug, entry in found[section].items():
+                wanted.add((slug, language))
+                values = {
+                    name: "\n".join(value) if isinstance(value, list) else value.strip()
+                    for name, value in entry.items()
+                }
+                row = current.get((slug, language)) or model(
+                    **{owner_field: owners[slug]}, language=language
+                )
+                is_new = row.pk is None
+                if _apply(row, values) or is_new:
+                    _validate(row, f"{language}: {owner_field} '{slug}'", exclude=[])
+                    row.save()
+                    report.count(report.created if is_new else report.updated, kind)
+        for key, row in current.items():
+            if key not in wanted:
+                row.delete()
+                report.count(report.removed, kind)
+
+
 @transaction.atomic
 def load_library(path: Path = LIBRARY_FILE) -> LoadReport:
     """Bring the shared library in the database in line with the library file."""
     data = read_library(path)
+    translations = read_translations(path, data)
     report = LoadReport()
     muscles = _upsert_simple(
         Muscle, data["muscles"], ("name", "group", "plain_name"), "muscles", report
@@ -404,4 +540,5 @@ def load_library(path: Path = LIBRARY_FILE) -> LoadReport:
     equipment = _upsert_simple(Equipment, data["equipment"], ("name",), "equipment", report)
     exercises = _load_exercises(data["exercises"], muscles, equipment, report)
     _load_protocols(data["protocols"], exercises, report)
+    _load_translations(translations, exercises, report)
     return report
