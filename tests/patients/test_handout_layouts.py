@@ -320,3 +320,15 @@ def test_twelve_weeks_of_log_fit_one_page(ten_stretches, paper, large_print):
     [log_page] = [text for text in pages if "Your exercise log" in text]
     assert "Week 1: 23 Nov to 29 Nov" in log_page
     assert "Week 12: 8 Feb to 14 Feb" in log_page
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_long_therapist_name_wraps_beside_the_qr_code_and_costs_no_page(ten_stretches, paper):
+    therapist = ten_stretches.therapist
+    therapist.display_name, therapist.credentials = "Dr Ana María Ruiz-Fernández", "PT, DPT, OCS"
+    therapist.save()
+
+    rendered = render(ten_stretches, paper_size=paper)
+
+    assert "Dr Ana María Ruiz-Fernández, PT, DPT, OCS" in page_texts(rendered.pdf)[0]
+    assert rendered.page_count <= STANDARD_PAGES_10
