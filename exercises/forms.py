@@ -32,12 +32,16 @@ class ExerciseFinderForm(forms.Form):
     and find the same exercises in the same order (``find``)."""
 
     q = forms.CharField(required=False, label=_("Search"), max_length=SEARCH_MAX_LENGTH)
-    kind = forms.ChoiceField(required=False, choices=[("", _("Any kind")), *Kind.choices])
+    kind = forms.ChoiceField(
+        required=False, label=_("Kind"), choices=[("", _("Any kind")), *Kind.choices]
+    )
     position = forms.ChoiceField(
-        required=False, choices=[("", _("Any position")), *Position.choices]
+        required=False, label=_("Position"), choices=[("", _("Any position")), *Position.choices]
     )
     difficulty = forms.ChoiceField(
-        required=False, choices=[("", _("Any difficulty")), *Difficulty.choices]
+        required=False,
+        label=_("Difficulty"),
+        choices=[("", _("Any difficulty")), *Difficulty.choices],
     )
     muscle_group = forms.ChoiceField(
         required=False,
@@ -45,7 +49,10 @@ class ExerciseFinderForm(forms.Form):
         choices=[("", _("Any body area")), *MuscleGroup.choices],
     )
     equipment = forms.ModelChoiceField(
-        queryset=Equipment.objects.all(), required=False, empty_label=_("Any equipment")
+        queryset=Equipment.objects.all(),
+        required=False,
+        label=_("Equipment"),
+        empty_label=_("Any equipment"),
     )
     no_floor_work = forms.BooleanField(
         required=False,
