@@ -269,3 +269,32 @@ def test_the_builders_messages_speak_spanish(client, manager, urls):
     page = client.post(urls["programme_builder"], add).content.decode()
 
     assert "Se añadió Puente de glúteos como ejercicio 1." in page
+
+
+def test_a_refused_form_says_why_in_spanish(client, manager, urls):
+    page_for(client, manager, urls["today"], "es")
+
+    response = client.post(
+        urls["patient_new"],
+        {
+            "chart_number": "C-1",
+            "first_name": "Ana",
+            "last_name": "Ruiz",
+            "date_of_birth": "2999-01-01",
+            "is_active": "on",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "La fecha de nacimiento no puede ser futura." in page
+    assert "The date of birth cannot be in the future." not in page
+
+
+def test_a_message_after_a_save_is_in_spanish(client, manager, urls):
+    page_for(client, manager, urls["today"], "es")
+    data = {"chart_number": "C-2", "first_name": "Ana", "last_name": "Ruiz", "is_active": "on"}
+
+    page = client.post(urls["patient_new"], data, follow=True).content.decode()
+
+    assert "Se añadió a Ana Ruiz." in page
