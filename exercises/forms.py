@@ -4,6 +4,7 @@ from django import forms
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from exercises.illustrations import update_drawing
 from exercises.models import (
@@ -30,22 +31,33 @@ class ExerciseFinderForm(forms.Form):
     (patients.forms.ExerciseSearchForm) both are this form, so they offer the same filters
     and find the same exercises in the same order (``find``)."""
 
-    q = forms.CharField(required=False, label="Search", max_length=SEARCH_MAX_LENGTH)
-    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Kind.choices])
-    position = forms.ChoiceField(required=False, choices=[("", "Any position"), *Position.choices])
+    q = forms.CharField(required=False, label=_("Search"), max_length=SEARCH_MAX_LENGTH)
+    kind = forms.ChoiceField(
+        required=False, label=_("Kind"), choices=[("", _("Any kind")), *Kind.choices]
+    )
+    position = forms.ChoiceField(
+        required=False, label=_("Position"), choices=[("", _("Any position")), *Position.choices]
+    )
     difficulty = forms.ChoiceField(
-        required=False, choices=[("", "Any difficulty"), *Difficulty.choices]
+        required=False,
+        label=_("Difficulty"),
+        choices=[("", _("Any difficulty")), *Difficulty.choices],
     )
     muscle_group = forms.ChoiceField(
-        required=False, label="Body area", choices=[("", "Any body area"), *MuscleGroup.choices]
+        required=False,
+        label=_("Body area"),
+        choices=[("", _("Any body area")), *MuscleGroup.choices],
     )
     equipment = forms.ModelChoiceField(
-        queryset=Equipment.objects.all(), required=False, empty_label="Any equipment"
+        queryset=Equipment.objects.all(),
+        required=False,
+        label=_("Equipment"),
+        empty_label=_("Any equipment"),
     )
     no_floor_work = forms.BooleanField(
         required=False,
-        label="No floor work",
-        help_text="Only exercises done standing or on a chair.",
+        label=_("No floor work"),
+        help_text=_("Only exercises done standing or on a chair."),
     )
 
     def find(self, exercises):
@@ -67,7 +79,7 @@ class ExerciseFinderForm(forms.Form):
 class LibraryFilterForm(ExerciseFinderForm):
     """Browse the library; those who keep it may also show the archived exercises."""
 
-    archived = forms.BooleanField(required=False, label="Show archived exercises")
+    archived = forms.BooleanField(required=False, label=_("Show archived exercises"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,7 +121,7 @@ class ExerciseForm(forms.ModelForm):
             "muscles": forms.CheckboxSelectMultiple,
             "equipment": forms.CheckboxSelectMultiple,
         }
-        labels = {"times_per_day": "Times a day", "days_per_week": "Days a week"}
+        labels = {"times_per_day": _("Times a day"), "days_per_week": _("Days a week")}
         field_classes = {
             "muscles": CheckedModelMultipleChoiceField,
             "equipment": CheckedModelMultipleChoiceField,
@@ -131,18 +143,18 @@ class ExerciseForm(forms.ModelForm):
         if self.instance.pk:
             easier = easier.exclude(pk=self.instance.pk)
         self.fields["easier_version"].queryset = easier
-        self.fields["easier_version"].empty_label = "None"
+        self.fields["easier_version"].empty_label = _("None")
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         slug = slugify(name)
         if not slug:
-            raise forms.ValidationError("Give the exercise a name with letters or numbers.")
+            raise forms.ValidationError(_("Give the exercise a name with letters or numbers."))
         taken = Exercise.objects.filter(Q(slug=slug) | Q(name__iexact=name), clinic=self.clinic)
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError("Your clinic already has an exercise with this name.")
+            raise forms.ValidationError(_("Your clinic already has an exercise with this name."))
         return name
 
     def save(self, commit=True):
@@ -162,13 +174,16 @@ class ContraindicationForm(forms.ModelForm):
     class Meta:
         model = Contraindication
         fields = ["condition", "reason"]
-        labels = {"condition": "Condition to take care with", "reason": "Why, in plain words"}
-        error_messages = {"reason": {"required": "Say why, so the therapist can judge it."}}
+        labels = {
+            "condition": _("Condition to take care with"),
+            "reason": _("Why, in plain words"),
+        }
+        error_messages = {"reason": {"required": _("Say why, so the therapist can judge it.")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         choices = self.fields["condition"].choices[1:]
-        self.fields["condition"].choices = [("", "Choose a condition"), *choices]
+        self.fields["condition"].choices = [("", _("Choose a condition")), *choices]
 
 
 ContraindicationFormSet = forms.inlineformset_factory(
@@ -192,8 +207,8 @@ def save_exercise(form: ExerciseForm, cautions: ContraindicationFormSet) -> Exer
 class ProtocolFilterForm(forms.Form):
     """Find a protocol by words in its name or condition."""
 
-    q = forms.CharField(required=False, label="Name or condition", max_length=100)
-    archived = forms.BooleanField(required=False, label="Show archived protocols")
+    q = forms.CharField(required=False, label=_("Name or condition"), max_length=100)
+    archived = forms.BooleanField(required=False, label=_("Show archived protocols"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,12 +239,12 @@ class ProtocolForm(forms.ModelForm):
         name = self.cleaned_data["name"].strip()
         slug = slugify(name)
         if not slug:
-            raise forms.ValidationError("Give the protocol a name with letters or numbers.")
+            raise forms.ValidationError(_("Give the protocol a name with letters or numbers."))
         taken = Protocol.objects.filter(Q(slug=slug) | Q(name__iexact=name), clinic=self.clinic)
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError("Your clinic already has a protocol with this name.")
+            raise forms.ValidationError(_("Your clinic already has a protocol with this name."))
         return name
 
 
@@ -238,7 +253,7 @@ class ProtocolItemForm(forms.ModelForm):
         model = ProtocolItem
         fields = ["exercise", *ProtocolItem.DOSE_FIELDS, "note"]
         widgets = {"note": forms.TextInput}
-        labels = {"times_per_day": "Times a day", "days_per_week": "Days a week"}
+        labels = {"times_per_day": _("Times a day"), "days_per_week": _("Days a week")}
 
     def __init__(self, *args, user, clinic, keep=(), **kwargs):
         """``keep``: exercises already in the protocol, still allowed once archived."""

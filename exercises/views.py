@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from exercises.dosing import dose_sentence
@@ -36,12 +37,12 @@ def clinic_row_or_404(queryset, request, pk: int):
 
 def toggle_archived(request, rows, pk: int, *, archived: str, restored: str):
     """Archive one of the clinic's own rows, or restore it if archived, and say which
-    (``archived`` or ``restored``, with ``{name}`` for the row's name). Programmes that
+    (``archived`` or ``restored``, translated, with ``%(name)s`` for the row's name). Programmes that
     use an archived row keep it; it is only hidden from new ones."""
     row = clinic_row_or_404(rows, request, pk)
     row.archived = not row.archived
     row.save(update_fields=["archived", "updated_at"])
-    messages.success(request, (archived if row.archived else restored).format(name=row.name))
+    messages.success(request, (archived if row.archived else restored) % {"name": row.name})
     return row
 
 
@@ -107,7 +108,9 @@ def exercise_new(request):
     cautions = ContraindicationFormSet(request.POST or None, prefix="cautions")
     if request.method == "POST" and form.is_valid() and cautions.is_valid():
         exercise = save_exercise(form, cautions)
-        messages.success(request, f"Added {exercise.name} to your clinic's library.")
+        messages.success(
+            request, _("Added %(name)s to your clinic's library.") % {"name": exercise.name}
+        )
         return redirect("exercises:exercise_detail", exercise.pk)
     context = {"form": form, "cautions": cautions, "exercise": None}
     return render(request, "exercises/exercise_form.html", context)
@@ -124,7 +127,7 @@ def exercise_edit(request, pk: int):
     cautions = ContraindicationFormSet(request.POST or None, instance=exercise, prefix="cautions")
     if request.method == "POST" and form.is_valid() and cautions.is_valid():
         save_exercise(form, cautions)
-        messages.success(request, f"Saved {exercise.name}.")
+        messages.success(request, _("Saved %(name)s.") % {"name": exercise.name})
         return redirect("exercises:exercise_detail", exercise.pk)
     context = {"form": form, "cautions": cautions, "exercise": exercise}
     return render(request, "exercises/exercise_form.html", context)
@@ -139,8 +142,8 @@ def exercise_archive(request, pk: int):
         request,
         Exercise.objects,
         pk,
-        archived="Archived {name}: programmes that use it keep it.",
-        restored="Restored {name} to the library.",
+        archived=_("Archived %(name)s: programmes that use it keep it."),
+        restored=_("Restored %(name)s to the library."),
     )
     return redirect("exercises:exercise_detail", exercise.pk)
 
@@ -213,7 +216,7 @@ def protocol_form(request, protocol: Protocol):
     )
     if request.method == "POST" and form.is_valid() and items.is_valid():
         protocol = save_protocol(form, items)
-        messages.success(request, f"Saved the protocol “{protocol.name}”.")
+        messages.success(request, _("Saved the protocol “%(name)s”.") % {"name": protocol.name})
         return redirect("exercises:protocol_detail", protocol.pk)
     return render(
         request,
@@ -231,7 +234,7 @@ def protocol_archive(request, pk: int):
         request,
         Protocol.objects,
         pk,
-        archived="Archived the protocol “{name}”.",
-        restored="Restored the protocol “{name}”.",
+        archived=_("Archived the protocol “%(name)s”."),
+        restored=_("Restored the protocol “%(name)s”."),
     )
     return redirect("exercises:protocol_detail", protocol.pk)

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from exercises.models import Condition, Exercise
 
-CONFIRM_LABEL = "I have checked this is right for this patient"
+CONFIRM_LABEL = gettext_lazy("I have checked this is right for this patient")
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def confirmation(earlier, exercise: Exercise, patient_conditions, confirming: bo
 def unconfirmed_error(missing: list[Caution]) -> str:
     """The row's error when a save is refused for want of a confirmation."""
     named = " ".join(warning(caution) for caution in missing)
-    return (
-        f"Not saved: this exercise needs care for this patient. {named} "
-        f"Tick “{CONFIRM_LABEL}” to keep it, or remove it."
-    )
+    return gettext(
+        "Not saved: this exercise needs care for this patient. %(warnings)s "
+        "Tick “%(label)s” to keep it, or remove it."
+    ) % {"warnings": named, "label": CONFIRM_LABEL}

@@ -24,9 +24,9 @@ def check_same_clinic(form: forms.Form, patient: Patient, therapist, protocol) -
     see every clinic and could otherwise mix two.
     """
     if therapist is not None and therapist.clinic_id != patient.clinic_id:
-        form.add_error("therapist", "Choose a therapist of the patient's clinic.")
+        form.add_error("therapist", _("Choose a therapist of the patient's clinic."))
     if protocol is not None and protocol.clinic_id not in (None, patient.clinic_id):
-        form.add_error("protocol", "Choose a protocol of the patient's clinic or the library.")
+        form.add_error("protocol", _("Choose a protocol of the patient's clinic or the library."))
 
 
 class PrescriptionAdminForm(forms.ModelForm):
@@ -68,8 +68,10 @@ class PrescriptionAdminForm(forms.ModelForm):
             )
             if current != seen:
                 raise forms.ValidationError(
-                    "Someone saved this programme while you were editing it. Open it again "
-                    "to see their changes, then make yours."
+                    _(
+                        "Someone saved this programme while you were editing it. Open it "
+                        "again to see their changes, then make yours."
+                    )
                 )
         patient = cleaned_data.get("patient") or getattr(self.instance, "patient", None)
         if patient is not None:
@@ -87,11 +89,11 @@ class StartFromProtocolForm(forms.Form):
     therapist = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,
-        label="prescribing therapist",
-        help_text="Leave empty to prescribe as yourself.",
+        label=_("prescribing therapist"),
+        help_text=_("Leave empty to prescribe as yourself."),
     )
     title = forms.CharField(
-        max_length=150, required=False, help_text="Leave empty to use the protocol's name."
+        max_length=150, required=False, help_text=_("Leave empty to use the protocol's name.")
     )
 
     def __init__(self, *args, user, widgets=None, **kwargs):
@@ -119,7 +121,7 @@ class StartFromProtocolForm(forms.Form):
         patient = cleaned_data.get("patient")
         if cleaned_data.get("therapist") is None:
             if self.user.clinic_id is None:
-                self.add_error("therapist", "Choose the prescribing therapist.")
+                self.add_error("therapist", _("Choose the prescribing therapist."))
             else:
                 cleaned_data["therapist"] = self.user
         if patient is not None:
@@ -179,9 +181,9 @@ class ProgrammeItemForm(forms.ModelForm):
         widgets = {
             "exercise": forms.HiddenInput,
             "note": forms.Textarea(attrs={"rows": 2}),
-            "load": forms.TextInput(attrs={"placeholder": "e.g. light band"}),
+            "load": forms.TextInput(attrs={"placeholder": _("e.g. light band")}),
         }
-        labels = {"times_per_day": "Times a day", "days_per_week": "Days a week"}
+        labels = {"times_per_day": _("Times a day"), "days_per_week": _("Days a week")}
 
     def __init__(self, *args, user, patient=None, stored=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,10 +191,10 @@ class ProgrammeItemForm(forms.ModelForm):
         self.confirmed = {}
         # Archived exercises stay valid for programmes that already hold them.
         self.fields["exercise"].queryset = Exercise.objects.visible_to(user)
-        self.fields["exercise"].error_messages["invalid_choice"] = (
+        self.fields["exercise"].error_messages["invalid_choice"] = _(
             "That exercise is not in your library."
         )
-        self.fields["rest_seconds"].label = "Rest between sets (seconds)"
+        self.fields["rest_seconds"].label = _("Rest between sets (seconds)")
         self.fields["side"].choices = [("", "—"), *self.fields["side"].choices[1:]]
         for name, field in self.fields.items():
             if name != "note":  # the note keeps its length limit in sight
@@ -204,11 +206,15 @@ class ProgrammeItemForm(forms.ModelForm):
         note_for = cleaned_data.get("note_for")
         if note_for and cleaned_data.get("note"):
             written_for = Exercise.objects.visible_to(self.user).filter(pk=note_for).first()
-            self.add_error(
-                "note",
-                f"This note was written for {written_for or 'another exercise'}: "
-                "press Keep this note or Clear it.",
-            )
+            if written_for:
+                message = _(
+                    "This note was written for %(exercise)s: press Keep this note or Clear it."
+                ) % {"exercise": written_for}
+            else:
+                message = _(
+                    "This note was written for another exercise: press Keep this note or Clear it."
+                )
+            self.add_error("note", message)
         if exercise is not None and self.patient is not None:
             earlier = self.stored.get(cleaned_data.get("key"))
             try:
@@ -243,8 +249,10 @@ class ProgrammeItemRows(CountedFormSet):
         keys = [form.cleaned_data.get("key") for form in self.forms if form.cleaned_data]
         if len(keys) != len(set(keys)):
             raise ValidationError(
-                "The page was sent with two rows of the same name, so nothing was saved. "
-                "Reload the page and try again.",
+                _(
+                    "The page was sent with two rows of the same name, so nothing was saved. "
+                    "Reload the page and try again."
+                ),
                 code="duplicate_keys",
             )
 
@@ -256,22 +264,22 @@ class NewProgrammeForm(forms.Form):
     """How a new programme starts: empty, from a protocol, or as a copy of another programme."""
 
     START_CHOICES = [
-        ("empty", "An empty programme"),
-        ("protocol", "A protocol"),
-        ("copy", "A copy of another patient's programme"),
+        ("empty", _("An empty programme")),
+        ("protocol", _("A protocol")),
+        ("copy", _("A copy of another patient's programme")),
     ]
 
     title = forms.CharField(
         max_length=150,
         required=False,
-        help_text="Leave empty to use the protocol's or the copied programme's title.",
+        help_text=_("Leave empty to use the protocol's or the copied programme's title."),
     )
     start_from = forms.ChoiceField(
-        choices=START_CHOICES, widget=forms.RadioSelect, initial="empty", label="Start from"
+        choices=START_CHOICES, widget=forms.RadioSelect, initial="empty", label=_("Start from")
     )
     protocol = forms.ModelChoiceField(queryset=Protocol.objects.none(), required=False)
     source = forms.ModelChoiceField(
-        queryset=Prescription.objects.none(), required=False, label="Programme to copy"
+        queryset=Prescription.objects.none(), required=False, label=_("Programme to copy")
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -292,11 +300,11 @@ class NewProgrammeForm(forms.Form):
         if start_from:
             cleaned_data["start_from"] = start_from
         if start_from == "protocol" and not cleaned_data.get("protocol"):
-            self.add_error("protocol", "Choose the protocol to start from.")
+            self.add_error("protocol", _("Choose the protocol to start from."))
         if start_from == "copy" and not cleaned_data.get("source"):
-            self.add_error("source", "Choose the programme to copy.")
+            self.add_error("source", _("Choose the programme to copy."))
         if start_from == "empty" and not cleaned_data.get("title"):
-            self.add_error("title", "Give the new programme a title.")
+            self.add_error("title", _("Give the new programme a title."))
         return cleaned_data
 
     def understood_start(self, cleaned_data) -> str | None:
@@ -313,7 +321,9 @@ class NewProgrammeForm(forms.Form):
             if cleaned_data.get(field)
         ]
         if len(chosen) > 1:
-            self.add_error("start_from", "Choose whether to start from the protocol or the copy.")
+            self.add_error(
+                "start_from", _("Choose whether to start from the protocol or the copy.")
+            )
             return None
         return chosen[0] if chosen else "empty"
 
@@ -326,7 +336,7 @@ class ExerciseSearchForm(ExerciseFinderForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].label = "Find an exercise"
+        self.fields["q"].label = _("Find an exercise")
         # With JavaScript, results follow the typing; without it, the Search button does it.
         # The finder sits beside the builder's form, not in it (htmx swaps the form alone),
         # so each field names the form it is posted with.
@@ -398,7 +408,7 @@ class UrgentChecklistForm(forms.Form):
 class LinkDaysForm(forms.Form):
     """How many days from today a link opens: at least one, at most ``PATIENT_LINK_MAX_DAYS``."""
 
-    days = forms.IntegerField(label="Opens for (days)", min_value=1)
+    days = forms.IntegerField(label=_("Opens for (days)"), min_value=1)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -409,8 +419,8 @@ class LinkDaysForm(forms.Form):
         days.widget.attrs["max"] = most
         days.initial = settings.PATIENT_LINK_DAYS
         days.error_messages |= {
-            "min_value": "A link must open for at least 1 day.",
-            "max_value": f"A link can open for at most {most} days.",
+            "min_value": _("A link must open for at least 1 day."),
+            "max_value": _("A link can open for at most %(most)d days.") % {"most": most},
         }
 
 
@@ -423,10 +433,10 @@ class NewLinkForm(LinkDaysForm):
     """
 
     revoke_others = forms.BooleanField(
-        label="Stop the older links from opening", required=False, initial=False
+        label=_("Stop the older links from opening"), required=False, initial=False
     )
     issue_again = forms.BooleanField(
-        label="Issue the current handout again with the new link's QR code",
+        label=_("Issue the current handout again with the new link's QR code"),
         required=False,
         initial=True,
     )
@@ -435,7 +445,7 @@ class NewLinkForm(LinkDaysForm):
 class ExtendLinkForm(LinkDaysForm):
     """How long an existing link opens from today (its old expiry no longer counts)."""
 
-    days = forms.IntegerField(label="Opens for (days from today)", min_value=1)
+    days = forms.IntegerField(label=_("Opens for (days from today)"), min_value=1)
 
 
 # --- Patient records ---------------------------------------------------------------------
@@ -445,8 +455,8 @@ class PatientFilterForm(forms.Form):
     """The patient list's search and filters. Anything it cannot take (a NUL, a search
     of thousands of characters, an unknown choice) lists as if nothing were asked."""
 
-    STATUS_CHOICES = [("active", "Active"), ("discharged", "Discharged"), ("all", "All")]
-    WHOSE_CHOICES = [("all", "Everyone in the clinic"), ("mine", "My patients")]
+    STATUS_CHOICES = [("active", _("Active")), ("discharged", _("Discharged")), ("all", _("All"))]
+    WHOSE_CHOICES = [("all", _("Everyone in the clinic")), ("mine", _("My patients"))]
     DEFAULTS = {"q": "", "status": "active", "whose": "all"}
 
     q = forms.CharField(required=False, max_length=100)
@@ -482,7 +492,7 @@ class ConditionsField(forms.TypedMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "Conditions to take care with")
+        kwargs.setdefault("label", _("Conditions to take care with"))
         kwargs.setdefault("help_text", Patient._meta.get_field("conditions").help_text)
         super().__init__(choices=Condition.choices, required=False, **kwargs)
 
@@ -520,9 +530,9 @@ class PatientForm(forms.ModelForm):
             "discharged_on": DateInput,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"is_active": "Active (in care)", "discharged_on": "Discharged on"}
-        help_texts = {"is_active": "Untick when the patient is discharged."}
-        error_messages = {"email": {"invalid": "Enter an email address like name@example.com."}}
+        labels = {"is_active": _("Active (in care)"), "discharged_on": _("Discharged on")}
+        help_texts = {"is_active": _("Untick when the patient is discharged.")}
+        error_messages = {"email": {"invalid": _("Enter an email address like name@example.com.")}}
 
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
@@ -535,9 +545,9 @@ class PatientForm(forms.ModelForm):
         self.fields["primary_therapist"].queryset = get_user_model().objects.filter(
             clinic=clinic, is_active=True, is_staff=True
         )
-        self.fields["primary_therapist"].empty_label = "No one yet"
+        self.fields["primary_therapist"].empty_label = _("No one yet")
         self.fields["paper_size"].choices = [
-            ("", f"The clinic's default ({clinic.get_paper_size_display()})"),
+            ("", _("The clinic's default (%(size)s)") % {"size": clinic.get_paper_size_display()}),
             *self.fields["paper_size"].choices[1:],
         ]
 
@@ -547,9 +557,9 @@ class PatientForm(forms.ModelForm):
     def clean_date_of_birth(self):
         born = self.cleaned_data.get("date_of_birth")
         if born is not None and born > timezone.localdate():
-            raise forms.ValidationError("The date of birth cannot be in the future.")
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
         if born is not None and born.year < 1900:
-            raise forms.ValidationError("Check the year: the date of birth is before 1900.")
+            raise forms.ValidationError(_("Check the year: the date of birth is before 1900."))
         return born
 
     def clean(self):
@@ -557,11 +567,11 @@ class PatientForm(forms.ModelForm):
         active = cleaned_data.get("is_active")
         discharged_on = cleaned_data.get("discharged_on")
         if discharged_on is not None and discharged_on > timezone.localdate():
-            self.add_error("discharged_on", "The discharge date cannot be in the future.")
+            self.add_error("discharged_on", _("The discharge date cannot be in the future."))
         elif active and discharged_on is not None:
             self.add_error(
                 "discharged_on",
-                "An active patient has no discharge date: clear it, or untick Active.",
+                _("An active patient has no discharge date: clear it, or untick Active."),
             )
         elif active is False and discharged_on is None:
             cleaned_data["discharged_on"] = timezone.localdate()

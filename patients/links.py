@@ -25,6 +25,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from hipclinic.models import AuditAction, AuditEvent
 from patients.models import Patient, PatientLink
@@ -59,7 +60,7 @@ def link_url(link: PatientLink) -> str:
     return site_url(link_path(link))
 
 
-DISCHARGED = "This patient is discharged; their links do not open."
+DISCHARGED = gettext_lazy("This patient is discharged; their links do not open.")
 
 
 class LinkRefused(Exception):
@@ -70,7 +71,10 @@ def checked_days(days: int) -> int:
     """``days`` if a link may open that long from now, else LinkRefused."""
     most = settings.PATIENT_LINK_MAX_DAYS
     if not 1 <= days <= most:
-        raise LinkRefused(f"A link opens for at least 1 day and at most {most} days from today.")
+        raise LinkRefused(
+            gettext("A link opens for at least 1 day and at most %(most)d days from today.")
+            % {"most": most}
+        )
     return days
 
 
@@ -128,12 +132,16 @@ def extend_link(link: PatientLink, user, *, days: int, ip=None) -> PatientLink:
     # Locked and read again, so a revocation made meanwhile is not undone.
     link = PatientLink.objects.select_for_update().select_related("patient__clinic").get(pk=link.pk)
     if link.revoked_at is not None:
-        raise LinkRefused("This link is revoked and never opens again; create a new link instead.")
+        raise LinkRefused(
+            gettext("This link is revoked and never opens again; create a new link instead.")
+        )
     if not link.patient.is_active:
         raise LinkRefused(DISCHARGED)
     expires_at = timezone.now() + datetime.timedelta(days=days)
     if expires_at <= link.expires_at:
-        raise LinkRefused(f"This link already opens until {opens_until(link)}.")
+        raise LinkRefused(
+            gettext("This link already opens until %(day)s.") % {"day": opens_until(link)}
+        )
     link.expires_at = expires_at
     link.save(update_fields=["expires_at"])
     AuditEvent.record(AuditAction.EXTENDED, link, actor=user, clinic=link.patient.clinic, ip=ip)

@@ -1,6 +1,7 @@
 """Building programmes: starting one from a protocol or from another patient's, and saving it."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from exercises.models import Protocol
@@ -71,8 +72,10 @@ class StaleProgramme(Exception):
     def __init__(self, current: int, seen: int):
         self.current, self.seen = current, seen
         super().__init__(
-            "Someone saved this programme while you were editing it. Nothing of yours was "
-            "saved. Open it again to see their changes, then make yours."
+            gettext(
+                "Someone saved this programme while you were editing it. Nothing of yours was "
+                "saved. Open it again to see their changes, then make yours."
+            )
         )
 
 

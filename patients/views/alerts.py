@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from hipclinic.access import client_ip, staff_required
@@ -38,9 +39,11 @@ def alert_acknowledge(request, pk: int):
     """Record who has seen the alert and when; back to the page the button was on."""
     alert = visible_alert(request, pk)
     if acknowledge(alert, request.user, ip=client_ip(request)):
-        messages.success(request, f"Alert for {alert.patient.full_name} acknowledged.")
+        messages.success(
+            request, _("Alert for %(name)s acknowledged.") % {"name": alert.patient.full_name}
+        )
     else:
-        messages.info(request, "Someone has already acknowledged this alert.")
+        messages.info(request, _("Someone has already acknowledged this alert."))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = record_url(alert)

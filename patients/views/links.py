@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hipclinic.access import client_ip, staff_required
@@ -99,7 +100,9 @@ def form_errors(form) -> str:
 
 def no_longer_open(labels: list[str]) -> str:
     """A sentence naming the handouts whose QR code stopped opening, or nothing."""
-    return f" These handouts no longer open: {'; '.join(labels)}." if labels else ""
+    if not labels:
+        return ""
+    return " " + _("These handouts no longer open: %(handouts)s.") % {"handouts": "; ".join(labels)}
 
 
 def issue_again_and_say(request, patient: Patient) -> None:
@@ -111,7 +114,9 @@ def issue_again_and_say(request, patient: Patient) -> None:
         return
     for handout in handouts:
         messages.success(
-            request, f"Issued again: {handout_label(handout)}, with the new link's QR code."
+            request,
+            _("Issued again: %(handout)s, with the new link's QR code.")
+            % {"handout": handout_label(handout)},
         )
 
 
@@ -139,10 +144,10 @@ def link_create(request, pk: int):
         ip=client_ip(request),
     )
     if not revoke_others:
-        messages.success(request, "New link created. The older links still open.")
+        messages.success(request, _("New link created. The older links still open."))
         return back_to_patient(patient)
     messages.success(
-        request, f"New link created. Older links no longer open.{no_longer_open(stopping)}"
+        request, _("New link created. Older links no longer open.") + no_longer_open(stopping)
     )
     if form.cleaned_data["issue_again"] and request.user.has_perm("patients.add_handout"):
         issue_again_and_say(request, patient)
@@ -157,7 +162,9 @@ def link_revoke(request, pk: int):
     link = visible_link(request, pk)
     revoke_link(link, request.user, ip=client_ip(request))
     stopped = handout_labels(link.handouts.all())
-    messages.success(request, f"The link is revoked and no longer opens.{no_longer_open(stopped)}")
+    messages.success(
+        request, _("The link is revoked and no longer opens.") + no_longer_open(stopped)
+    )
     return back_to_patient(link.patient)
 
 
@@ -171,7 +178,7 @@ def link_issue_again(request, pk: int):
     if discharged(request, patient):
         return back_to_patient(patient)
     if not handouts_to_issue_again(patient):
-        messages.info(request, "Nothing to issue again: every current handout still opens.")
+        messages.info(request, _("Nothing to issue again: every current handout still opens."))
         return back_to_patient(patient)
     issue_again_and_say(request, patient)
     return back_to_patient(patient)
@@ -194,7 +201,9 @@ def link_extend(request, pk: int):
     except LinkRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, f"The link now opens until {opens_until(link)}.")
+        messages.success(
+            request, _("The link now opens until %(day)s.") % {"day": opens_until(link)}
+        )
     return back_to_patient(link.patient)
 
 
@@ -206,10 +215,10 @@ def link_email(request, pk: int):
     The patient's record offers this only once a link opens (``can_email_link``)."""
     patient = visible_patient(request, pk)
     if not patient.email:
-        messages.error(request, "Add the patient's email address first.")
+        messages.error(request, _("Add the patient's email address first."))
         return back_to_patient(patient)
     if discharged(request, patient):
         return back_to_patient(patient)
     start_job(JobKind.EMAIL_LINK, patient.clinic, request.user, email_patient_link, patient.pk)
-    messages.success(request, f"The link is on its way to {patient.email}.")
+    messages.success(request, _("The link is on its way to %(email)s.") % {"email": patient.email})
     return back_to_patient(patient)

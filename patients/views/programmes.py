@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -81,7 +82,7 @@ def programme_new(request, patient_pk: int):
             )
         audit(request, AuditAction.CREATED, programme)
         messages.success(
-            request, "Draft programme created. Add or adjust its exercises, then save."
+            request, _("Draft programme created. Add or adjust its exercises, then save.")
         )
         return redirect("patients:programme_edit", programme.pk)
     return render(request, "patients/programme_new.html", {"patient": patient, "form": form})
@@ -164,10 +165,12 @@ def programme_edit(request, pk: int):
                     form.add_error(None, str(stale))
                 else:
                     audit(request, AuditAction.CHANGED, programme)
-                    messages.success(request, f"Saved “{form.instance.title}”.")
+                    messages.success(
+                        request, _("Saved “%(title)s”.") % {"title": form.instance.title}
+                    )
                     url = reverse("patients:programme_detail", args=[programme.pk])
                     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-            status = "Nothing was saved: please correct the marked fields."
+            status = _("Nothing was saved: please correct the marked fields.")
         else:
             # Everything typed comes back as it was; only the rows change.
             form = ProgrammeForm(initial=request.POST.dict(), instance=programme)
@@ -267,47 +270,61 @@ def apply_action(
     status = ""
     index = next((i for i, row in enumerate(rows) if row["key"] == argument), None)
     if action == "unknown":
-        status = "The builder did not understand that request; nothing changed."
+        status = _("The builder did not understand that request; nothing changed.")
     elif action == "add":
         exercise = named_exercise(argument, Exercise.objects.visible_to(user).active())
         if exercise is None:
-            status = "That exercise is not in your library."
+            status = _("That exercise is not in your library.")
         else:
             rows.append(new_row(exercise))
-            status = f"Added {exercise.name} as exercise {len(rows)}." + take_care(
-                exercise, patient
-            )
+            status = _("Added %(name)s as exercise %(number)d.") % {
+                "name": exercise.name,
+                "number": len(rows),
+            }
+            status += take_care(exercise, patient)
     elif action in ROW_BUTTONS and index is None:
-        status = "That exercise is no longer in the programme; nothing changed."
+        status = _("That exercise is no longer in the programme; nothing changed.")
     elif action in ("up", "down"):
         target = index - 1 if action == "up" else index + 1
         if 0 <= target < len(rows):
             rows[index], rows[target] = rows[target], rows[index]
-            status = f"Moved to position {target + 1}."
+            status = _("Moved to position %(number)d.") % {"number": target + 1}
     elif action == "remove":
         rows.pop(index)
-        status = "Removed the exercise. Save to keep the change."
+        status = _("Removed the exercise. Save to keep the change.")
     elif action in ("easier", "harder"):
         variation = variation_of(
             named_exercise(rows[index]["exercise"], Exercise.objects.visible_to(user)), action, user
         )
         if variation is None:
-            status = f"There is no {action} version of that exercise in your library."
+            status = (
+                _("There is no easier version of that exercise in your library.")
+                if action == "easier"
+                else _("There is no harder version of that exercise in your library.")
+            )
         else:
             rows[index] = swapped_row(rows[index], variation)
-            status = (
-                f"Swapped for the {action} version, {variation.name}, at its usual dose and "
-                "the same times a day and days a week."
+            swapped = (
+                _(
+                    "Swapped for the easier version, %(name)s, at its usual dose and the same "
+                    "times a day and days a week."
+                )
+                if action == "easier"
+                else _(
+                    "Swapped for the harder version, %(name)s, at its usual dose and the same "
+                    "times a day and days a week."
+                )
             )
+            status = swapped % {"name": variation.name}
             status += take_care(variation, patient)
             if rows[index]["note_for"]:
-                status += " Keep the note, or clear it?"
+                status += " " + _("Keep the note, or clear it?")
     elif action == "keepnote":
         rows[index]["note_for"] = ""
-        status = "Kept the note."
+        status = _("Kept the note.")
     elif action == "clearnote":
         rows[index].update(note="", note_for="")
-        status = "Cleared the note."
+        status = _("Cleared the note.")
     for position, row in enumerate(rows):
         row["position"] = position
     return rows, status
@@ -339,7 +356,9 @@ def take_care(exercise: Exercise, patient: Patient) -> str:
     labels = [caution.label for caution in to_confirm(exercise, patient.conditions)]
     if not labels:
         return ""
-    return f" Take care: {'; '.join(labels)}. Read the warning on its row and confirm it."
+    return " " + _("Take care: %(conditions)s. Read the warning on its row and confirm it.") % {
+        "conditions": "; ".join(str(label) for label in labels)
+    }
 
 
 def new_row(exercise: Exercise) -> dict:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, Max, Min, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from hipclinic.access import staff_required
@@ -207,7 +208,7 @@ def patient_new(request):
     if request.method == "POST" and form.is_valid() and saved(form):
         patient = form.instance
         audit(request, AuditAction.CREATED, patient)
-        messages.success(request, f"Added {patient.full_name}.")
+        messages.success(request, _("Added %(name)s.") % {"name": patient.full_name})
         return redirect("patients:patient_detail", patient.pk)
     return render(request, "patients/patient_form.html", {"form": form, "patient": None})
 
@@ -220,6 +221,6 @@ def patient_edit(request, pk: int):
     form = PatientForm(request.POST or None, instance=patient, clinic=patient.clinic)
     if request.method == "POST" and form.is_valid() and saved(form):
         audit(request, AuditAction.CHANGED, patient)
-        messages.success(request, f"Saved {patient.full_name}'s record.")
+        messages.success(request, _("Saved %(name)s's record.") % {"name": patient.full_name})
         return redirect("patients:patient_detail", patient.pk)
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
