@@ -235,6 +235,13 @@ def drive(env: dict, label: str, name: str, servers: list[str]) -> Run:
 
 def locust(env: dict, name: str, classes: list[str], seconds: int, servers: list[str]):
     print(f"Driving {', '.join(classes)}: {USERS} users for {seconds} s ...", flush=True)
+    with open(OUT / f"locust-{name}.log", "w") as log:
+        run_locust(env, name, classes, seconds, servers, log)
+    return read_stats(OUT / f"{name}_stats.csv")
+
+
+def run_locust(env, name, classes, seconds, servers, log) -> None:
+    """locust's own summary and any failure's traceback go to its log, not the screen."""
     subprocess.run(
         [
             BIN / "locust",
@@ -263,10 +270,10 @@ def locust(env: dict, name: str, classes: list[str], seconds: int, servers: list
         cwd=ROOT,
         env=env,
         check=True,
-        stdout=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         timeout=seconds + 60,
     )
-    return read_stats(OUT / f"{name}_stats.csv")
 
 
 def machine() -> str:

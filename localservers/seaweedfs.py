@@ -83,6 +83,10 @@ def weed_command(folder: Path, ports: list[int], config: Path) -> list[str]:
         f"-s3.port={s3}",
         f"-s3.port.grpc={s3_grpc}",
         f"-s3.config={config}",
+        # The gateway's Iceberg and Lance catalogs listen on fixed ports (8181, 9101) that a
+        # second server on the machine (another test run, the load test) finds taken.
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
         f"-filer.localSocket={folder / 'filer.sock'}",
         f"-s3.localSocket={folder / 's3.sock'}",
         # Small volumes, as many as the disk holds: each bucket is a collection of its own.
@@ -186,5 +190,8 @@ def create_bucket(client, bucket: str) -> None:
     try:
         client.create_bucket(Bucket=bucket)
     except ClientError as error:
-        if error.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+        if error.response["Error"]["Code"] not in (
+            "BucketAlreadyOwnedByYou",
+            "BucketAlreadyExists",
+        ):
             raise
