@@ -54,6 +54,8 @@ class Run:
     trivial: list[Page]
     app: list[Page]
     pages: dict[str, Page] = field(init=False)
+    # What the run checked beyond the pages' answers and found wrong, in words.
+    failed_checks: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         rows = [page for page in self.trivial if page.name != "Aggregated"]
@@ -65,7 +67,8 @@ class Run:
 
     @property
     def errors(self) -> int:
-        return sum(page.errors for name, page in self.pages.items() if name != ALL_APP_PAGES)
+        failures = sum(page.errors for name, page in self.pages.items() if name != ALL_APP_PAGES)
+        return failures + len(self.failed_checks)
 
     def ratios(self) -> dict[str, float | None]:
         """Each of TARGETS' ratios, None when a page it needs was not reached."""

@@ -94,3 +94,11 @@ def test_the_ratio_table_says_which_targets_each_run_meets(tmp_path):
     )
     assert [cell.strip() for cell in lines["errors"].split("|")[1:]] == ["2", "0"]
     assert slow.errors == 2 and fast.errors == 0
+
+
+def test_a_failed_cross_server_check_counts_as_an_error(tmp_path):
+    run = a_run(tmp_path, "scale-out")
+    run.failed_checks.append("a link's rate limit is not shared by the servers")
+    assert run.errors == 1
+    errors = next(line for line in ratio_table([run]).splitlines() if line.startswith("errors"))
+    assert errors.split("|")[1].strip() == "1"
