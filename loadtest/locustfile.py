@@ -184,7 +184,7 @@ class Manager(Therapist):
     username = "load-manager-{}"
     accounts = MANAGERS
 
-    @task(1)
+    @task(5)  # often enough to happen in a short run's minute
     def upload_picture(self):
         form = self.client.get(self.at("/library/new/"), name="new exercise form")
         picture = png_picture()

@@ -182,6 +182,9 @@ def gunicorn(env: dict, port: int, workers: int, name: str):
                 str(workers),
                 "--bind",
                 f"127.0.0.1:{port}",
+                # Its control socket's default path is one per user: two servers would
+                # share it (and one's exit remove the other's).
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=env,
