@@ -65,6 +65,8 @@ def main() -> None:
             runs.append(scale_out())
     except ServerFailed as error:
         raise SystemExit(f"The load test could not start a server: {error}") from None
+    except KeyboardInterrupt:
+        raise SystemExit("Interrupted: every server the run started is stopped.") from None
     print(f"\nhipclinic load test: PostgreSQL on {SERVER.split('@')[-1]}, {USERS} virtual users")
     print(f"a phase, no pause between requests; app phase {SECONDS} s. {machine()}\n")
     print(table(runs))
