@@ -103,6 +103,10 @@ def base_environ() -> dict:
         "LOADTEST_TOKENS": str(OUT / "tokens.txt"),
         "LOADTEST_MANAGERS": str(MANAGERS),
         "TASKS_BACKEND": "database",
+        # The single server keeps its state to itself whatever the shell says; the
+        # scale-out run sets both.
+        "REDIS_URL": "",
+        "STORAGE_BACKEND": "local",
     }
 
 
