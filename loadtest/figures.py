@@ -93,7 +93,7 @@ def _ratio(part: float | None, whole: float | None) -> float | None:
     return part / whole
 
 
-PAGE_WIDTH = 30
+PAGE_WIDTH = 32
 COLUMNS = ("requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms")
 WIDTHS = (8, 6, 7, 6, 6, 6)
 
