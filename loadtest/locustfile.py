@@ -168,7 +168,7 @@ class Therapist(AcrossServers):
                 return
         with self.client.get(
             self.at(f"/handouts/{max(issued)}/download/"),
-            name="handout download, just issued (other server)",
+            name="issued handout, other server",
             catch_response=True,
         ) as download:
             if not download.content.startswith(b"%PDF-"):
@@ -205,7 +205,7 @@ class Manager(Therapist):
                 "cautions-INITIAL_FORMS": "0",
             },
             files={"illustration": ("side-step.png", picture, "image/png")},
-            name="new exercise with a picture (upload)",
+            name="picture upload (new exercise)",
             catch_response=True,
         ) as response:
             found = EXERCISE_PAGE.search(response.url or "")
@@ -215,7 +215,7 @@ class Manager(Therapist):
         exercise = found.group(1)
         with self.client.get(
             self.at(f"/library/{exercise}/picture"),
-            name="uploaded picture (other server)",
+            name="uploaded picture, other server",
             catch_response=True,
         ) as shown:
             if shown.content != picture:
@@ -264,7 +264,7 @@ class Patient(AcrossServers):
         with self.client.post(
             self.at(f"/p/{token}/"),
             {"csrfmiddlewaretoken": self.csrf_token(page), "pain": "1", "note": ""},
-            name="patient log post (other server)",
+            name="patient log post, other server",
             catch_response=True,
         ) as response:
             if not response.history or "saved" not in response.text:
