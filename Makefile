@@ -8,7 +8,7 @@ PORT ?= 8000
 ARGS ?=
 
 .PHONY: setup run serve test bench screenshots illustrations loadtest lint format clean \
-	messages system-packages-run system-packages-test
+	messages system-packages-run system-packages-test system-packages-loadtest
 
 # Debian packages: what serving needs (WeasyPrint's libraries, npm, a fallback font), and
 # what the tests add (poppler's pdftoppm, Chromium). Installed when missing and we are root
@@ -18,6 +18,9 @@ system-packages-run:
 
 system-packages-test:
 	@sh scripts/system-packages test
+
+system-packages-loadtest:
+	@sh scripts/system-packages loadtest
 
 # The virtualenv is rebuilt only when requirements.txt changes, so a second run takes seconds.
 # Serving installs requirements.txt only; tests, lint and benchmarks add requirements-dev.txt.
@@ -102,8 +105,11 @@ format: $(BIN)/.installed-dev
 clean:
 	rm -rf var node_modules
 
-# Load figures: a throw-away PostgreSQL database (hipclinic_loadtest on 127.0.0.1:5432)
-# seeded with 2 clinics, 50 therapists, 5,000 patients, 10,000 programmes and 20,000
-# handouts, served by gunicorn (2 workers) on 127.0.0.1 and driven by locust. About 3 minutes.
-loadtest: setup $(BIN)/.installed-dev
+# Load figures, two runs side by side: a throw-away PostgreSQL database (hipclinic_loadtest
+# on 127.0.0.1:5432) seeded with 2 clinics, 50 therapists, 5,000 patients, 10,000 programmes
+# and 20,000 handouts, served by one gunicorn (2 workers); then a fresh one served by two
+# gunicorns (1 worker each) sharing Redis and S3 storage on SeaweedFS, started on free ports
+# and stopped after; locust drives both. LOADTEST_SECONDS=20 for a short run (default 60:
+# about 6 minutes in all); LOADTEST_RUNS=single or scaleout for one.
+loadtest: setup system-packages-loadtest $(BIN)/.installed-dev
 	$(BIN)/python loadtest/run.py

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # What the check itself runs, plus what make needs to start it.
 TOOLS = ["sh", "id", "sed", "tr", "grep", "cat", "make"]
 # What `make test` checks for by command.
-CHECKED = ["npm", "pdftoppm", "chromium"]
+CHECKED = ["npm", "pdftoppm", "chromium", "redis-server"]
 
 
 def path_without(tmp_path: Path, *hidden: str) -> str:
@@ -96,3 +96,14 @@ def test_ci_and_make_use_the_one_list():
     assert "poppler-utils" not in ci and "libpango" not in ci
     assert "setup: system-packages-run" in makefile
     assert "test: system-packages-test setup" in makefile
+
+
+def test_the_load_test_asks_for_redis_and_not_for_the_test_only_packages(tmp_path, all_present):
+    result, _ = run_check(
+        path_without(tmp_path, "redis-server", "pdftoppm", "chromium"),
+        "sh",
+        "scripts/system-packages",
+        "loadtest",
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("apt-get install -y --no-install-recommends redis-server")
