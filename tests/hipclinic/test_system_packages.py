@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # What the check itself runs, plus what make needs to start it.
 TOOLS = ["sh", "id", "sed", "tr", "grep", "cat", "make"]
 # What `make test` checks for by command.
-CHECKED = ["npm", "pdftoppm", "chromium", "redis-server"]
+CHECKED = ["npm", "msgfmt", "pdftoppm", "chromium", "redis-server"]
 
 
 def path_without(tmp_path: Path, *hidden: str) -> str:
