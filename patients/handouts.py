@@ -213,6 +213,7 @@ def handout_context(snapshot: dict) -> dict:
         "language": handout_language(snapshot),
         # The handout's dates ("23 November 2026", "23 de noviembre de 2026").
         "date_format": pgettext("handout date, a Django date format", "j F Y"),
+        "log_day_format": pgettext("handout log day, a Django date format", "j M"),
         "page_numbers": page_numbers_css(),
         "layout": snapshot.get("layout", DEFAULT_LAYOUT),
         "large_print": snapshot["large_print"],

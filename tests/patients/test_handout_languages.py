@@ -162,7 +162,7 @@ def test_a_spanish_handout_prints_its_dates_in_spanish(programme):
     assert "Fecha de entrega 23 de noviembre de 2026" in text
     assert "María Okafor, fecha de nacimiento: 14 de marzo de 1961" in text
     assert "21 de diciembre de 2026" in text
-    assert "Semana 1: del 23 Nov al 29 Nov" in text
+    assert "Semana 1: del 23 nov al 29 nov" in text
 
 
 def english_fixed_text(prescription) -> list[str]:
@@ -247,6 +247,7 @@ def test_the_shared_caution_is_printed_once_in_spanish_and_each_stop_rule_stays(
     assert text.count(SHARED_ES) == 1
     assert "Pare si nota dolor que le baja por la pierna." in text
     assert "Pare si le duele más la espalda." in text
+    assert "Tenga cuidado con lo siguiente y con la lista del principio" in text
 
 
 def test_an_exercise_without_a_translation_prints_in_english_with_a_note(patient, therapist):
@@ -259,8 +260,9 @@ def test_an_exercise_without_a_translation_prints_in_english_with_a_note(patient
         reps=10,
     )
 
-    text = pdf_text(render(programme).pdf)
+    text = pdf_text(render(programme, layout="summary_full").pdf)
 
+    assert "3 Clinic's own side plank (en inglés)" in text  # in the summary
     assert "Clinic's own side plank" in text
     assert "Lie on your side." in text
     assert text.count("Este ejercicio está en inglés: todavía no lo tenemos en español.") == 1
