@@ -403,3 +403,15 @@ def test_an_issued_spanish_version_warns_of_the_exercises_printed_in_english(
         response.content.decode()
     )
     assert Handout.objects.get().snapshot["exercises"][2]["in_english"] is True
+
+
+def test_a_spanish_snapshot_reads_in_three_queries_however_many_exercises(
+    patient, therapist, django_assert_num_queries
+):
+    programme = a_programme(patient, therapist, EXERCISES * 5)
+
+    with django_assert_num_queries(3):
+        snapshot = handouts.handout_snapshot(programme, issued_on=ISSUED_ON)
+
+    assert len(snapshot["exercises"]) == 10
+    assert snapshot["exercises"][9]["name"] == "Puente"
