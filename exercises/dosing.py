@@ -7,9 +7,22 @@ sentences must say every figure plainly and never leave a patient wondering what
 means: no "repetitions", "reps" or "rounds", no "1 set", no "both sides together".
 The table of every shape a dose takes, and what it reads as, is in ../shared/CLINICAL.md
 and in tests/exercises/test_dosing.py.
+
+Each language has its own writer, with its own grammar (exercises.dosing_es for Spanish;
+tests/exercises/test_dosing_es.py is its table); what a dose means, whatever the
+language, is decided once in exercises.dose_shape.
 """
 
-from exercises.models import progressed_figure
+from exercises import dosing_es
+from exercises.dose_shape import (
+    build_up,
+    field,
+    is_repeated,
+    rest_when,
+    says_every_day,
+    sets_of,
+    side_said_with_hold,
+)
 
 
 def plural(count: int, word: str) -> str:
@@ -48,8 +61,15 @@ def times_a_day(times: int) -> str:
     return {1: "Once a day", 2: "Twice a day"}.get(times, f"{times} times a day")
 
 
-def dose_sentence(dose) -> str:
-    """A dose (anything with the Dose fields) as short plain sentences; '' if it says nothing."""
+def dose_sentence(dose, language: str = "en") -> str:
+    """A dose (anything with the Dose fields) as short plain sentences in ``language`` (a
+    code of settings.LANGUAGES; English for one without a writer); '' if it says nothing."""
+    writer = WRITERS.get(language, english_dose_sentence)
+    return writer(dose)
+
+
+def english_dose_sentence(dose) -> str:
+    """The dose in English (US spelling), as CLINICAL.md section 1 specifies it."""
     return " ".join(
         sentence
         for sentence in (
@@ -62,28 +82,6 @@ def dose_sentence(dose) -> str:
         )
         if sentence
     )
-
-
-def field(dose, name: str, default=None):
-    return getattr(dose, name, default) or default
-
-
-def is_repeated(dose) -> bool:
-    """A count of more than one: the hold (if any) is done again and again."""
-    reps = field(dose, "reps")
-    return bool(reps and (reps > 1 or field(dose, "reps_max")))
-
-
-def sets_of(dose) -> int:
-    """The number of sets worth saying: one set is never said."""
-    sets = field(dose, "sets")
-    return sets if sets and sets > 1 else 0
-
-
-def build_up(dose, figure: str) -> int | None:
-    """The target to build up to, when it raises ``figure``."""
-    target = field(dose, "build_up_to")
-    return target if target and progressed_figure(dose) == figure else None
 
 
 def walking(dose) -> str:
@@ -105,7 +103,7 @@ def holding(dose) -> str:
     sentence = f"Hold for {hold_length(hold, field(dose, 'hold_max'), unit)}"
     if is_repeated(dose):
         sentence += " each time"
-    elif not sets_of(dose) and field(dose, "side", "") in ("each", "alternating"):
+    elif side_said_with_hold(dose):
         sentence += " on each side"  # one hold a side: the side is said here, once
     target = build_up(dose, "hold")
     if target:
@@ -171,12 +169,11 @@ def resting(dose) -> str:
     rest = field(dose, "rest_seconds")
     if not rest:
         return ""
-    if sets_of(dose) and field(dose, "reps"):
-        when = "between sets"
-    elif field(dose, "hold") and (is_repeated(dose) or sets_of(dose)):
-        when = "before each hold"
-    else:
-        when = "after each one"
+    when = {
+        "between_sets": "between sets",
+        "before_each_hold": "before each hold",
+        "after_each_one": "after each one",
+    }[rest_when(dose)]
     return f"Rest for {duration(rest)} {when}."
 
 
@@ -187,10 +184,15 @@ def frequency(times_per_day: int | None, days_per_week: int | None) -> str:
         return ""
     if days_per_week == 1 and (times_per_day or 1) == 1:
         return "Once a week."
-    days = "every day" if days_per_week in (None, 7) else f"{plural(days_per_week, 'day')} a week"
+    days = (
+        "every day" if says_every_day(days_per_week) else f"{plural(days_per_week, 'day')} a week"
+    )
     if not times_per_day:
         return f"Do this {days}."
     return f"{times_a_day(times_per_day)}, {days}."
+
+
+WRITERS = {"en": english_dose_sentence, "es": dosing_es.dose_sentence}
 
 
 def without_a_dose(items) -> list[str]:

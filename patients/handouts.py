@@ -8,6 +8,12 @@ same templates render a preview of a draft and an issued handout.
 WeasyPrint fetches the stylesheet, fonts and images only through
 ``patients.handout_fetcher.HandoutFetcher``, which serves our static files and media
 files by path and refuses everything else.
+
+A handout prints in one language: the patient's (Patient.language) unless the therapist
+chooses another when previewing or issuing. The snapshot keeps it ("language"; one
+without it is English) with the exercises' words in it (exercises.patient_text), and
+the handout is rendered inside ``translation.override`` of it, so its fixed text, dose
+sentences and dates are in that language and an issued version always prints the same.
 """
 
 import datetime
@@ -21,17 +27,25 @@ from dataclasses import dataclass
 
 import segno
 import weasyprint
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
+from django.utils.translation import gettext, pgettext
 from weasyprint.text.fonts import FontConfiguration
 
 from exercises.dosing import dose_sentence
 from exercises.models import is_stop_rule
+from exercises.patient_text import (
+    ORIGINAL_LANGUAGE,
+    patient_text,
+    translation_prefetch,
+    untranslated,
+)
 from hipclinic.models import AuditAction, AuditEvent, Clinic, PaperSize
 from patients.cautions import waiting_for_a_check
 from patients.handout_fetcher import BASE_URL, HandoutFetcher, media_url, static_url
@@ -51,6 +65,9 @@ MAX_LOG_WEEKS = 12
 # ("summary_full"). Handouts issued before layouts existed have no "layout": full.
 LAYOUTS = tuple(Layout.values)
 DEFAULT_LAYOUT = Layout.FULL.value
+
+# The languages a handout prints in; handouts issued before languages existed: English.
+LANGUAGES = dict(settings.LANGUAGES)
 
 
 class CannotIssue(Exception):
@@ -87,20 +104,28 @@ def handout_snapshot(
     layout: str = DEFAULT_LAYOUT,
     large_print: bool | None = None,
     paper_size: str | None = None,
+    language: str | None = None,
 ) -> dict:
-    """What a handout of ``prescription`` prints, read in two queries whatever its length.
+    """What a handout of ``prescription`` prints, read in two queries whatever its length
+    (three in a language other than English: the exercises' translations).
 
-    ``layout``, ``large_print`` and ``paper_size`` are the therapist's choice for this
-    handout; None for either of the last two means the patient's (or clinic's) default.
-    They are kept in the snapshot, so an issued version prints the same ever after.
+    ``layout``, ``large_print``, ``paper_size`` and ``language`` are the therapist's
+    choice for this handout; None for any of the last three means the patient's (or
+    clinic's) default. They are kept in the snapshot, so an issued version prints the
+    same ever after.
     """
     if layout not in LAYOUTS:
         raise ValueError(f"Unknown handout layout: {layout!r}")
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"Unknown handout language: {language!r}")
     prescription = Prescription.objects.select_related("patient__clinic", "therapist").get(
         pk=prescription.pk
     )
-    items = prescription.items.select_related("exercise").order_by("order", "pk")
     patient, clinic = prescription.patient, prescription.patient.clinic
+    language = language or patient.language
+    items = prescription.items.select_related("exercise").order_by("order", "pk")
+    if language != ORIGINAL_LANGUAGE:
+        items = items.prefetch_related(translation_prefetch(language, through="exercise__"))
     return {
         "revision": revision,
         "issued_on": issued_on.isoformat(),
@@ -109,6 +134,7 @@ def handout_snapshot(
         "start_date": iso(prescription.start_date),
         "review_date": iso(prescription.review_date),
         "layout": layout,
+        "language": language,
         "paper_size": paper_size or patient.handout_paper_size,
         "large_print": patient.large_print if large_print is None else large_print,
         "clinic": clinic.handout_heading(),
@@ -118,21 +144,42 @@ def handout_snapshot(
             "date_of_birth": iso(patient.date_of_birth),
         },
         "therapist": prescription.therapist.name_for_handout or prescription.therapist.username,
-        "exercises": [
-            {
-                "name": item.exercise.name,
-                "purpose": item.exercise.purpose,
-                "steps": item.exercise.step_list,
-                "dose": dose_sentence(item),
-                "note": item.note,
-                "tips": item.exercise.cue_list,
-                "precautions": item.exercise.precaution_list,
-                "illustration": item.exercise.illustration.name or "",
-            }
-            for item in items
-        ],
+        "exercises": [exercise_snapshot(item, language) for item in items],
         "stop_box": stop_box_lines(patient.conditions),
     }
+
+
+def exercise_snapshot(item, language: str) -> dict:
+    """One programme row as the handout prints it in ``language``: the exercise's words
+    in that language, or in English (``in_english``) when it has no translation."""
+    text = patient_text(item.exercise, language)
+    return {
+        "name": text.name,
+        "purpose": text.purpose,
+        "steps": text.steps,
+        "dose": dose_sentence(item, language),
+        "note": item.note,
+        "tips": text.tips,
+        "precautions": text.precautions,
+        "stop_rules": text.stop_rules,
+        "in_english": text.language != language,
+        "illustration": item.exercise.illustration.name or "",
+    }
+
+
+def printed_in_english(prescription: Prescription, language: str) -> list[str]:
+    """The names of the programme's exercises that a handout in ``language`` would print
+    in English, having no translation into it: the preview and issue box warns of them."""
+    if language == ORIGINAL_LANGUAGE:
+        return []
+    items = prescription.items.select_related("exercise").order_by("order", "pk")
+    items = items.prefetch_related(translation_prefetch(language, through="exercise__"))
+    return untranslated([item.exercise for item in items], language)
+
+
+def handout_language(snapshot: dict) -> str:
+    """The language ``snapshot`` prints in; those from before languages are English."""
+    return snapshot.get("language", ORIGINAL_LANGUAGE)
 
 
 def iso(value: datetime.date | None) -> str:
@@ -140,7 +187,10 @@ def iso(value: datetime.date | None) -> str:
 
 
 def handout_context(snapshot: dict) -> dict:
-    """Template context for ``snapshot``: dates as dates, URLs for images, the log weeks."""
+    """Template context for ``snapshot``: dates as dates, URLs for images, the log weeks.
+
+    Call it in the handout's language (``render_html`` does): the shared cautions'
+    labels and the page numbers are worded here."""
     issued_on = datetime.date.fromisoformat(snapshot["issued_on"])
     review_date = date_or_none(snapshot["review_date"])
     # Large print keeps every caution with its exercise: one exercise a page leaves room.
@@ -160,6 +210,11 @@ def handout_context(snapshot: dict) -> dict:
     ]
     return {
         "handout": snapshot,
+        "language": handout_language(snapshot),
+        # The handout's dates ("23 November 2026", "23 de noviembre de 2026").
+        "date_format": pgettext("handout date, a Django date format", "j F Y"),
+        "log_day_format": pgettext("handout log day, a Django date format", "j M"),
+        "page_numbers": page_numbers_css(),
         "layout": snapshot.get("layout", DEFAULT_LAYOUT),
         "large_print": snapshot["large_print"],
         "clinic": snapshot["clinic"],
@@ -199,14 +254,43 @@ def shared_cautions(exercises: list[dict]) -> dict[str, list[int]]:
     numbers: dict[str, list[int]] = {}
     for number, exercise in enumerate(exercises, start=1):
         for line in exercise["precautions"]:
-            if not is_stop_rule(line):
+            if not stop_rule(line, exercise):
                 numbers.setdefault(line, []).append(number)
     return {line: found for line, found in numbers.items() if len(found) > 1}
 
 
+def stop_rule(line: str, exercise: dict) -> bool:
+    """Whether ``line`` is the exercise's stop rule: as the snapshot records it (in any
+    language), or for a snapshot from before languages, an English "Stop if" line."""
+    if "stop_rules" in exercise:
+        return line in exercise["stop_rules"]
+    return is_stop_rule(line)
+
+
 def exercises_named(numbers: list[int]) -> str:
-    """ "Exercises 1, 3 and 6" for [1, 3, 6]."""
-    return "Exercises " + str(get_text_list([str(number) for number in numbers], "and"))
+    """ "Exercises 1, 3 and 6" for [1, 3, 6], in the active language."""
+    listed = get_text_list(
+        [str(number) for number in numbers], pgettext("the last joining word of a list", "and")
+    )
+    return gettext("Exercises %(numbers)s") % {"numbers": listed}
+
+
+def page_numbers_css() -> str:
+    """The CSS ``content`` of the page's number, in the active language:
+    ``"Page " counter(page) " of " counter(pages)``. WeasyPrint counts the pages, so the
+    words around the counters are CSS strings."""
+    words = gettext("Page %(page)s of %(pages)s")
+    parts = re.split(r"(%\(pages?\)s)", words)
+    counters = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+    return mark_safe(  # CSS of our own making: the words are quoted and escaped
+        " ".join(counters.get(part) or css_string(part) for part in parts if part)
+    )
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string that cannot end the <style> element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return f'"{escaped}"'
 
 
 def date_or_none(value: str) -> datetime.date | None:
@@ -235,11 +319,13 @@ def qr_svg(url: str) -> str:
 
 
 def render_html(snapshot: dict, patient_url: str = "") -> str:
-    """The handout's HTML; with ``patient_url``, it carries a QR code to the patient's page."""
-    context = handout_context(snapshot)
-    if patient_url:
-        context["qr_svg"] = mark_safe(qr_svg(patient_url))  # segno's own markup, no user text
-    return render_to_string("handouts/programme.html", context)
+    """The handout's HTML in its language; with ``patient_url``, it carries a QR code to
+    the patient's page."""
+    with translation.override(handout_language(snapshot)):
+        context = handout_context(snapshot)
+        if patient_url:
+            context["qr_svg"] = mark_safe(qr_svg(patient_url))  # segno's markup, no user text
+        return render_to_string("handouts/programme.html", context)
 
 
 def render_pdf(html: str, fetcher: HandoutFetcher | None = None) -> tuple[bytes, int]:
@@ -261,12 +347,13 @@ def render_handout(
     layout: str = DEFAULT_LAYOUT,
     large_print: bool | None = None,
     paper_size: str | None = None,
+    language: str | None = None,
 ) -> RenderedHandout:
     """Render ``prescription`` as it stands now (a preview, or the content of an issue).
 
     ``patient_url`` is the patient's private link, printed as a QR code; it goes into
     the PDF only, never into the snapshot kept in the database. ``layout``,
-    ``large_print`` and ``paper_size`` are as for ``handout_snapshot``.
+    ``large_print``, ``paper_size`` and ``language`` are as for ``handout_snapshot``.
     """
     issued_on = issued_on or timezone.localdate()
     snapshot = handout_snapshot(
@@ -276,6 +363,7 @@ def render_handout(
         layout=layout,
         large_print=large_print,
         paper_size=paper_size,
+        language=language,
     )
     pdf, page_count = render_pdf(render_html(snapshot, patient_url), fetcher)
     return RenderedHandout(pdf=pdf, page_count=page_count, snapshot=snapshot)
@@ -298,9 +386,11 @@ def issue_handout(
     layout: str = DEFAULT_LAYOUT,
     paper_size: str | None = None,
     large_print: bool | None = None,
+    language: str | None = None,
 ) -> Handout:
     """Render ``prescription`` as it stands and store it as its next immutable handout
-    version, in ``layout`` on ``paper_size`` (None: the patient's and clinic's defaults).
+    version, in ``layout`` on ``paper_size`` in ``language`` (None: the patient's and
+    clinic's defaults).
 
     Two therapists issuing at once get versions N and N+1, never the same number
     (see ``render_and_store``). The handout's QR code opens the patient's newest
@@ -316,6 +406,7 @@ def issue_handout(
             layout=layout,
             paper_size=paper_size,
             large_print=large_print,
+            language=language,
         )
         if not snapshot["exercises"]:
             raise CannotIssue("Add at least one exercise before issuing a handout.")

@@ -7,6 +7,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from simple_history.models import HistoricalRecords
 
 from exercises.models import (
@@ -311,14 +312,17 @@ class Handout(models.Model):
 
     @property
     def printed_as(self) -> str:
-        """The layout, paper and print size this version was issued in, as staff read it:
-        "Summary, then the full sheet · A4 · large print". Versions issued before the
-        choice existed printed the full sheet."""
+        """The layout, paper, print size and language this version was issued in, as staff
+        read it: "Summary, then the full sheet · A4 · large print · Spanish" (English, the
+        language of versions from before languages, is not said). Versions issued before
+        the choice existed printed the full sheet."""
         snapshot = self.snapshot or {}
         layout = Layout(snapshot.get("layout", Layout.FULL))
         parts = [SHORT_LAYOUT[layout], PaperSize(snapshot.get("paper_size", PaperSize.A4)).label]
         if snapshot.get("large_print"):
             parts.append("large print")
+        if snapshot.get("language", "en") != "en":
+            parts.append(str(get_language_info(snapshot["language"])["name_translated"]))
         return " · ".join(parts)
 
 

@@ -6,10 +6,15 @@ each as the box states it and as the phone page's checklist asks it after a high
 score (patients.alerts), so the two never drift. This module also holds what varies:
 the lines a patient's record adds (pregnancy), and the clinic's number as a tap-to-call
 link.
+
+The words are translated (gettext), each sign and question whole; the patient's
+language is active wherever the box is shown (the handout renders in its own).
 """
 
 import re
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
 
 from exercises.models import Condition
 
@@ -27,31 +32,37 @@ class UrgentSign:
 URGENT_SIGNS = (
     UrgentSign(
         "numbness",
-        "numbness around your bottom, between your legs or in your genitals, or less "
-        "feeling during sex",
-        "Is the skin around your bottom, between your legs or on your genitals numb? Or do "
-        "you feel less during sex?",
+        _(
+            "numbness around your bottom, between your legs or in your genitals, or less "
+            "feeling during sex"
+        ),
+        _(
+            "Is the skin around your bottom, between your legs or on your genitals numb? Or do "
+            "you feel less during sex?"
+        ),
     ),
     UrgentSign(
         "bladder_bowel",
-        "trouble starting to pass urine, or you lose control of your bladder or bowels",
-        "Is it hard to start to pass urine (pee)? Or have you lost control of your bladder "
-        "or bowels?",
+        _("trouble starting to pass urine, or you lose control of your bladder or bowels"),
+        _(
+            "Is it hard to start to pass urine (pee)? Or have you lost control of your bladder "
+            "or bowels?"
+        ),
     ),
     UrgentSign(
         "weakness",
-        "weakness getting worse in your legs, or a foot that drags or slaps when you walk",
-        "Is the weakness in your legs getting worse, or does a foot drag or slap when you walk?",
+        _("weakness getting worse in your legs, or a foot that drags or slaps when you walk"),
+        _("Is the weakness in your legs getting worse, or does a foot drag or slap when you walk?"),
     ),
     UrgentSign(
         "both_legs",
-        "these symptoms in both legs",
-        "Do you have pain, numbness, tingling or weakness in both legs?",
+        _("these symptoms in both legs"),
+        _("Do you have pain, numbness, tingling or weakness in both legs?"),
     ),
     UrgentSign(
         "pregnancy",
-        "bleeding, fluid leaking or regular cramps while you are pregnant",
-        "Are you bleeding or leaking fluid, or do you have cramps that keep coming back?",
+        _("bleeding, fluid leaking or regular cramps while you are pregnant"),
+        _("Are you bleeding or leaking fluid, or do you have cramps that keep coming back?"),
         only_if="pregnancy",
     ),
 )

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hipclinic.access import client_ip, staff_required
@@ -85,7 +86,8 @@ def preview_handout(request, pk: int):
     rendered = render_handout(prescription, **choice)
     audit(request, AuditAction.VIEWED, prescription)
     response = HttpResponse(rendered.pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="handout-preview.pdf"'
+    language = rendered.snapshot["language"]
+    response["Content-Disposition"] = f'inline; filename="handout-preview-{language}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -110,6 +112,13 @@ def issue_handout_view(request, pk: int):
             f"Issued handout version {handout.revision}: {handout.printed_as}, "
             f"{handout.page_count} pages.",
         )
+        in_english = [e["name"] for e in handout.snapshot["exercises"] if e.get("in_english")]
+        if in_english:
+            messages.warning(
+                request,
+                gettext("Printed in English, having no translation: %(names)s.")
+                % {"names": ", ".join(in_english)},
+            )
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

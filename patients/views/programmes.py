@@ -34,6 +34,7 @@ from patients.forms import (
     ProgrammeItemFormSet,
 )
 from patients.handout_choices import HandoutChoiceForm
+from patients.handouts import printed_in_english
 from patients.measure_forms import ScheduleForm
 from patients.models import Patient, Prescription, PrescriptionItem
 from patients.outcomes import schedules_with_next_day
@@ -110,6 +111,7 @@ def programme_page(request, programme: Prescription, *, schedule_form=None, stat
             "items": [(item, dose_sentence(item), item_cautions(item)) for item in items],
             "handouts": handouts,
             "handout_choice": HandoutChoiceForm(programme.patient),
+            "handout_in_english": printed_in_english(programme, programme.patient.language),
             "chart_note": chart_note(programme),
             "measure_schedules": schedules_with_next_day(programme),
             "today": clinic_today(programme.patient),
