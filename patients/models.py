@@ -362,6 +362,16 @@ class PatientLinkQuerySet(ClinicQuerySet):
         """Links that open today: not revoked, not expired, for a patient still in care."""
         return self.with_state().filter(state=LinkState.OPEN)
 
+    def with_uses(self):
+        """These links with ``use_count`` and ``last_used_at``: how often and when last the
+        patient used each, read from the audit events made under it (every page view,
+        download, log and answer is one). Counting them here rather than on the link row
+        keeps a patient's page view to one database write."""
+        return self.annotate(
+            use_count=models.Count("audit_events"),
+            last_used_at=models.Max("audit_events__created_at"),
+        )
+
 
 class PatientLink(models.Model):
     """A private, expiring, revocable link to one patient's programme.
@@ -385,8 +395,6 @@ class PatientLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    use_count = models.PositiveIntegerField(default=0)
 
     clinic_lookup = "patient__clinic"
 
