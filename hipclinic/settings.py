@@ -282,6 +282,9 @@ TASKS_BACKENDS = {
     ),
 }
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[os.environ.get("TASKS_BACKEND", "database")]}}
+# A branding change's re-issuing is queued this many times, so up to as many workers share
+# it (each claims handouts one at a time; patients.tasks.rebrand_handouts).
+REISSUE_TASKS = int(os.environ.get("REISSUE_TASKS", "4"))
 
 # Issued handouts and uploads go through Django's default storage: the local MEDIA_ROOT,
 # or with STORAGE_BACKEND=s3 any S3-compatible bucket through django-storages

@@ -165,5 +165,11 @@ def open_link(token: str) -> PatientLink | None:
 
 def links_for_staff(patient: Patient) -> list[tuple[PatientLink, str]]:
     """The patient's links, newest first, each with its address while it still opens."""
-    links = PatientLink.objects.filter(patient=patient).select_related("patient").with_uses()
+    # Ordered here: a query that counts (GROUP BY) leaves the model's ordering out.
+    links = (
+        PatientLink.objects.filter(patient=patient)
+        .select_related("patient")
+        .with_uses()
+        .order_by("-created_at")
+    )
     return [(link, link_url(link) if link.is_live else "") for link in links]

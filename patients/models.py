@@ -576,5 +576,34 @@ class ReminderSubscription(models.Model):
         return self.confirmed_at is not None and self.unsubscribed_at is None
 
 
+class Reissue(models.Model):
+    """One programme a re-issuing job (a branding change) must issue again, and whether a
+    worker has claimed or finished it (patients.tasks.rebrand_handouts).
+
+    Several workers share one job: each claims the next unclaimed row, so no handout is
+    rendered twice and none is skipped, however many workers run.
+    """
+
+    job = models.ForeignKey(
+        "hipclinic.BackgroundJob", on_delete=models.CASCADE, related_name="reissues"
+    )
+    prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)  # host and process id
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The handout issued again; empty when there was nothing to redo (already rebranded).
+    handout = models.ForeignKey(
+        Handout, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "prescription"], name="one_reissue_per_job")
+        ]
+
+    def __str__(self) -> str:
+        return f"Re-issue of programme #{self.prescription_id} for job #{self.job_id}"
+
+
 # Outcome measures live in their own module; imported here so Django finds them.
 from patients.measure_models import Measure, MeasureAnswer, MeasureSchedule  # noqa: E402, F401

@@ -105,9 +105,7 @@ def picture_urls(page, link) -> list[str]:
 
 
 def writes(queries) -> list[str]:
-    return [
-        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))
-    ]
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
 
 
 def test_a_page_view_reads_no_storage_and_writes_one_audit_event(
@@ -145,7 +143,8 @@ def test_the_pictures_are_served_then_a_repeat_visit_reads_no_storage(
     with CaptureQueriesContext(connection) as queries:
         again = client.get(link_path(link))
         revalidated = [
-            client.get(url, HTTP_IF_NONE_MATCH=p["ETag"]) for url, p in zip(urls, pictures)
+            client.get(url, HTTP_IF_NONE_MATCH=p["ETag"])
+            for url, p in zip(urls, pictures, strict=True)
         ]
 
     assert again.status_code == 200
