@@ -7,8 +7,8 @@ PORT ?= 8000
 # Extra pytest arguments, e.g. make test ARGS="-k admin"; ARGS="-m perf" runs the benchmarks.
 ARGS ?=
 
-.PHONY: setup run serve test bench screenshots illustrations loadtest lint format clean \
-	messages system-packages-run system-packages-test system-packages-loadtest
+.PHONY: setup run serve test bench bench-reissue screenshots illustrations loadtest lint format \
+	clean messages system-packages-run system-packages-test system-packages-loadtest
 
 # Debian packages: what serving needs (WeasyPrint's libraries, npm, a fallback font), and
 # what the tests add (poppler's pdftoppm, Chromium). Installed when missing and we are root
@@ -84,6 +84,15 @@ test: system-packages-test setup $(BIN)/.installed-dev
 # Handout rendering and download figures, in a throw-away database (not part of `make test`).
 bench: setup $(BIN)/.installed-dev
 	$(BIN)/python manage.py bench_handouts
+	@case "$$DATABASE_URL" in \
+	  postgres*) $(BIN)/python manage.py bench_reissue ;; \
+	  *) echo "bench_reissue skipped: it needs DATABASE_URL=postgres://... (make bench-reissue)" ;; \
+	esac
+
+# Re-issuing 1,000 handouts after a branding change, with one task worker and with two
+# (issue 23 §4): a throw-away PostgreSQL database; set DATABASE_URL=postgres://...
+bench-reissue: setup $(BIN)/.installed-dev
+	$(BIN)/python manage.py bench_reissue $(ARGS)
 
 # Refresh the README's pictures (docs/screenshots/) from the browser test that makes them.
 screenshots: setup $(BIN)/.installed-dev

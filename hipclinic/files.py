@@ -43,13 +43,23 @@ def picture_type(name: str, data: bytes) -> str | None:
     return None
 
 
-def picture_response(request, name: str) -> HttpResponse:
+def picture_response(request, name: str, *, version: str = "") -> HttpResponse:
     """The stored picture ``name`` as a response a browser can cache privately but never
     run: ETag from its content (304 when the browser has it), ``Cache-Control: private``,
     ``nosniff``, and a sandboxing policy for SVG. 404 for a missing file or one that is
-    not a PNG, JPEG or SVG. The caller has already decided the user may see it."""
+    not a PNG, JPEG or SVG. The caller has already decided the user may see it.
+
+    With a ``version`` (``picture_version``, from the database) the ETag is that instead,
+    and a browser that already has it gets its 304 without storage being read at all:
+    the patient's page is opened far more often than a picture changes.
+    """
     if not name:
         raise Http404("No picture.")
+    if version:
+        etag = f'"v-{version}"'
+        response = get_conditional_response(request, etag=etag)
+        if response is not None:
+            return picture_headers(response, etag, SVG if name.lower().endswith(".svg") else "")
     try:
         with default_storage.open(name, "rb") as file:
             data = file.read()
@@ -58,16 +68,27 @@ def picture_response(request, name: str) -> HttpResponse:
     content_type = picture_type(name, data)
     if content_type is None:
         raise Http404("No picture.")
-    etag = f'"{hashlib.sha256(data).hexdigest()}"'
+    if not version:
+        etag = f'"{hashlib.sha256(data).hexdigest()}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
         response = HttpResponse(data, content_type=content_type)
+    return picture_headers(response, etag, content_type)
+
+
+def picture_headers(response: HttpResponse, etag: str, content_type: str) -> HttpResponse:
     response["ETag"] = etag
     response["Cache-Control"] = f"private, max-age={PICTURE_MAX_AGE}"
     response["X-Content-Type-Options"] = "nosniff"
     if content_type == SVG:
         response["Content-Security-Policy"] = SVG_POLICY
     return response
+
+
+def picture_version(name: str, changed) -> str:
+    """A short hash naming one version of a stored file: its name and when its row last
+    changed (a drawing is rewritten under the same name when its pose changes)."""
+    return hashlib.sha256(f"{name}\n{changed or ''}".encode()).hexdigest()[:12]
 
 
 class ServedFile:
@@ -82,8 +103,7 @@ class ServedFile:
         self._require_file()
         if self.instance.pk is None:
             return ""  # nothing to link to before the row is saved
-        changed = getattr(self.instance, "updated_at", None) or ""
-        version = hashlib.sha256(f"{self.name}\n{changed}".encode()).hexdigest()[:12]
+        version = picture_version(self.name, getattr(self.instance, "updated_at", None))
         return f"{reverse(self.field.url_name, args=[self.instance.pk])}?v={version}"
 
 

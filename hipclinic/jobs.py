@@ -23,13 +23,30 @@ except ImportError:  # pragma: no cover - depends on the Django version
 __all__ = ["task", "start_job", "running_job"]
 
 
-def start_job(kind: JobKind, clinic: Clinic, user, task_function, *args, total: int = 0):
-    """Record a job for ``clinic`` and enqueue ``task_function(job_id, *args)``."""
+def start_job(
+    kind: JobKind,
+    clinic: Clinic,
+    user,
+    task_function,
+    *args,
+    total: int = 0,
+    prepare=None,
+    copies: int = 1,
+):
+    """Record a job for ``clinic`` and enqueue ``task_function(job_id, *args)``.
+
+    ``prepare(job)``, if given, runs first in the same transaction (to record the job's
+    work items); ``copies`` enqueues the task that many times, so as many workers can
+    share the job (the task then claims its items one at a time).
+    """
     with transaction.atomic():
         job = BackgroundJob.objects.create(clinic=clinic, requested_by=user, kind=kind, total=total)
+        if prepare is not None:
+            prepare(job)
         # The database backend stores the task in this same transaction, so a worker
         # never sees a task without its job row.
-        result = task_function.enqueue(job.pk, *args)
+        results = [task_function.enqueue(job.pk, *args) for _ in range(copies)]
+        result = results[0]
     BackgroundJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:64])
     job.refresh_from_db()
     return job

@@ -232,6 +232,10 @@ PATIENT_LINK_KEY = os.environ.get("PATIENT_LINK_KEY", "")
 # How often one link, or one address, may open pages or post logs (django-ratelimit).
 PATIENT_LINK_RATE = os.environ.get("PATIENT_LINK_RATE", "60/m")
 PATIENT_IP_RATE = os.environ.get("PATIENT_IP_RATE", "120/m")
+# Issue 23 §3: the pictures on a patient's page count apart from the page (several a view),
+# and the page's exercise list is cached per issued version (and language) this long.
+PATIENT_PICTURE_RATE = os.environ.get("PATIENT_PICTURE_RATE", "600/m")
+PATIENT_EXERCISES_CACHE_SECONDS = 24 * 3600
 
 # Email: printed to the console in development; SMTP from the environment in production.
 EMAIL_BACKEND = os.environ.get(
@@ -283,6 +287,9 @@ TASKS_BACKENDS = {
     ),
 }
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[os.environ.get("TASKS_BACKEND", "database")]}}
+# A branding change's re-issuing is queued this many times, so up to as many workers share
+# it (each claims handouts one at a time; patients.tasks.rebrand_handouts).
+REISSUE_TASKS = int(os.environ.get("REISSUE_TASKS", "4"))
 
 # Issued handouts and uploads go through Django's default storage: the local MEDIA_ROOT,
 # or with STORAGE_BACKEND=s3 any S3-compatible bucket through django-storages

@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from exercises.admin import OrderedItemForm, OrderedItemFormSet, OrderedItemInline
@@ -564,8 +565,8 @@ class PatientLinkAdmin(ReadOnly, ClinicScopedAdmin):
         "created_at",
         "expires_at",
         "status",
-        "last_used_at",
-        "use_count",
+        "last_used",
+        "uses",
     ]
     list_select_related = ["patient", "created_by"]
     list_filter = [LinkStatusFilter, "created_at"]
@@ -577,8 +578,8 @@ class PatientLinkAdmin(ReadOnly, ClinicScopedAdmin):
         "revoked_at",
         "created_by",
         "created_at",
-        "last_used_at",
-        "use_count",
+        "last_used",
+        "uses",
     ]
     readonly_fields = fields
     actions = ["extend", "revoke"]
@@ -604,8 +605,16 @@ class PatientLinkAdmin(ReadOnly, ClinicScopedAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
-        # The state is there to order the list by.
-        return super().get_queryset(request).with_state()
+        # The state is there to order the list by; the uses come from the audit trail.
+        return super().get_queryset(request).with_state().with_uses()
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, link):
+        return link.last_used_at
+
+    @admin.display(description=_("uses"), ordering="use_count")
+    def uses(self, link):
+        return link.use_count
 
     @admin.display(description="status", ordering="state")
     def status(self, link):

@@ -21,7 +21,6 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -154,7 +153,9 @@ def opens_until(link: PatientLink) -> str:
 
 
 def open_link(token: str) -> PatientLink | None:
-    """The live link a token belongs to, counting the use; None for any other token.
+    """The live link a token belongs to; None for any other token. Opening writes
+    nothing: a link's uses are the audit events made under it (``with_uses``), so a
+    patient's page view costs one write, its audit event.
 
     Unknown, expired and revoked tokens and discharged patients all give None, so
     the caller cannot tell them apart, and neither can the visitor.
@@ -167,15 +168,16 @@ def open_link(token: str) -> PatientLink | None:
         .filter(token_hash=hash_token(token))
         .first()
     )
-    if link is None:
-        return None
-    PatientLink.objects.filter(pk=link.pk).update(
-        last_used_at=timezone.now(), use_count=F("use_count") + 1
-    )
     return link
 
 
 def links_for_staff(patient: Patient) -> list[tuple[PatientLink, str]]:
     """The patient's links, newest first, each with its address while it still opens."""
-    links = PatientLink.objects.filter(patient=patient).select_related("patient")
+    # Ordered here: a query that counts (GROUP BY) leaves the model's ordering out.
+    links = (
+        PatientLink.objects.filter(patient=patient)
+        .select_related("patient")
+        .with_uses()
+        .order_by("-created_at")
+    )
     return [(link, link_url(link) if link.is_live else "") for link in links]

@@ -366,6 +366,16 @@ class PatientLinkQuerySet(ClinicQuerySet):
         """Links that open today: not revoked, not expired, for a patient still in care."""
         return self.with_state().filter(state=LinkState.OPEN)
 
+    def with_uses(self):
+        """These links with ``use_count`` and ``last_used_at``: how often and when last the
+        patient used each, read from the audit events made under it (every page view,
+        download, log and answer is one). Counting them here rather than on the link row
+        keeps a patient's page view to one database write."""
+        return self.annotate(
+            use_count=models.Count("audit_events"),
+            last_used_at=models.Max("audit_events__created_at"),
+        )
+
 
 class PatientLink(models.Model):
     """A private, expiring, revocable link to one patient's programme.
@@ -389,8 +399,6 @@ class PatientLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    use_count = models.PositiveIntegerField(default=0)
 
     clinic_lookup = "patient__clinic"
 
@@ -570,6 +578,35 @@ class ReminderSubscription(models.Model):
     @property
     def is_active(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class Reissue(models.Model):
+    """One programme a re-issuing job (a branding change) must issue again, and whether a
+    worker has claimed or finished it (patients.tasks.rebrand_handouts).
+
+    Several workers share one job: each claims the next unclaimed row, so no handout is
+    rendered twice and none is skipped, however many workers run.
+    """
+
+    job = models.ForeignKey(
+        "hipclinic.BackgroundJob", on_delete=models.CASCADE, related_name="reissues"
+    )
+    prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)  # host and process id
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The handout issued again; empty when there was nothing to redo (already rebranded).
+    handout = models.ForeignKey(
+        Handout, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "prescription"], name="one_reissue_per_job")
+        ]
+
+    def __str__(self) -> str:
+        return f"Re-issue of programme #{self.prescription_id} for job #{self.job_id}"
 
 
 # Outcome measures live in their own module; imported here so Django finds them.

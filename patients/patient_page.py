@@ -6,17 +6,14 @@ they were given, never a therapist's unsaved or unissued draft. The red-flag box
 the exception: it follows the patient's record today (patients.stop_box).
 """
 
-import base64
 import datetime
-import mimetypes
 
-from django.core.files.storage import default_storage
+from django.db.models import Max
 from django.utils import timezone
 
+from exercises.models import Exercise
+from hipclinic.files import picture_version
 from patients.models import Handout, Patient, SessionLog
-
-# Pictures larger than this stay off the phone page (the PDF still has them).
-MAX_INLINE_PICTURE = 1024 * 1024
 
 
 def latest_handout(patient: Patient) -> Handout | None:
@@ -33,24 +30,27 @@ def clinic_today(patient: Patient) -> datetime.date:
     return timezone.now().astimezone(patient.clinic.zone).date()
 
 
-def picture_data_url(name: str) -> str:
-    """An illustration as a data: URL, so the page needs no second request for it.
+def exercise_picture(patient: Patient, handout_id: int, number: int) -> tuple[str, str]:
+    """The stored name and version of the picture of exercise ``number`` (from 1) in the
+    patient's issued handout ``handout_id``; ("", "") when there is none. A link only
+    reaches pictures its own patient was given: another patient's handout is "none".
 
-    A missing or oversized file gives "", and the page simply shows no picture.
+    The version comes from the exercise that holds the picture (``picture_version``), so
+    a browser that has it is answered without reading storage.
     """
+    handout = (
+        Handout.objects.filter(pk=handout_id, prescription__patient=patient)
+        .values_list("snapshot", flat=True)
+        .first()
+    )
+    exercises = (handout or {}).get("exercises", [])
+    if not 1 <= number <= len(exercises):
+        return "", ""
+    name = exercises[number - 1].get("illustration", "")
     if not name:
-        return ""
-    content_type = mimetypes.guess_type(name)[0] or ""
-    if content_type not in {"image/png", "image/jpeg", "image/svg+xml", "image/gif"}:
-        return ""
-    try:
-        if default_storage.size(name) > MAX_INLINE_PICTURE:
-            return ""
-        with default_storage.open(name, "rb") as picture:
-            data = picture.read()
-    except (OSError, ValueError):
-        return ""
-    return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
+        return "", ""
+    changed = Exercise.objects.filter(illustration=name).aggregate(Max("updated_at"))
+    return name, picture_version(name, changed["updated_at__max"])
 
 
 def log_for_today(patient: Patient, handout: Handout, *, pain: int | None, note: str) -> SessionLog:

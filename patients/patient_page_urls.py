@@ -11,6 +11,12 @@ app_name = "public"
 urlpatterns = [
     path("p/<str:token>/", patient_page.patient_page, name="patient_page"),
     path("p/<str:token>/handout.pdf", patient_page.patient_handout, name="patient_handout"),
+    # Relative on the page ("pictures/<handout>/<n>"), so its cached exercise list holds no token.
+    path(
+        "p/<str:token>/pictures/<int:handout_id>/<int:number>",
+        patient_page.patient_picture,
+        name="patient_picture",
+    ),
     path("p/<str:token>/check/", patient_page.pain_check, name="pain_check"),
     path("p/<str:token>/questions/", measures.patient_questions, name="measure_questions"),
     path("p/<str:token>/urgent/", patient_page.urgent_help, name="urgent_help"),

@@ -6,14 +6,20 @@ Every task takes a BackgroundJob id and other ids, never names or clinical text,
 and only touches rows of the job's clinic.
 """
 
+import os
+import socket
+
+from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from hipclinic.jobs import advance, running_job, start_job, task
-from hipclinic.models import JobKind
+from hipclinic.models import BackgroundJob, JobKind, JobStatus
 from patients.alerts import staff_to_email
 from patients.handouts import (
     CannotIssue,
@@ -23,7 +29,7 @@ from patients.handouts import (
     rebrand_handout,
 )
 from patients.links import link_url, live_link_for, site_url
-from patients.models import Alert, Patient, Prescription
+from patients.models import Alert, Patient, Prescription, Reissue
 
 
 def plural(count: int, word: str) -> str:
@@ -55,24 +61,102 @@ def issue_handouts(job_id: int, prescription_ids: list[int]) -> dict:
 @task()
 def rebrand_handouts(job_id: int) -> dict:
     """After the clinic's details or logo change, issue the latest handout of every
-    active programme again in the new branding (same exercises and doses)."""
-    with running_job(job_id) as job:
-        programmes = current_programmes(job.clinic).order_by("pk")
-        job.total = programmes.count()
-        redone = 0
-        for prescription in programmes:
-            if rebrand_handout(prescription, job.requested_by) is not None:
-                redone += 1
-            advance(job, f"{plural(redone, 'handout')} re-rendered.")
-        if not job.total:
-            job.summary = "No issued handouts to re-render."
-        return {"rerendered": redone}
+    active programme again in the new branding (same exercises and doses).
+
+    The job is enqueued several times (``REISSUE_TASKS``) so that every running worker
+    can share it: each copy claims the job's programmes one at a time (``claim_reissue``)
+    until none is left, and the copy that finishes the last one marks the job done.
+    """
+    job = BackgroundJob.objects.select_related("clinic", "requested_by").get(pk=job_id)
+    BackgroundJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING
+    )
+    redone = 0
+    try:
+        while (reissue := claim_reissue(job)) is not None:
+            handout = rebrand_handout(reissue.prescription, job.requested_by)
+            redone += handout is not None
+            Reissue.objects.filter(pk=reissue.pk).update(
+                finished_at=timezone.now(), handout=handout
+            )
+            BackgroundJob.objects.filter(pk=job_id).update(done=F("done") + 1)
+    except Exception:
+        BackgroundJob.objects.filter(pk=job_id).update(
+            status=JobStatus.FAILED,
+            summary="Stopped by an error; the site's administrators can see it.",
+            finished_at=timezone.now(),
+        )
+        raise
+    finish_reissuing(job)
+    return {"rerendered": redone}
+
+
+def claim_reissue(job: BackgroundJob) -> Reissue | None:
+    """The next programme of ``job`` no worker has claimed, now claimed by this one; None
+    when all are claimed.
+
+    On PostgreSQL a worker skips rows another is claiming (``skip_locked``) rather than
+    queueing behind it; the claim itself is a conditional update (still unclaimed?), which
+    is what keeps two workers off the same row on SQLite too, where there is one writer.
+    """
+    while True:
+        with transaction.atomic():
+            reissue = (
+                Reissue.objects.select_for_update(skip_locked=True)
+                .filter(job=job, claimed_at__isnull=True)
+                .order_by("pk")
+                .first()
+            )
+            if reissue is None:
+                return None
+            claimed = Reissue.objects.filter(pk=reissue.pk, claimed_at__isnull=True).update(
+                claimed_at=timezone.now(), claimed_by=f"{socket.gethostname()}:{os.getpid()}"
+            )
+        if claimed:
+            return Reissue.objects.select_related("prescription__patient").get(pk=reissue.pk)
+
+
+def finish_reissuing(job: BackgroundJob) -> None:
+    """Mark the job done once every programme is finished (by whichever worker)."""
+    if Reissue.objects.filter(job=job, finished_at__isnull=True).exists():
+        return  # another worker is still on one
+    redone = Reissue.objects.filter(job=job, handout__isnull=False).count()
+    summary = (
+        f"{plural(redone, 'handout')} re-rendered."
+        if Reissue.objects.filter(job=job).exists()
+        else "No issued handouts to re-render."
+    )
+    BackgroundJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+        status=JobStatus.DONE, summary=summary, finished_at=timezone.now()
+    )
+
+
+def record_reissues(job: BackgroundJob) -> None:
+    """Record every current programme of the job's clinic as one ``Reissue`` row for the
+    workers to claim, and the job's total."""
+    programmes = current_programmes(job.clinic).order_by("pk").values_list("pk", flat=True)
+    Reissue.objects.bulk_create(Reissue(job=job, prescription_id=pk) for pk in programmes)
+    job.total = Reissue.objects.filter(job=job).count()
+    job.save(update_fields=["total"])
+
+
+def start_reissuing(clinic, user) -> BackgroundJob:
+    """Queue the re-issuing of every current programme of ``clinic`` as one job, shared by
+    up to ``REISSUE_TASKS`` workers."""
+    return start_job(
+        JobKind.REBRAND_HANDOUTS,
+        clinic,
+        user,
+        rebrand_handouts,
+        prepare=record_reissues,
+        copies=settings.REISSUE_TASKS,
+    )
 
 
 def reissue_after_rebranding(sender, clinic, user, **kwargs) -> str:
     """hipclinic.signals.branding_changed: issue the clinic's current handouts again, in the
     background, with its new heading."""
-    start_job(JobKind.REBRAND_HANDOUTS, clinic, user, rebrand_handouts)
+    start_reissuing(clinic, user)
     return (
         "Current handouts are being issued again with the new details; "
         "“Handout and email progress” shows how far it has got."

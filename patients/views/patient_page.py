@@ -11,7 +11,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from hipclinic.access import client_ip
+from hipclinic.files import picture_response
 from hipclinic.models import AuditAction, AuditEvent
 from hipclinic.ratelimit import over_limit
 from patients.alerts import alert_for_log, record_answers, todays_open_alert
@@ -26,7 +27,7 @@ from patients.forms import SessionLogForm, UrgentChecklistForm
 from patients.handouts import date_or_none, handout_filename
 from patients.links import open_link
 from patients.outcomes import due_measures, questions_in
-from patients.patient_page import clinic_today, latest_handout, log_for_today, picture_data_url
+from patients.patient_page import clinic_today, exercise_picture, latest_handout, log_for_today
 from patients.reminder_forms import reminder_box
 from patients.stop_box import stop_box_lines, tel_href, urgent_signs
 
@@ -63,14 +64,26 @@ def limited(request, token: str) -> bool:
     return by_link or by_address
 
 
-def opened_by_link(view):
-    """For a page under the patient's token: count the request against the limits, then
-    call ``view(request, link, token)`` with the live link the token opens, or answer
-    with the polite 429 or the one 404."""
+def pictures_limited(request, token: str) -> bool:
+    """Pictures count against limits of their own: one page view asks for several, and
+    they must not use up the page's own allowance."""
+    by_link = over_limit("patient-picture-link", token, settings.PATIENT_PICTURE_RATE)
+    by_address = over_limit(
+        "patient-picture-ip", client_ip(request) or "", settings.PATIENT_PICTURE_RATE
+    )
+    return by_link or by_address
+
+
+def opened_by_link(view=None, *, limits=limited):
+    """For a page under the patient's token: count the request against the ``limits``,
+    then call ``view(request, link, token, ...)`` with the live link the token opens, or
+    answer with the polite 429 or the one 404."""
+    if view is None:
+        return lambda view: opened_by_link(view, limits=limits)
 
     @wraps(view)
-    def wrapped(request, token: str):
-        if limited(request, token):
+    def wrapped(request, token: str, **kwargs):
+        if limits(request, token):
             return too_many(request)
         link = open_link(token)
         if link is None:
@@ -79,7 +92,7 @@ def opened_by_link(view):
         # are in the patient's language (their record), whatever the browser asks.
         patient = link.patient
         with timezone.override(patient.clinic.zone), translation.override(patient.language):
-            return view(request, link, token)
+            return view(request, link, token, **kwargs)
 
     return wrapped
 
@@ -119,10 +132,6 @@ def patient_page(request, link, token: str):
         audit(AuditAction.VIEWED, handout or patient, link, request)
 
     snapshot = handout.snapshot if handout else {}
-    exercises = [
-        {**exercise, "picture": picture_data_url(exercise.get("illustration", ""))}
-        for exercise in snapshot.get("exercises", [])
-    ]
     return private(
         render(
             request,
@@ -134,7 +143,8 @@ def patient_page(request, link, token: str):
                 "handout": handout,
                 "programme": snapshot,
                 "review_date": date_or_none(snapshot.get("review_date", "")),
-                "exercises": exercises,
+                "exercises": snapshot.get("exercises", []),
+                "exercises_cache_seconds": settings.PATIENT_EXERCISES_CACHE_SECONDS,
                 "form": form,
                 "todays_log": todays_log,
                 "today": today,
@@ -220,3 +230,19 @@ def patient_handout(request, link, token: str):
         content_type="application/pdf",
     )
     return private(response)
+
+
+@login_not_required
+@require_safe
+@opened_by_link(limits=pictures_limited)
+def patient_picture(request, link, token: str, handout_id: int, number: int):
+    """The picture of one exercise in one of the patient's issued handouts, as the page
+    shows it. Not audited (the page view it belongs to is); a browser that has it is
+    answered with a 304 from the database alone (``picture_response``)."""
+    name, version = exercise_picture(link.patient, handout_id, number)
+    if not name:
+        return not_found(request)
+    try:
+        return picture_response(request, name, version=version)
+    except Http404:
+        return not_found(request)

@@ -141,11 +141,7 @@ def database_state() -> dict:
             rows = rows.exclude(
                 action__in=[AuditAction.VIEWED, AuditAction.LOGIN_FAILED, AuditAction.LOCKED_OUT]
             )
-        values = list(rows.values())
-        if label == "patients.patientlink":
-            for row in values:  # opening the patient's page counts a use
-                row.pop("use_count"), row.pop("last_used_at")
-        state[label] = values
+        state[label] = list(rows.values())
     return state
 
 

@@ -272,6 +272,22 @@ APP_URLS = [
     ("ping", "get", lambda w: [], EVERYONE, False),
     ("public:patient_page", "get", lambda w: [w.token], EVERYONE, True),
     ("public:patient_handout", "get", lambda w: [w.token], EVERYONE, True),
+    ("public:patient_picture", "get", lambda w: [w.token, w.handout.pk, 1], EVERYONE, True),
+    # Another clinic's handout, and another patient's token, give the same 404.
+    (
+        "public:patient_picture",
+        "get",
+        lambda w: [w.token, w.b_handout.pk, 1],
+        statuses(*[404] * 5),
+        True,
+    ),
+    (
+        "public:patient_picture",
+        "get",
+        lambda w: [w.other_token, w.handout.pk, 1],
+        statuses(*[404] * 5),
+        False,
+    ),
     ("public:patient_page", "get", lambda w: [w.other_token], EVERYONE, False),
     (
         "public:patient_page",

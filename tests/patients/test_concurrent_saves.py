@@ -33,7 +33,7 @@ from patients.models import (
     PrescriptionStatus,
 )
 from patients.prescribing import StaleProgramme, save_programme
-from patients.tasks import rebrand_handouts
+from patients.tasks import rebrand_handouts, record_reissues
 from tests.concurrency import at_once
 from tests.factories import (
     ExerciseFactory,
@@ -296,6 +296,7 @@ def test_a_branding_change_during_previews_re_renders_every_handout(
     job = BackgroundJob.objects.create(
         clinic=clinic, requested_by=manager, kind=JobKind.REBRAND_HANDOUTS
     )
+    record_reissues(job)
     previewer = logged_in(therapist)
     previews = [
         reverse("patients:preview_handout", args=[programme.pk])
@@ -329,6 +330,7 @@ def test_a_handout_that_fails_to_store_leaves_no_pdf_behind(
     job = BackgroundJob.objects.create(
         clinic=clinic, requested_by=None, kind=JobKind.REBRAND_HANDOUTS
     )
+    record_reissues(job)
     before = stored_pdfs()
 
     with pytest.raises(IntegrityError):
