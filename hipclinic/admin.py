@@ -389,6 +389,7 @@ class ClinicAdmin(ClinicScopedAdmin):
             "Pain alerts and reminders",
             {"fields": ["alert_pain_at", "alert_pain_rise", "alert_emails", "nudge_after_days"]},
         ),
+        ("Sign-in", {"fields": ["require_two_factor"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):

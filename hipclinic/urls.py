@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from hipclinic import account_views
 from hipclinic.forms import LoginForm
 from hipclinic.unsaved_work import sign_in_again
 from hipclinic.views import clinic_logo, healthz, ping
@@ -24,6 +25,9 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-in-again/", sign_in_again, name="sign_in_again"),
+    # Staff accounts (issue 22): the second sign-in step and two-factor enrolment.
+    path("login/second-step/", account_views.second_step, name="second_step"),
+    path("account/two-factor/", account_views.two_factor_enrol, name="two_factor_enrol"),
     path("", include("patients.patient_page_urls")),
     path("", include("exercises.urls")),
     path("", include("patients.urls")),

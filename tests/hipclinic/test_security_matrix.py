@@ -261,6 +261,9 @@ APP_URLS = [
     ("login", "get", lambda w: [], statuses(200, 302, 302, 302, 302, patient_link=200), False),
     ("logout", "post", lambda w: [], statuses(302, 302, 302, 302, 302), False),
     ("sign_in_again", "post", lambda w: [], statuses(*[400] * 5), False),  # no page to go back to
+    # Staff accounts (issue 22): nobody here owes a second step, so it sends them on.
+    ("second_step", "get", lambda w: [], statuses(*[302] * 5), False),
+    ("two_factor_enrol", "get", lambda w: [], STAFF, False),
     ("healthz", "get", lambda w: [], EVERYONE, False),
     ("ping", "get", lambda w: [], EVERYONE, False),
     ("public:patient_page", "get", lambda w: [w.token], EVERYONE, True),
@@ -374,6 +377,9 @@ ADMIN_MODELS = {
     "axes.accesslog": (None, "none", "none"),
     "axes.accessfailurelog": (None, "none", "none"),
     "django_tasks_database.dbtaskresult": (None, "none", "none"),
+    # django-otp's devices: platform admins only (someone who lost both phone and codes).
+    "otp_static.staticdevice": (None, "none", "none"),
+    "otp_totp.totpdevice": (None, "none", "none"),
     "hipclinic.clinic": (lambda w: w.patient.clinic, "view", "view"),
     "hipclinic.backgroundjob": (lambda w: w.job, "view", "view"),
     "hipclinic.user": (lambda w: w.therapist_a, "view", "add"),
