@@ -72,7 +72,10 @@ def owes(request: HttpRequest) -> str | None:
     """What a signed-in request still owes before any page: "second_step", "enrolment",
     or None (nothing: verified, or an account that may sign in with a password alone)."""
     user = request.user
-    if not user.is_authenticated or user.is_verified():
+    # A user signed in by this very request has no is_verified() yet (OTPMiddleware adds it
+    # when a request starts): not verified.
+    verified = getattr(user, "is_verified", None)
+    if not user.is_authenticated or (verified is not None and verified()):
         return None
     if is_enrolled(user):
         return "second_step"

@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from hipclinic import account_views
 from hipclinic.forms import LoginForm
-from hipclinic.unsaved_work import sign_in_again
+from hipclinic.unsaved_work import sign_in_again, sign_in_again_code
 from hipclinic.views import clinic_logo, healthz, ping
 
 urlpatterns = [
@@ -27,6 +27,7 @@ urlpatterns = [
     path("sign-in-again/", sign_in_again, name="sign_in_again"),
     # Staff accounts (issue 22): the second sign-in step and two-factor enrolment.
     path("login/second-step/", account_views.second_step, name="second_step"),
+    path("sign-in-again/code/", sign_in_again_code, name="sign_in_again_code"),
     path("account/two-factor/", account_views.two_factor_enrol, name="two_factor_enrol"),
     path("", include("patients.patient_page_urls")),
     path("", include("exercises.urls")),

@@ -264,6 +264,7 @@ APP_URLS = [
     # Staff accounts (issue 22): nobody here owes a second step, so it sends them on.
     ("second_step", "get", lambda w: [], statuses(*[302] * 5), False),
     ("two_factor_enrol", "get", lambda w: [], STAFF, False),
+    ("sign_in_again_code", "post", lambda w: [], statuses(*[400] * 5), False),
     ("healthz", "get", lambda w: [], EVERYONE, False),
     ("ping", "get", lambda w: [], EVERYONE, False),
     ("public:patient_page", "get", lambda w: [w.token], EVERYONE, True),

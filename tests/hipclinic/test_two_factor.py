@@ -182,3 +182,39 @@ def test_admin_login_sends_to_the_sign_in_that_asks_for_the_second_factor(client
     client.logout()
     sign_in(client, staff)  # not enrolled, clinic does not require it
     assert client.get("/admin/").status_code == 200
+
+
+def test_signing_in_again_asks_for_the_code_and_still_saves_the_kept_form(therapist, enrolled):
+    from django.test import Client
+    from django.urls import reverse
+
+    from patients.models import Patient
+    from tests.hipclinic.test_unsaved_work import (
+        as_data,
+        form_on,
+        new_patient_fields,
+        open_then_session_ends,
+        send_kept_changes,
+        sign_in_again,
+    )
+
+    device, _ = enrolled
+    browser = Client(enforce_csrf_checks=True)
+    url = reverse("patients:patient_new")
+    browser.force_login(therapist)
+    session = browser.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    form = open_then_session_ends(browser, therapist, url)
+    page = browser.post(url, new_patient_fields(form))
+
+    asked = sign_in_again(browser, page, therapist.username, PASSWORD)
+    assert "One more step" in asked.content.decode()
+    code_form = form_on(asked, reverse("sign_in_again_code"))
+    data = as_data(code_form["fields"])
+    data["code"] = [code_for(device, later=1)]
+    signed_in = browser.post(reverse("sign_in_again_code"), data)
+
+    assert "Signed in again" in signed_in.content.decode()
+    send_kept_changes(browser, signed_in)
+    assert Patient.objects.get().first_name == "Robin"
