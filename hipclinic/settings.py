@@ -231,6 +231,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "patients:today"
 LOGOUT_REDIRECT_URL = "login"
 
+# Password reset by email (hipclinic/passwords.py): a link lasts this long and works once;
+# so many requests per address typed, and so many mails per account.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_MINUTES", "60")) * 60
+PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "3/h")
+
 # Patients' private links: where they point, how long they last, and the key that makes
 # their tokens (defaults to one derived from SECRET_KEY; changing it retires every link).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

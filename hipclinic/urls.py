@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hipclinic import account_views
+from hipclinic import account_views, passwords
 from hipclinic.forms import LoginForm
 from hipclinic.unsaved_work import sign_in_again, sign_in_again_code
 from hipclinic.views import clinic_logo, healthz, ping
@@ -26,6 +26,24 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-in-again/", sign_in_again, name="sign_in_again"),
     # Staff accounts (issue 22): the second sign-in step and two-factor enrolment.
+    path("password-reset/", passwords.ResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="hipclinic/account/reset_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        passwords.ResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="hipclinic/account/reset_done.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("login/second-step/", account_views.second_step, name="second_step"),
     path("sign-in-again/code/", sign_in_again_code, name="sign_in_again_code"),
     path("account/two-factor/", account_views.two_factor_enrol, name="two_factor_enrol"),
