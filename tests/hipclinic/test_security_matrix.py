@@ -402,7 +402,7 @@ ADMIN_MODELS = {
     "otp_totp.totpdevice": (None, "none", "none"),
     "hipclinic.clinic": (lambda w: w.patient.clinic, "view", "view"),
     "hipclinic.backgroundjob": (lambda w: w.job, "view", "view"),
-    "hipclinic.user": (lambda w: w.therapist_a, "view", "add"),
+    "hipclinic.user": (lambda w: w.therapist_a, "view", "view"),
     "hipclinic.auditevent": (lambda w: w.audit_event, "none", "view"),
     "exercises.muscle": (None, "view", "view"),
     "exercises.equipment": (None, "view", "view"),
@@ -421,6 +421,7 @@ SHARED_ROWS = {"auth.group"}
 # patient's page, and alerts are made by patients' logs and acknowledged in the app.
 ADMIN_NARROWER = {
     "hipclinic.clinic",
+    "hipclinic.user",  # managers invite colleagues (hipclinic.invitations), not add them
     "hipclinic.backgroundjob",
     "patients.handout",
     "patients.patientlink",
