@@ -32,6 +32,7 @@ from django.contrib.admin.widgets import (
     RelatedFieldWidgetWrapper,
 )
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.forms.models import BaseInlineFormSet
@@ -389,6 +390,7 @@ class ClinicAdmin(ClinicScopedAdmin):
             "Pain alerts and reminders",
             {"fields": ["alert_pain_at", "alert_pain_rise", "alert_emails", "nudge_after_days"]},
         ),
+        ("Sign-in", {"fields": ["require_two_factor"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -586,8 +588,10 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
         ),
         dates,
     ]
+    # No password here: a manager never sets or sees a colleague's (issue 22); colleagues
+    # join through an invitation and choose their own.
     clinic_fieldsets = [
-        (None, {"fields": ["username", "password"]}),
+        (None, {"fields": ["username"]}),
         personal,
         ("Clinic", {"fields": ["clinic", "role", "is_active"]}),
         dates,
@@ -609,6 +613,21 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [] if request.user.is_superuser else ["last_login", "date_joined"]
+
+    def has_add_permission(self, request):
+        """Platform admins add accounts here; a manager invites (hipclinic.invitations), so
+        the colleague chooses their own password."""
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Setting another user's password is for platform admins only; anyone may set
+        their own. Another clinic's account is a 404 as everywhere in the admin."""
+        user = self.get_object(request, unquote(id))
+        if user is None:
+            raise Http404("No such user.")
+        if not request.user.is_superuser and user.pk != request.user.pk:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def get_list_filter(self, request):
         list_filter = super().get_list_filter(request)

@@ -10,10 +10,14 @@ row the user may not see is a 404 too, as everywhere else in the admin.
 
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.http import Http404
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 
 from hipclinic.fields import checked_id
 
@@ -56,6 +60,15 @@ class ClinicAdminSite(admin.AdminSite):
                     getattr(self._registry.get(entry["model"]), "listed_as", None) or entry["name"]
                 )
         return app_list
+
+    @method_decorator(login_not_required)
+    def login(self, request, extra_context=None):
+        """The admin has no sign-in of its own: /admin/login/ sends to the app's, which asks
+        for the second factor too (hipclinic.two_factor), so nothing gets round it."""
+        going = request.GET.get(REDIRECT_FIELD_NAME) or reverse(
+            "admin:index", current_app=self.name
+        )
+        return redirect_to_login(going)
 
     def autocomplete_view(self, request):
         return AutocompleteWithDetails.as_view(admin_site=self)(request)

@@ -48,6 +48,7 @@ MANAGER_PERMISSIONS = frozenset(
     THERAPIST_PERMISSIONS
     | _perms("hipclinic", "clinic", "change")
     | _perms("hipclinic", "user", "add", "change")
+    | _perms("hipclinic", "invitation", "view", "add", "change")
     | _perms("hipclinic", "auditevent", "view")
     | _perms("exercises", "exercise", *ALL)
     | _perms("exercises", "protocol", *ALL)

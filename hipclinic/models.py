@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext_lazy as _
 
 from hipclinic.fields import limited_text
 from hipclinic.pictures import PictureField
@@ -70,6 +71,14 @@ class Clinic(models.Model):
         validators=[MaxValueValidator(30)],
         help_text="A patient who asked for email reminders gets a gentle nudge after this "
         "many days with nothing logged. 0 sends no nudges.",
+    )
+    require_two_factor = models.BooleanField(
+        _("require two-factor sign-in for all staff"),
+        default=False,
+        help_text=_(
+            "Every therapist and manager signs in with an authenticator app as well as their "
+            "password; anyone not yet enrolled is taken to enrolment first."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -187,6 +196,17 @@ class AuditAction(models.TextChoices):
     LOGGED_IN = "logged_in", "Logged in"
     LOGIN_FAILED = "login_failed", "Login failed"
     LOCKED_OUT = "locked_out", "Locked out"
+    SECOND_STEP_FAILED = "second_step_failed", _("Second sign-in step failed")
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", _("Two-factor device added")
+    TWO_FACTOR_REMOVED = "2fa_removed", _("Two-factor device removed")
+    RECOVERY_CODES_MADE = "recovery_codes_made", _("New recovery codes made")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    SESSION_ENDED = "session_ended", _("Session ended")
+    INVITED = "invited", _("Invited")
+    INVITATION_RESENT = "invitation_resent", _("Invitation sent again")
+    INVITATION_WITHDRAWN = "invitation_withdrawn", _("Invitation withdrawn")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
 
 
 class AuditEvent(models.Model):
@@ -288,3 +308,37 @@ class BackgroundJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display().lower()})"
+
+
+class Invitation(models.Model):
+    """A manager's invitation to a colleague: an email address and a role in the manager's
+    clinic, and a one-time link (hipclinic.invitations) that lets the invitee choose
+    their own password. Only the link's hash is kept."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    account = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitation"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    clinic_lookup = "clinic"
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.withdrawn_at is None

@@ -56,6 +56,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    # Two-factor sign-in (issue 22): authenticator apps (TOTP) and recovery codes (static
+    # tokens), through django-otp.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     # Background tasks: the Django tasks API (built in from Django 6; the django-tasks
     # backport before) with the django-tasks-db database backend and its db_worker.
@@ -76,6 +81,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Pages in the reader's language: a staff user's choice, else their browser's.
     "hipclinic.middleware.page_language",
+    # request.user.is_verified(): whether this session passed the second sign-in step.
+    "django_otp.middleware.OTPMiddleware",
+    # A signed-in user who owes the second step (or enrolment) reaches nothing else first.
+    "hipclinic.two_factor.SecondStepRequired",
     # Every page needs a login unless its view says otherwise (only the login page does).
     # Django's LoginRequiredMiddleware, except that a form sent from an ended session is
     # answered with a sign-in page that keeps what was typed (hipclinic/unsaved_work.py).
@@ -166,6 +175,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "hipclinic/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "hipclinic.access.client_ip"
 AXES_VERBOSE = False
+# A second-step code is as secret as a password: never kept in axes' records.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
+# Two-factor sign-in (hipclinic/two_factor.py). Wrong codes are counted and locked out by
+# django-axes, as wrong passwords are: one counter, so django-otp's own throttle is off.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "hipclinic")
+# Platform admins always need a second factor when DEBUG is off; this asks it of them with
+# DEBUG on too (a clinic asks it of its staff with its own setting).
+TWO_FACTOR_FOR_PLATFORM_ADMINS = not DEBUG or env_bool("TWO_FACTOR_FOR_PLATFORM_ADMINS", False)
 
 # Argon2 for new and changed passwords; older hashes still check and are upgraded at login.
 PASSWORD_HASHERS = [
@@ -215,6 +235,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "patients:today"
 LOGOUT_REDIRECT_URL = "login"
+
+# Password reset by email (hipclinic/passwords.py): a link lasts this long and works once;
+# so many requests per address typed, and so many mails per account.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_MINUTES", "60")) * 60
+PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "3/h")
 
 # Patients' private links: where they point, how long they last, and the key that makes
 # their tokens (defaults to one derived from SECRET_KEY; changing it retires every link).

@@ -31,9 +31,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import csrf
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from hipclinic import two_factor
 from hipclinic.forms import LoginForm
 
 # Hidden fields carrying the lost form's fields start with this, so none can be taken
@@ -174,7 +177,47 @@ def sign_in_again(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return sign_in_again_page(request, work, form)
     login(request, form.get_user())
+    if two_factor.owes(request) == "second_step":
+        return second_step_page(request, work)
     return send_again_page(request, work, at_once=True)
+
+
+def second_step_page(request: HttpRequest, work: KeptWork, form=None) -> HttpResponse:
+    """The second sign-in step (hipclinic.two_factor), still holding the kept form."""
+    from hipclinic.account_views import CodeForm
+
+    response = render(
+        request,
+        "hipclinic/sign_in_again_code.html",
+        {
+            "form": form or CodeForm(),
+            "kept": [(KEPT + name, value) for name, value in work.fields],
+            "work": work,
+        },
+    )
+    add_never_cache_headers(response)
+    return shown_whole(request, response)
+
+
+@login_not_required
+@require_POST
+@sensitive_post_parameters("code")
+def sign_in_again_code(request: HttpRequest) -> HttpResponse:
+    """The sign-in-again page's second step: the code checked, counted and audited as on
+    the ordinary second step, then the kept form is sent as after a password alone."""
+    from hipclinic.account_views import CodeForm
+
+    work = work_carried_by(request)
+    if work is None:
+        return HttpResponseBadRequest("That page is not on this site.")
+    if two_factor.owes(request) != "second_step":
+        return send_again_page(request, work, at_once=True)
+    form = CodeForm(request.POST)
+    if form.is_valid() and two_factor.pass_second_step(request, form.cleaned_data["code"]):
+        return send_again_page(request, work, at_once=True)
+    if form.is_valid():
+        form.add_error("code", _("That code is not right. Check the app and try again."))
+    return second_step_page(request, work, form)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

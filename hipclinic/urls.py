@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from hipclinic import account_views, passwords
 from hipclinic.forms import LoginForm
-from hipclinic.unsaved_work import sign_in_again
+from hipclinic.unsaved_work import sign_in_again, sign_in_again_code
 from hipclinic.views import choose_language, clinic_logo, healthz, ping
 
 urlpatterns = [
@@ -25,6 +26,36 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-in-again/", sign_in_again, name="sign_in_again"),
+    # Staff accounts (issue 22): the second sign-in step and two-factor enrolment.
+    path("password-reset/", passwords.ResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="hipclinic/account/reset_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        passwords.ResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="hipclinic/account/reset_done.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("invitations/", account_views.invitations, name="invitations"),
+    path("invitations/<int:pk>/resend", account_views.invitation_resend, name="invitation_resend"),
+    path(
+        "invitations/<int:pk>/withdraw",
+        account_views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("join/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
+    path("login/second-step/", account_views.second_step, name="second_step"),
+    path("sign-in-again/code/", sign_in_again_code, name="sign_in_again_code"),
+    path("account/two-factor/", account_views.two_factor_enrol, name="two_factor_enrol"),
     path("", include("patients.patient_page_urls")),
     path("", include("exercises.urls")),
     path("", include("patients.urls")),

@@ -169,7 +169,7 @@ ALLOWED = {
     },
     "manager": {
         "hipclinic.clinic": (200, 403, 200),
-        "hipclinic.user": (200, 200, 200),
+        "hipclinic.user": (200, 403, 200),  # managers invite (issue 22)
         "hipclinic.auditevent": (200, 403, 200),
         "exercises.muscle": (200, 403, 200),
         "exercises.equipment": (200, 403, 200),
@@ -341,7 +341,8 @@ def test_audit_events_are_read_only_even_for_superusers(client, superuser, recor
     assert event.action == AuditAction.VIEWED
 
 
-def test_manager_adds_a_therapist_to_their_own_clinic_as_staff(client, manager, other_clinic):
+def test_a_manager_cannot_add_an_account_with_a_password_in_the_admin(client, manager):
+    """Managers invite colleagues, who choose their own password (issue 22)."""
     client.force_login(manager)
 
     response = client.post(
@@ -352,19 +353,27 @@ def test_manager_adds_a_therapist_to_their_own_clinic_as_staff(client, manager, 
             "password1": "a long and unusual passphrase",
             "password2": "a long and unusual passphrase",
             "role": "therapist",
-            "display_name": "Sam Newcomer",
-            "clinic": other_clinic.pk,
-            "is_superuser": "on",
-            "is_staff": "",
         },
     )
 
-    assert response.status_code == 302
-    user = User.objects.get(username="new-therapist")
-    assert user.clinic == manager.clinic
-    assert user.is_staff
-    assert not user.is_superuser
-    assert user.has_perm("patients.add_prescription")
+    assert response.status_code == 403
+    assert not User.objects.filter(username="new-therapist").exists()
+
+
+def test_a_manager_cannot_set_a_colleagues_password_but_can_set_their_own(
+    client, manager, therapist
+):
+    client.force_login(manager)
+
+    theirs = client.get(reverse("admin:auth_user_password_change", args=[therapist.pk]))
+    own = client.get(reverse("admin:auth_user_password_change", args=[manager.pk]))
+    page = client.get(reverse("admin:hipclinic_user_change", args=[therapist.pk]))
+
+    assert (theirs.status_code, own.status_code) == (403, 200)
+    assert "password" not in page.context["adminform"].form.fields.keys() & {
+        name for fieldset in page.context["adminform"] for line in fieldset for name in line.fields
+    }
+    assert "../password/" not in page.content.decode()
 
 
 @pytest.mark.parametrize("field", ["is_superuser", "groups", "user_permissions", "is_staff"])

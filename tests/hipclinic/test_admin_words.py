@@ -42,7 +42,7 @@ def pages(clinic, manager) -> list[str]:
         reverse("admin:app_list", args=["hipclinic"]),
         admin_url(clinic),
         admin_url(manager),
-        reverse("admin:hipclinic_user_add"),
+        reverse("invitations"),
         reverse("admin:exercises_exercise_add"),
         admin_url(own),
         admin_url(shared),

@@ -202,6 +202,7 @@ NEW_VALUES = {
     "alert_pain_rise": lambda: 4,
     "alert_emails": lambda: False,
     "nudge_after_days": lambda: 5,
+    "require_two_factor": lambda: True,
 }
 ADMIN_FIELDS = [field for _title, options in ClinicAdmin.fieldsets for field in options["fields"]]
 

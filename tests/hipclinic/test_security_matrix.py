@@ -13,6 +13,7 @@ library picture, through their views; and no storage name answers under /media/,
 with DEBUG on as `make run` has it.
 """
 
+import datetime
 import io
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ from django.utils import timezone
 from PIL import Image
 
 from hipclinic.auth import MANAGER_PERMISSIONS, THERAPIST_PERMISSIONS
-from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, JobKind
+from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, Invitation, JobKind
 from patients import handouts
 from patients.links import create_link, token_for
 from patients.models import (
@@ -83,6 +84,7 @@ class World:
     measure: object
     measure_schedule: object
     measure_answer: object
+    invitation: object
 
     def stored_names(self) -> list[str]:
         """Every file the world keeps in storage: pictures, logos and handout PDFs."""
@@ -209,6 +211,15 @@ def world(db):
             answered_on=timezone.localdate(),
             entered_by=therapist_a,
         ),
+        invitation=Invitation.objects.create(
+            clinic=clinic_a,
+            email="new@example.com",
+            role="therapist",
+            invited_by=manager_a,
+            token_hash="0" * 64,
+            sent_at=timezone.now(),
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        ),
     )
 
 
@@ -268,6 +279,18 @@ APP_URLS = [
         False,
     ),  # 200: "sign in again"
     ("sign_in_again", "post", lambda w: [], statuses(*[400] * 5), False),  # no page to go back to
+    # Staff accounts (issue 22): nobody here owes a second step, so it sends them on.
+    ("second_step", "get", lambda w: [], statuses(*[302] * 5), False),
+    ("two_factor_enrol", "get", lambda w: [], STAFF, False),
+    ("sign_in_again_code", "post", lambda w: [], statuses(*[400] * 5), False),
+    ("password_reset", "get", lambda w: [], EVERYONE, False),
+    ("invitations", "get", lambda w: [], MANAGERS, False),
+    ("invitation_resend", "post", lambda w: [w.invitation.pk], MANAGER_A_POST, False),
+    ("invitation_withdraw", "post", lambda w: [w.invitation.pk], MANAGER_A_POST, False),
+    ("invitation_accept", "get", lambda w: ["not-a-real-invitation"], statuses(*[404] * 5), False),
+    ("password_reset_done", "get", lambda w: [], EVERYONE, False),
+    ("password_reset_confirm", "get", lambda w: ["MQ", "bad-token"], EVERYONE, False),
+    ("password_reset_complete", "get", lambda w: [], EVERYONE, False),
     ("healthz", "get", lambda w: [], EVERYONE, False),
     ("ping", "get", lambda w: [], EVERYONE, False),
     ("public:patient_page", "get", lambda w: [w.token], EVERYONE, True),
@@ -397,9 +420,12 @@ ADMIN_MODELS = {
     "axes.accesslog": (None, "none", "none"),
     "axes.accessfailurelog": (None, "none", "none"),
     "django_tasks_database.dbtaskresult": (None, "none", "none"),
+    # django-otp's devices: platform admins only (someone who lost both phone and codes).
+    "otp_static.staticdevice": (None, "none", "none"),
+    "otp_totp.totpdevice": (None, "none", "none"),
     "hipclinic.clinic": (lambda w: w.patient.clinic, "view", "view"),
     "hipclinic.backgroundjob": (lambda w: w.job, "view", "view"),
-    "hipclinic.user": (lambda w: w.therapist_a, "view", "add"),
+    "hipclinic.user": (lambda w: w.therapist_a, "view", "view"),
     "hipclinic.auditevent": (lambda w: w.audit_event, "none", "view"),
     "exercises.muscle": (None, "view", "view"),
     "exercises.equipment": (None, "view", "view"),
@@ -418,6 +444,7 @@ SHARED_ROWS = {"auth.group"}
 # patient's page, and alerts are made by patients' logs and acknowledged in the app.
 ADMIN_NARROWER = {
     "hipclinic.clinic",
+    "hipclinic.user",  # managers invite colleagues (hipclinic.invitations), not add them
     "hipclinic.backgroundjob",
     "patients.handout",
     "patients.patientlink",

@@ -74,7 +74,7 @@ def test_demo_therapist_logs_into_the_admin_and_sees_only_their_clinic(client):
     bootstrap()
 
     response = client.post(
-        "/admin/login/?next=/admin/",
+        "/login/?next=/admin/",
         {"username": "northside-therapist", "password": DEMO_PASSWORD},
         follow=True,
     )
@@ -142,7 +142,7 @@ def test_make_setup_then_served_admin_accepts_demo_therapist(tmp_path):
     try:
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        login_url = f"http://127.0.0.1:{port}/admin/login/?next=/admin/"
+        login_url = f"http://127.0.0.1:{port}/login/?next=/admin/"
         for _ in range(100):
             try:
                 page = opener.open(login_url, timeout=5).read().decode()

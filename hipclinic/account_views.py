@@ -1,0 +1,168 @@
+"""The staff account's own pages: the second sign-in step, two-factor enrolment, and
+invitations (a manager's list, the invitee's page).
+
+Thin on purpose: the rules (who needs a second factor, how codes are checked, counted
+and audited) are in hipclinic.two_factor and hipclinic.invitations.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, login_required, permission_required
+from django.contrib.auth.forms import SetPasswordForm, UsernameField
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from hipclinic import invitations as account_invitations
+from hipclinic import two_factor
+from hipclinic.access import staff_required
+from hipclinic.models import Role, User
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+        help_text=_(
+            "The 6 digits your authenticator app shows now, or one of your recovery codes."
+        ),
+    )
+
+
+@never_cache
+@login_required
+@sensitive_post_parameters("code")
+def second_step(request: HttpRequest) -> HttpResponse:
+    """The second sign-in step: a code from the authenticator app or a recovery code."""
+    if two_factor.owes(request) != "second_step":
+        return redirect(two_factor.safe_next(request))
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        if two_factor.pass_second_step(request, form.cleaned_data["code"]):
+            return redirect(two_factor.safe_next(request))
+        form.add_error("code", _("That code is not right. Check the app and try again."))
+    return render(
+        request,
+        "hipclinic/account/second_step.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+    )
+
+
+@never_cache
+@login_required
+@sensitive_post_parameters("code")
+def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+    """Add an authenticator app: scan the code (or type the key), then confirm with a code
+    from the app. Recovery codes are shown once, right after."""
+    if two_factor.owes(request) == "second_step":
+        return redirect("second_step")
+    device = two_factor.unconfirmed_app_device(request.user)
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        codes = two_factor.confirm_app_device(request, device, form.cleaned_data["code"])
+        if codes is not None:
+            return render(
+                request,
+                "hipclinic/account/recovery_codes.html",
+                {"codes": codes, "next": two_factor.safe_next(request)},
+            )
+        form.add_error("code", _("That code is not right. Check the app's clock and try again."))
+    return render(
+        request,
+        "hipclinic/account/enrol.html",
+        {
+            "form": form,
+            "required": two_factor.needs_two_factor(request.user),
+            "qr_code": two_factor.qr_code_data_url(device),
+            "key": two_factor.key_for_typing(device),
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+        },
+    )
+
+
+class InvitationForm(forms.Form):
+    """Whom to invite and as what. No clinic: an invitation is always for the inviter's."""
+
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class AcceptForm(SetPasswordForm):
+    """The invitee's username and their own password (Django's validators)."""
+
+    username = UsernameField(label=_("Username"), max_length=150)
+
+    field_order = ["username", "new_password1", "new_password2"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("That username is taken. Choose another."))
+        self.user.username = username  # the similarity validator compares with it
+        return username
+
+
+@staff_required
+@permission_required("hipclinic.add_invitation", raise_exception=True)
+def invitations(request: HttpRequest) -> HttpResponse:
+    """The clinic's pending invitations, and a form to invite a colleague."""
+    form = InvitationForm(request.POST or None)
+    if form.is_valid():
+        invitation = account_invitations.invite(
+            request, form.cleaned_data["email"], form.cleaned_data["role"]
+        )
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+        return redirect("invitations")
+    return render(
+        request,
+        "hipclinic/account/invitations.html",
+        {"form": form, "pending": account_invitations.pending_for(request.user)},
+    )
+
+
+@staff_required
+@permission_required("hipclinic.change_invitation", raise_exception=True)
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(account_invitations.pending_for(request.user), pk=pk)
+    account_invitations.resend(request, invitation)
+    messages.success(
+        request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+    )
+    return redirect("invitations")
+
+
+@staff_required
+@permission_required("hipclinic.change_invitation", raise_exception=True)
+@require_POST
+def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(account_invitations.pending_for(request.user), pk=pk)
+    account_invitations.withdraw(request, invitation)
+    messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
+    return redirect("invitations")
+
+
+@login_not_required
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitee's page: choose a username and password, then signed in. A link that is
+    used, withdrawn, replaced or expired gets a page that says so (404)."""
+    invitation = account_invitations.usable(token)
+    if invitation is None:
+        return render(request, "hipclinic/account/invitation_gone.html", status=404)
+    form = AcceptForm(User(email=invitation.email), request.POST or None)
+    if form.is_valid():
+        account_invitations.accept(
+            request, invitation, form.cleaned_data["username"], form.cleaned_data["new_password1"]
+        )
+        return redirect("patients:today")
+    return render(
+        request,
+        "hipclinic/account/invitation_accept.html",
+        {"form": form, "invitation": invitation},
+    )
