@@ -69,7 +69,7 @@ def dose_sentence(dose, language: str = "en") -> str:
 
 
 def english_dose_sentence(dose) -> str:
-    """The dose in English (US spelling), as CLINICAL.md section 1 specifies it."""
+    """The dose in English (UK spelling, as the whole app), as CLINICAL.md section 1 specifies it."""
     return " ".join(
         sentence
         for sentence in (
