@@ -1,8 +1,12 @@
 """The app speaks its reader's language: a staff user's own choice, else their browser's;
 a patient's pages speak the patient's language whatever the browser asks."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from hipclinic.models import User
 from patients.links import create_link, link_path
@@ -114,3 +118,21 @@ def test_a_log_saved_in_spanish_is_thanked_in_spanish(client, clinic, therapist)
 
     assert "Gracias. Guardamos su sesión de hoy." in response.content.decode()
     assert patient.session_logs.get().pain == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["4 December 2026", "4 Dec 2026", "4 Dec 2026, 09:05", "4 Dec"]),
+        # Spanish months are lowercase, short ones too: "dic", never "Dic".
+        ("es", ["4 de diciembre de 2026", "4 dic 2026", "4 dic 2026, 09:05", "4 dic"]),
+    ],
+)
+def test_dates_write_the_month_as_each_language_does(language, expected):
+    moment = datetime.datetime(2026, 12, 4, 9, 5)
+    formats = ["DATE_FORMAT", "SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT", "MONTH_DAY_FORMAT"]
+
+    with translation.override(language):
+        written = [date_format(moment, name) for name in formats]
+
+    assert written == expected
