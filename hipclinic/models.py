@@ -18,7 +18,7 @@ from hipclinic.scoping import ClinicQuerySet
 
 class PaperSize(models.TextChoices):
     A4 = "A4", "A4"
-    LETTER = "LETTER", "Letter"
+    LETTER = "LETTER", _("Letter")
 
 
 class Clinic(models.Model):

@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from hipclinic import account_views, passwords
 from hipclinic.forms import LoginForm
@@ -15,6 +17,14 @@ urlpatterns = [
     path("ping", ping, name="ping"),
     path("clinics/<int:pk>/logo", clinic_logo, name="clinic_logo"),
     path("language/", choose_language, name="choose_language"),
+    # The words our JavaScript shows (gettext() in static/), in the reader's language: a
+    # script file (the Content-Security-Policy refuses inline scripts) that base.html loads
+    # before the page's own. Open to all: it holds the app's wording, nobody's data.
+    path(
+        "jsi18n/",
+        login_not_required(JavaScriptCatalog.as_view()),
+        name="javascript_catalog",
+    ),
     path(
         "login/",
         auth_views.LoginView.as_view(

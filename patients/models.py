@@ -8,6 +8,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from exercises.models import (
@@ -253,15 +254,15 @@ class PrescriptionItem(Dose):
 class Layout(models.TextChoices):
     """How a handout lays its exercises out (patients.handout_choices)."""
 
-    FULL = "full", "The full sheet: every exercise with its drawing and steps"
-    SUMMARY = "summary", "A summary: every exercise on one page, with its dose"
-    SUMMARY_FULL = "summary_full", "The summary, then the full sheet"
+    FULL = "full", _("The full sheet: every exercise with its drawing and steps")
+    SUMMARY = "summary", _("A summary: every exercise on one page, with its dose")
+    SUMMARY_FULL = "summary_full", _("The summary, then the full sheet")
 
 
 SHORT_LAYOUT = {
-    Layout.FULL: "Full sheet",
-    Layout.SUMMARY: "Summary",
-    Layout.SUMMARY_FULL: "Summary, then the full sheet",
+    Layout.FULL: _("Full sheet"),
+    Layout.SUMMARY: _("Summary"),
+    Layout.SUMMARY_FULL: _("Summary, then the full sheet"),
 }
 
 
@@ -318,9 +319,12 @@ class Handout(models.Model):
         the choice existed printed the full sheet."""
         snapshot = self.snapshot or {}
         layout = Layout(snapshot.get("layout", Layout.FULL))
-        parts = [SHORT_LAYOUT[layout], PaperSize(snapshot.get("paper_size", PaperSize.A4)).label]
+        parts = [
+            str(SHORT_LAYOUT[layout]),
+            str(PaperSize(snapshot.get("paper_size", PaperSize.A4)).label),
+        ]
         if snapshot.get("large_print"):
-            parts.append("large print")
+            parts.append(str(_("large print")))
         if snapshot.get("language", "en") != "en":
             parts.append(str(get_language_info(snapshot["language"])["name_translated"]))
         return " · ".join(parts)

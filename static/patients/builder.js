@@ -6,6 +6,7 @@
 // (the form's data-focus) and this moves it there once htmx has swapped the form in.
 // Narrower than two columns, the finder is a Bootstrap side panel ("offcanvas"); its
 // links (the skip link, "Add an exercise") open it and put the cursor in the search box.
+// What it says goes through gettext(), from the JavaScript catalogue base.html loads first.
 (function () {
   "use strict";
 
@@ -37,7 +38,7 @@
       onEnd: function (event) {
         renumber(list);
         if (event.oldIndex !== event.newIndex) {
-          announce("Moved to position " + (event.newIndex + 1) + ". Save to keep the new order.");
+          announce(interpolate(gettext("Moved to position %s. Save to keep the new order."), [event.newIndex + 1]));
         }
       },
     });

@@ -1,6 +1,7 @@
 // Copy buttons (the patient's link box): the clipboard when the browser lets us, otherwise
 // the text is selected for Ctrl+C. Each button names what it copies (data-copies) and
 // where it says what happened (data-says); without JavaScript the buttons stay hidden.
+// Its words go through gettext(), from the JavaScript catalogue base.html loads first.
 (function () {
   "use strict";
 
@@ -15,7 +16,7 @@
 
     function select() {
       window.getSelection().selectAllChildren(text);
-      say("The link is selected: press Ctrl+C (or ⌘C on a Mac) to copy it.");
+      say(gettext("The link is selected: press Ctrl+C (or ⌘C on a Mac) to copy it."));
     }
 
     button.hidden = false;
@@ -25,7 +26,7 @@
         return;
       }
       navigator.clipboard.writeText(text.textContent.trim()).then(function () {
-        say("Copied the link.");
+        say(gettext("Copied the link."));
       }, select);
     });
   });

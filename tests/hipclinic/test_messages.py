@@ -1,5 +1,6 @@
 """The message files (locale/) are never stale: they hold every string the code marks for
-translation, and every language but English has each one translated.
+translation, and every language but English has each one translated. Both catalogues:
+django.po (Python and templates) and djangojs.po (the JavaScript in static/).
 
 The check runs `manage.py update_messages` (what `make messages` runs) in a copy of the
 code and its committed message files, then compares: a string added or changed in the
@@ -17,12 +18,13 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-CODE = ["manage.py", "hipclinic", "exercises", "patients", "templates", "locale"]
+CODE = ["manage.py", "hipclinic", "exercises", "patients", "templates", "static", "locale"]
+DOMAINS = ["django", "djangojs"]
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
 
 
-def message_file(root: Path, language: str) -> Path:
-    return root / "locale" / language / "LC_MESSAGES" / "django.po"
+def message_file(root: Path, language: str, domain: str = "django") -> Path:
+    return root / "locale" / language / "LC_MESSAGES" / f"{domain}.po"
 
 
 def entries(path: Path) -> str:
@@ -56,25 +58,28 @@ def gathered(tmp_path_factory) -> Path:
     return copy
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
-def test_each_language_has_a_message_file(language):
-    assert message_file(ROOT, language).is_file()
+def test_each_language_has_a_message_file(language, domain):
+    assert message_file(ROOT, language, domain).is_file()
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
-def test_the_message_files_hold_every_string_the_code_marks(gathered, language):
-    assert entries(message_file(gathered, language)) == entries(message_file(ROOT, language)), (
-        "The message files are stale: run `make messages`, then translate what is new."
-    )
+def test_the_message_files_hold_every_string_the_code_marks(gathered, language, domain):
+    assert entries(message_file(gathered, language, domain)) == entries(
+        message_file(ROOT, language, domain)
+    ), f"{domain}.po is stale: run `make messages`, then translate what is new."
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_every_string_is_translated(language):
+def test_every_string_is_translated(language, domain):
     for which in ("--untranslated", "--only-fuzzy"):
         left = subprocess.run(
-            ["msgattrib", which, "--no-wrap", str(message_file(ROOT, language))],
+            ["msgattrib", which, "--no-wrap", str(message_file(ROOT, language, domain))],
             check=True,
             capture_output=True,
             text=True,
         ).stdout
-        assert left == "", f"{language}: entries still {which.removeprefix('--')}:\n{left}"
+        assert left == "", f"{language} {domain}: entries still {which.removeprefix('--')}:\n{left}"

@@ -291,6 +291,8 @@ APP_URLS = [
     ("password_reset_done", "get", lambda w: [], EVERYONE, False),
     ("password_reset_confirm", "get", lambda w: ["MQ", "bad-token"], EVERYONE, False),
     ("password_reset_complete", "get", lambda w: [], EVERYONE, False),
+    # The JavaScript catalogue: the app's wording only, for every page that loads it.
+    ("javascript_catalog", "get", lambda w: [], EVERYONE, False),
     ("healthz", "get", lambda w: [], EVERYONE, False),
     ("ping", "get", lambda w: [], EVERYONE, False),
     ("public:patient_page", "get", lambda w: [w.token], EVERYONE, True),

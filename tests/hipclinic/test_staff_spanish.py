@@ -1,6 +1,8 @@
 """A staff user who chose Spanish reads the staff app's pages in Spanish: Today, the patient
-list and record, the new-patient form, the library, an exercise, the protocols and the
-programme builder. Each page is also opened in English, so every English text the test
+list and record, the new-patient form, the library, an exercise, the protocols, the
+programme builder and the programme page; and, before signing in, the login and lock-out
+pages in the browser's language. The words our JavaScript shows come from the JavaScript
+catalogue, in Spanish too. Each page is also opened in English, so every English text the test
 looks for is one the page really shows (a misspelt one would make the Spanish check pass
 for nothing)."""
 
@@ -10,7 +12,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from patients.models import Handout
 from tests.factories import (
+    PASSWORD,
     ExerciseFactory,
     HandoutFactory,
     PatientFactory,
@@ -195,6 +199,43 @@ PAGES = {
             "Veces al día\n",
         ],
     ),
+    "programme_detail": (
+        [
+            ">Edit programme<",
+            ">Prescribing therapist<",
+            ">Start date<",
+            ">General instructions<",
+            "The full sheet: every exercise with its drawing and steps",
+            ">Issued handouts<",
+            ">Issued by<",
+            ">Printed as<",
+            ">Full sheet · A4<",
+            ">Download version 1<",
+            ">Note for the chart<",
+            'data-copied="Copied the note."',
+            ">Copy as text<",
+            ">Download as text<",
+            "handout version 1 issued 4 Dec 2026",
+        ],
+        [
+            ">Editar el programa<",
+            ">Fisioterapeuta que lo prescribe<",
+            ">Fecha de inicio<",
+            ">Indicaciones generales<",
+            "La hoja completa: cada ejercicio con su dibujo y sus pasos",
+            ">Hojas de ejercicios entregadas<",
+            ">Entregada por<",
+            ">Impresa como<",
+            ">Hoja completa · A4<",
+            ">Descargar la versión 1<",
+            ">Nota para la historia<",
+            'data-copied="Nota copiada."',
+            ">Copiar como texto<",
+            ">Descargar como texto<",
+            # Spanish months are lowercase, short or long: "dic", never "Dic".
+            "hoja de ejercicios versión 1 entregada el 4 dic 2026",
+        ],
+    ),
 }
 
 
@@ -215,7 +256,10 @@ def urls(clinic, manager):
         review_date=today - datetime.timedelta(days=1),
     )
     PrescriptionItemFactory(prescription=programme, exercise=exercise)
-    HandoutFactory(prescription=programme)
+    handout = HandoutFactory(prescription=programme, revision=1)
+    # Issued on a day in December, whose short name Spanish writes lowercase.
+    issued = datetime.datetime(2026, 12, 4, 12, tzinfo=datetime.UTC)
+    Handout.objects.filter(pk=handout.pk).update(issued_at=issued)
     PrescriptionFactory(patient=patient, therapist=manager, title="Unissued", status="draft")
     SessionLogFactory(patient=patient, date=today - datetime.timedelta(days=1), pain=8)
     return {
@@ -227,6 +271,7 @@ def urls(clinic, manager):
         "exercise_detail": reverse("exercises:exercise_detail", args=[exercise.pk]),
         "protocol_list": reverse("exercises:protocol_list"),
         "programme_builder": reverse("patients:programme_edit", args=[programme.pk]),
+        "programme_detail": reverse("patients:programme_detail", args=[programme.pk]),
     }
 
 
@@ -298,3 +343,77 @@ def test_a_message_after_a_save_is_in_spanish(client, manager, urls):
     page = client.post(urls["patient_new"], data, follow=True).content.decode()
 
     assert "Se añadió a Ana Ruiz." in page
+
+
+def test_a_list_says_which_page_in_spanish(client, clinic, manager):
+    PatientFactory.create_batch(51, clinic=clinic)  # three pages of 25
+    page_for(client, manager, reverse("patients:today"), "en")
+    in_english = client.get(reverse("patients:patient_list"), {"page": 2}).content.decode()
+    assert ">Page 2 of 3<" in in_english and ">Previous<" in in_english
+
+    page = page_for(client, manager, reverse("patients:patient_list") + "?page=2", "es")
+
+    assert ">Página 2 de 3<" in page
+    assert ">Anterior<" in page and ">Siguiente<" in page
+    assert 'aria-label="Páginas"' in page
+    assert ">Page 2 of 3<" not in page
+
+
+SIGN_IN = (
+    [">Log in to hipclinic<", "<title>Log in ·", ">Forgot your password?<"],
+    [">Iniciar sesión en hipclinic<", "<title>Iniciar sesión ·", ">¿Olvidó su contraseña?<"],
+)
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", SIGN_IN[0]), ("es", SIGN_IN[1])])
+def test_the_login_page_speaks_the_browsers_language(client, language, expected):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert [text for text in expected if text not in page] == []
+
+
+def test_a_wrong_password_is_refused_in_spanish(client, therapist):
+    response = client.post(
+        reverse("login"),
+        {"username": therapist.username, "password": "not the password"},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+
+    page = response.content.decode()
+    assert "Ese nombre de usuario y esa contraseña no corresponden a ninguna cuenta." in page
+    assert "do not match an account" not in page
+
+
+def test_the_lock_out_page_speaks_spanish_and_points_to_a_new_password(client, therapist, settings):
+    def attempt(password):
+        return client.post(
+            reverse("login"),
+            {"username": therapist.username, "password": password},
+            HTTP_ACCEPT_LANGUAGE="es",
+        )
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt("not the password")
+
+    locked = attempt(PASSWORD)
+
+    page = locked.content.decode()
+    assert locked.status_code == 429
+    assert ">Esta cuenta está bloqueada por ahora<" in page
+    assert f"Hubo {settings.AXES_FAILURE_LIMIT} contraseñas incorrectas seguidas" in page
+    assert "durante los próximos 15 minutos." in page
+    assert f'<a href="{reverse("password_reset")}">¿Olvidó su contraseña?</a>' in page
+    assert ">Volver a la página de inicio de sesión<" in page
+    assert "locked for now" not in page
+
+
+def test_the_javascript_catalogue_gives_the_scripts_their_spanish(client, manager, urls):
+    builder = page_for(client, manager, urls["programme_builder"], "es")
+    catalogue = reverse("javascript_catalog")
+    # Loaded as a file (the Content-Security-Policy refuses inline scripts), before builder.js.
+    assert builder.index(f'<script src="{catalogue}">') < builder.index("patients/builder.js")
+
+    script = client.get(catalogue).content.decode()
+
+    assert "Movido a la posici\\u00f3n %s. Guarde para conservar el nuevo orden." in script
+    assert "Enlace copiado." in script
