@@ -2,14 +2,12 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 
 from hipclinic import account_views, passwords
 from hipclinic.forms import LoginForm
 from hipclinic.unsaved_work import sign_in_again, sign_in_again_code
-from hipclinic.views import choose_language, clinic_logo, healthz, ping
+from hipclinic.views import choose_language, clinic_logo, healthz, javascript_catalog, ping
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -17,14 +15,7 @@ urlpatterns = [
     path("ping", ping, name="ping"),
     path("clinics/<int:pk>/logo", clinic_logo, name="clinic_logo"),
     path("language/", choose_language, name="choose_language"),
-    # The words our JavaScript shows (gettext() in static/), in the reader's language: a
-    # script file (the Content-Security-Policy refuses inline scripts) that base.html loads
-    # before the page's own. Open to all: it holds the app's wording, nobody's data.
-    path(
-        "jsi18n/",
-        login_not_required(JavaScriptCatalog.as_view()),
-        name="javascript_catalog",
-    ),
+    path("jsi18n/", javascript_catalog, name="javascript_catalog"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -1,5 +1,5 @@
 """Site-wide views that belong to no app: the health check, a liveness ping, the clinic's
-logo, and a staff user's choice of language."""
+logo, a staff user's choice of language and the JavaScript's words in it."""
 
 import uuid
 
@@ -9,8 +9,9 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST, require_safe
+from django.views.i18n import JavaScriptCatalog
 
 from hipclinic.access import staff_required
 from hipclinic.files import picture_response
@@ -70,3 +71,13 @@ def choose_language(request):
         form.save()
     back = request.POST.get("next", "")
     return redirect(back if is_path_on_this_site(request, back) else "patients:today")
+
+
+# The words our JavaScript shows (gettext() in static/), in the reader's language: a script
+# file (the Content-Security-Policy refuses inline scripts) that base.html loads before the
+# page's own, its address naming the page's language (?language=es) so that a browser keeps
+# one copy per language, for an hour: a change of language takes effect at once, a new
+# translation within the hour. Open to all: it holds the app's wording, nobody's data.
+javascript_catalog = login_not_required(
+    cache_control(private=True, max_age=3600)(JavaScriptCatalog.as_view())
+)

@@ -1,5 +1,5 @@
 """The patient's link on their record, in a real browser: Copy puts the whole link on the
-clipboard, beside the QR code the handout prints."""
+clipboard, beside the QR code the handout prints, and says so in the staff user's language."""
 
 import os
 
@@ -27,3 +27,19 @@ def test_copy_puts_the_whole_link_on_the_clipboard(page, base_url, therapist, cl
         page.locator("#links-heading").locator("xpath=..").screenshot(
             path=str(ARTIFACTS / "link-box.png")
         )
+
+
+def test_copy_says_what_it_did_in_the_staff_users_language(page, base_url, therapist, clinic):
+    """The script's words come from the JavaScript catalogue, loaded under our CSP."""
+    therapist.language = "es"
+    therapist.save()
+    patient = PatientFactory(clinic=clinic)
+    create_link(patient, therapist)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    log_in(page, base_url, therapist)
+    page.goto(f"{base_url}/patients/{patient.pk}/")
+
+    page.locator("#current-link-box [data-copies]").click()
+
+    page.locator("#current-link-box").get_by_text("Enlace copiado.").wait_for()
+    assert page.evaluate("typeof gettext") == "function"

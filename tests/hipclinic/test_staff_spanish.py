@@ -411,9 +411,15 @@ def test_the_javascript_catalogue_gives_the_scripts_their_spanish(client, manage
     builder = page_for(client, manager, urls["programme_builder"], "es")
     catalogue = reverse("javascript_catalog")
     # Loaded as a file (the Content-Security-Policy refuses inline scripts), before builder.js.
-    assert builder.index(f'<script src="{catalogue}">') < builder.index("patients/builder.js")
+    assert builder.index(f'<script src="{catalogue}?language=es">') < builder.index(
+        "patients/builder.js"
+    )
 
-    script = client.get(catalogue).content.decode()
+    response = client.get(f"{catalogue}?language=es")
+
+    script = response.content.decode()
+    # The browser keeps it an hour; the address names the language, so never another's.
+    assert "max-age=3600" in response["Cache-Control"]
 
     assert "Movido a la posici\\u00f3n %s. Guarde para conservar el nuevo orden." in script
     assert "Enlace copiado." in script
