@@ -121,6 +121,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with the per-option widget templates written in Python (issue 23).
+FORM_RENDERER = "hipclinic.form_renderer.FormRenderer"
+
 WSGI_APPLICATION = "hipclinic.wsgi.application"
 
 if "DATABASE_URL" not in os.environ:
@@ -132,6 +135,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(
+    "DATABASE_PREPARED_STATEMENTS", "1"
+) not in ("0", "false", "False"):
+    # Server-side binding lets psycopg prepare a query the fifth time a connection runs
+    # it, so PostgreSQL plans it once per connection rather than on every request: the
+    # planning of a page's joins cost more than running them (issue 23). A pooler in
+    # transaction mode without prepared-statement support needs
+    # DATABASE_PREPARED_STATEMENTS=0 (README, "Production").
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has one writer at a time; these make a write wait its turn instead of
     # failing with "database is locked" (README, "SQLite"). Write-ahead logging lets

@@ -2,6 +2,7 @@
 address for reminder emails (patients.reminders)."""
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from patients.adherence import days_asked_per_week
@@ -9,7 +10,7 @@ from patients.models import Handout, Patient, ReminderSubscription
 from patients.reminders import (
     DEFAULT_HOUR,
     SHORT_DAY_NAMES,
-    hour_label,
+    hour_choices,
     masked_email,
     spread_days,
     subscription_of,
@@ -30,7 +31,7 @@ class ReminderTimeForm(forms.Form):
     hour = forms.TypedChoiceField(
         label=_("What time?"),
         # A callable, so the hours are named in the language of the page that shows them.
-        choices=lambda: [(str(hour), hour_label(hour)) for hour in range(24)],
+        choices=lambda: hour_choices(translation.get_language()),
         coerce=int,
         widget=forms.Select(attrs={"class": "form-select form-select-lg"}),
         error_messages={"invalid_choice": _("Choose a time from the list.")},

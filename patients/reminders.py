@@ -10,6 +10,7 @@ the emails it came with. Sending lives in patients.reminder_sending.
 """
 
 import datetime
+import functools
 
 from django.core import signing
 from django.core.mail import send_mail
@@ -110,6 +111,14 @@ def hour_label(hour: int) -> str:
     if hour == 12:
         return gettext("Noon")
     return HOUR_WORDS[part_of_day(hour)][0] % {"hour": hour % 12}
+
+
+@functools.cache
+def hour_choices(language: str | None) -> list[tuple[str, str]]:
+    """The 24 hours of the time list in ``language``: worked out once per language, as
+    every patient page shows the list twice (issue 23)."""
+    with translation.override(language):
+        return [(str(hour), hour_label(hour)) for hour in range(24)]
 
 
 def at_hour(hour: int) -> str:
