@@ -203,11 +203,14 @@ def is_signed_in(row: StaffSession) -> bool:
 
 def sessions_of(request: HttpRequest) -> list[StaffSession]:
     """The user's signed-in sessions: this one first (marked ``is_current``), then the
-    others, most recently seen first; rows whose session has ended are deleted on the way."""
+    others, most recently seen first (``seen_recently``: within LAST_SEEN_EVERY, as close
+    as "last seen" can tell); rows whose session has ended are deleted on the way."""
     current = key_hash(request.session.session_key or "")
+    recently = timezone.now() - LAST_SEEN_EVERY
     rows = []
     for row in StaffSession.objects.filter(user=request.user).select_related("user"):
         row.is_current = row.key_hash == current
+        row.seen_recently = row.last_seen_at >= recently  # as fine as "last seen" gets
         if row.is_current or is_signed_in(row):
             rows.append(row)
         else:

@@ -7,6 +7,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -276,12 +277,19 @@ def test_django_password_validators_apply(therapist):
 def test_the_list_shows_each_session_and_marks_this_device(session_engine, therapist):
     here = signed_in(therapist, FIREFOX_ON_MAC)
     signed_in(therapist, CHROME_ON_WINDOWS)
+    idle = signed_in(therapist, SAFARI_ON_IPHONE)
+    StaffSession.objects.filter(pk=row_of(idle).pk).update(
+        last_seen_at=timezone.now() - datetime.timedelta(minutes=20)
+    )
 
     body = here.get(PAGE).content.decode()
 
     assert "Firefox on Mac" in body and "Chrome on Windows" in body
     assert body.count("This device") == 1
     assert body.index("Firefox on Mac") < body.index("This device") < body.index("Chrome")
+    assert body.index("Chrome on Windows") < body.index("Safari on iPhone")  # latest first
+    assert "active in the last few minutes" in body
+    assert "last seen 20\xa0minutes ago" in body
     assert "from 127.0.0.1" in body
     assert "Sign out everywhere else" in body
 
@@ -428,3 +436,25 @@ def test_a_second_step_session_is_listed_and_can_be_ended(enrolled, therapist):
 )
 def test_browser_labels(user_agent, label):
     assert staff_sessions.browser_and_system(user_agent) == label
+
+
+def test_the_page_speaks_spanish_to_a_user_who_chose_it(enrolled, therapist):
+    client, _, _ = enrolled
+    signed_in(therapist, CHROME_ON_WINDOWS)
+    english = client.get(PAGE).content.decode()
+    therapist.language = "es"
+    therapist.save()
+
+    spanish = client.get(PAGE).content.decode()
+
+    for words in ["Two-factor sign-in", "Where you are signed in", "This device", "Sign out"]:
+        assert words in english
+    for words in [
+        "Inicio de sesión en dos pasos",
+        "Le quedan 10 códigos de recuperación",
+        "Dónde tiene la sesión abierta",
+        "Este dispositivo",
+        "Chrome en Windows",
+        "Cerrar sesión en todos los demás lugares",
+    ]:
+        assert words in spanish
