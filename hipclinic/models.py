@@ -283,6 +283,7 @@ class StaffSession(models.Model):
 
     class Meta:
         ordering = ["-last_seen_at", "-pk"]
+        indexes = [models.Index(fields=["last_seen_at"])]  # forget_ended()
 
     def __str__(self) -> str:
         return f"{self.user} on {self.browser_label}"

@@ -133,10 +133,25 @@ def session_key_of(request: HttpRequest) -> str:
     return request.session.session_key
 
 
+def forget_ended() -> None:
+    """Delete the rows of sessions that must have ended by now: not seen for longer than
+    SESSION_COOKIE_AGE (every request renews a session for that long) plus the
+    LAST_SEEN_EVERY that "last seen" may lag behind. Most sessions end that way, idle,
+    with no logout to remove their row; run at every sign-in, this keeps the table to
+    little more than the sessions alive."""
+    idle = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE) + LAST_SEEN_EVERY
+    StaffSession.objects.filter(last_seen_at__lt=timezone.now() - idle).delete()
+
+
 def record_sign_in(sender, request, user, **kwargs) -> None:
-    """``user_logged_in``: a row for the new session."""
+    """``user_logged_in``: a row for the new session (and the ended ones' rows go)."""
     if request is None or not hasattr(request, "session"):
         return
+    forget_ended()
+    add_row(request, user)
+
+
+def add_row(request: HttpRequest, user) -> None:
     session_key = session_key_of(request)
     browser, system = browser_and_system(request.META.get("HTTP_USER_AGENT", ""))
     now = timezone.now()
@@ -183,7 +198,7 @@ def touch(request: HttpRequest, session_key: str, now: datetime.datetime) -> Non
         last_seen_at=now, ip_address=client_ip(request)
     )
     if not updated:
-        record_sign_in(None, request, request.user)
+        add_row(request, request.user)
     request.session[SEEN] = now.timestamp()
 
 

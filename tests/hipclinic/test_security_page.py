@@ -458,3 +458,14 @@ def test_the_page_speaks_spanish_to_a_user_who_chose_it(enrolled, therapist):
         "Cerrar sesión en todos los demás lugares",
     ]:
         assert words in spanish
+
+
+def test_rows_of_sessions_idle_past_the_session_age_go_at_the_next_sign_in(therapist, settings):
+    signed_in(therapist, CHROME_ON_WINDOWS)
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    StaffSession.objects.update(last_seen_at=long_ago - staff_sessions.LAST_SEEN_EVERY)
+    colleague = UserFactory(clinic=therapist.clinic)
+
+    here = signed_in(colleague)
+
+    assert list(StaffSession.objects.all()) == [row_of(here)]
