@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hipclinic import staff_sessions
 from hipclinic.models import AuditAction, AuditEvent, StaffSession
 from tests.factories import PASSWORD, UserFactory
+from tests.hipclinic.test_shared_cache import redis_cache  # noqa: F401 (a fixture)
 from tests.hipclinic.test_two_factor import code_for, enrol, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -52,10 +53,14 @@ def is_signed_in(client: Client) -> bool:
     return response.status_code == 200
 
 
-@pytest.fixture(params=["db", "cache"])
+@pytest.fixture(params=["db", "redis"])
 def session_engine(request, settings):
-    """Database sessions, and cache sessions as REDIS_URL gives (local memory here)."""
-    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
+    """Database sessions, and sessions in Redis as REDIS_URL gives them."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    else:
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     return request.param
 
 
@@ -308,6 +313,7 @@ def test_neither_the_session_key_nor_the_user_agent_is_kept(therapist):
 def test_ending_another_session_signs_that_browser_out(session_engine, therapist):
     here, there = signed_in(therapist), signed_in(therapist, CHROME_ON_WINDOWS)
     theirs = row_of(there)
+    assert Session.objects.exists() == (session_engine == "db")
 
     response = here.post(f"/account/security/sessions/{theirs.pk}/sign-out/")
 
