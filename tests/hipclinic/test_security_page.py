@@ -475,3 +475,10 @@ def test_rows_of_sessions_idle_past_the_session_age_go_at_the_next_sign_in(thera
     here = signed_in(colleague)
 
     assert list(StaffSession.objects.all()) == [row_of(here)]
+
+
+def test_the_admins_change_password_is_the_security_pages(therapist):
+    client = signed_in(therapist)
+
+    assert client.get("/admin/password_change/").url == "/account/security/password/"
+    assert client.get("/admin/password_change/done/").url == PAGE
