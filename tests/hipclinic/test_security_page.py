@@ -482,3 +482,15 @@ def test_the_admins_change_password_is_the_security_pages(therapist):
 
     assert client.get("/admin/password_change/").url == "/account/security/password/"
     assert client.get("/admin/password_change/done/").url == PAGE
+
+
+def test_a_key_sealed_before_the_secret_key_changed_opens_while_the_old_one_is_a_fallback(
+    settings,
+):
+    sealed = staff_sessions.seal("k" * 32)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a new secret key " * 4
+
+    assert staff_sessions.unseal(sealed) == "k" * 32
+    settings.SECRET_KEY_FALLBACKS = []
+    assert staff_sessions.unseal(sealed) is None
