@@ -1,23 +1,27 @@
-"""The staff account's own pages: the second sign-in step, two-factor enrolment, and
-invitations (a manager's list, the invitee's page).
+"""The staff account's own pages: the second sign-in step, two-factor enrolment, the
+user's security page (devices, recovery codes, password, sessions), and invitations (a
+manager's list, the invitee's page).
 
 Thin on purpose: the rules (who needs a second factor, how codes are checked, counted
-and audited) are in hipclinic.two_factor and hipclinic.invitations.
+and audited, what a session is and how it ends) are in hipclinic.two_factor,
+hipclinic.passwords, hipclinic.staff_sessions and hipclinic.invitations.
 """
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required, permission_required
 from django.contrib.auth.forms import SetPasswordForm, UsernameField
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from hipclinic import invitations as account_invitations
-from hipclinic import two_factor
+from hipclinic import passwords, staff_sessions, two_factor
 from hipclinic.access import staff_required
 from hipclinic.models import Role, User
 
@@ -82,6 +86,133 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
             "next": request.POST.get("next") or request.GET.get("next", ""),
         },
     )
+
+
+class PasswordAgainForm(forms.Form):
+    """The user's password, asked again before a change to how they sign in."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, request: HttpRequest, *args, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not passwords.confirms(self.request, password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password
+
+
+@never_cache
+@staff_required
+def account_security(request: HttpRequest) -> HttpResponse:
+    """The user's own security page: their two-factor devices and recovery codes, a link
+    to change their password, and where they are signed in."""
+    user = request.user
+    return render(
+        request,
+        "hipclinic/account/security.html",
+        {
+            "devices": two_factor.devices_listed(user),
+            "required": two_factor.needs_two_factor(user),
+            "codes_left": two_factor.recovery_codes_left(user),
+            "sessions": staff_sessions.sessions_of(request),
+        },
+    )
+
+
+@never_cache
+@staff_required
+@sensitive_post_parameters("password")
+def device_remove(request: HttpRequest) -> HttpResponse:
+    """Remove one of the user's two-factor devices, after their password again.
+
+    Why the password: a session left open on a clinic computer would otherwise let anyone
+    passing take the second factor off the account, which its owner might not notice until
+    it mattered. The password is asked rather than a code because the device may be the
+    very thing that was lost (django-allauth and GitHub ask the same before this). Wrong
+    passwords count towards the sign-in lock-out (``passwords.confirms``).
+
+    The last device of an account that must keep one is not removed (``may_remove`` says
+    why): the page says so and asks for nothing.
+    """
+    device = two_factor.own_device(
+        request.user, request.POST.get("device") or request.GET.get("device", "")
+    )
+    if device is None:
+        raise Http404
+    if not two_factor.may_remove(request.user, device):
+        return render(request, "hipclinic/account/device_kept.html", {"device": device})
+    form = PasswordAgainForm(request, request.POST or None)
+    if form.is_valid():
+        two_factor.remove_device(request, device)
+        messages.success(request, _("%(name)s removed.") % {"name": device.name})
+        return redirect("account_security")
+    return render(
+        request,
+        "hipclinic/account/device_remove.html",
+        {
+            "form": form,
+            "device": device,
+            "last": len(two_factor.sign_in_devices(request.user)) == 1,
+        },
+    )
+
+
+@never_cache
+@staff_required
+@sensitive_post_parameters("password")
+def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+    """Make new recovery codes, after the password again (as for removing a device: each
+    code signs in in place of the phone); the old ones stop working and the new ones are
+    shown once, as at enrolment."""
+    if not two_factor.is_enrolled(request.user):
+        return redirect("account_security")
+    form = PasswordAgainForm(request, request.POST or None)
+    if form.is_valid():
+        return render(
+            request,
+            "hipclinic/account/recovery_codes.html",
+            {
+                "codes": two_factor.new_recovery_codes(request),
+                "next": reverse("account_security"),
+            },
+        )
+    return render(request, "hipclinic/account/recovery_codes_new.html", {"form": form})
+
+
+@staff_required
+@require_POST
+def session_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign out of another place the user is signed in. No password: ending a session only
+    takes access away, and whoever sees a session they do not know needs it gone at once.
+    Another user's session, or this one, is a 404."""
+    row = get_object_or_404(staff_sessions.others_of(request), pk=pk)
+    staff_sessions.end_session(request, row)
+    messages.success(request, _("Signed out of %(browser)s.") % {"browser": row.browser_label})
+    return redirect("account_security")
+
+
+@staff_required
+@require_POST
+def sessions_end_others(request: HttpRequest) -> HttpResponse:
+    """Sign out everywhere else; this session stays."""
+    count = staff_sessions.end_other_sessions(request)
+    messages.success(
+        request,
+        ngettext(
+            "Signed out of %(count)d other place.",
+            "Signed out of %(count)d other places.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("account_security")
 
 
 class InvitationForm(forms.Form):

@@ -19,11 +19,15 @@ class HipclinicConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.db.models.signals import post_migrate, post_save
 
-        from hipclinic import audit, auth, checks  # noqa: F401 (checks registers itself)
+        from hipclinic import audit, auth, checks, staff_sessions  # noqa: F401 (checks registers)
         from hipclinic.models import User
 
         user_logged_out.connect(say_logged_out, dispatch_uid="hipclinic-say-logged-out")
         user_logged_in.connect(audit.logged_in, dispatch_uid="hipclinic-audit-login")
+        user_logged_in.connect(staff_sessions.record_sign_in, dispatch_uid="hipclinic-session-in")
+        user_logged_out.connect(
+            staff_sessions.record_sign_out, dispatch_uid="hipclinic-session-out"
+        )
         user_login_failed.connect(audit.login_failed, dispatch_uid="hipclinic-audit-failed")
         user_locked_out.connect(audit.locked_out, dispatch_uid="hipclinic-audit-locked-out")
         post_migrate.connect(auth.sync_role_groups, sender=self, dispatch_uid="hipclinic-groups")

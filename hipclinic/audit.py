@@ -32,6 +32,12 @@ def audit(request, action: AuditAction, target) -> AuditEvent:
     )
 
 
+def audit_account(request, action: AuditAction, user) -> AuditEvent:
+    """An event about the account itself (two-factor, password, sessions): its owner did
+    it, ids only."""
+    return AuditEvent.record(action, user, actor=user, clinic=user.clinic, ip=client_ip(request))
+
+
 # django-axes counts a wrong second-step code under the account's name with this after
 # it (hipclinic.two_factor): the audit names the account, and says which step failed.
 SECOND_STEP_SUFFIX = " (second step)"

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hipclinic.fields import limited_text
@@ -262,6 +263,40 @@ class AuditEvent(models.Model):
             target_id=str(target.pk) if target is not None else "",
             ip_address=ip,
         )
+
+
+class StaffSession(models.Model):
+    """One place a staff user is signed in, as their security page lists it
+    (hipclinic.staff_sessions). The session key, a credential, is never kept in the clear:
+    its SHA-256 finds the row, and a sealed copy lets the user end that session."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_sessions")
+    key_hash = models.CharField(max_length=64, unique=True)
+    sealed_key = models.CharField(max_length=200)
+    browser = models.CharField(max_length=40, blank=True)
+    system = models.CharField(max_length=40, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    clinic_lookup = "user__clinic"
+
+    class Meta:
+        ordering = ["-last_seen_at", "-pk"]
+        indexes = [models.Index(fields=["last_seen_at"])]  # forget_ended()
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.browser_label}"
+
+    @property
+    def browser_label(self) -> str:
+        """ "Chrome on Windows", "Safari" or "Unknown browser", in the reader's language."""
+        if self.browser and self.system:
+            return gettext("%(browser)s on %(system)s") % {
+                "browser": self.browser,
+                "system": self.system,
+            }
+        return self.browser or self.system or gettext("Unknown browser")
 
 
 class JobKind(models.TextChoices):

@@ -93,6 +93,9 @@ MIDDLEWARE = [
     "hipclinic.middleware.staff_pages_not_stored",
     # A staff user's "today" and times are their clinic's (hipclinic.middleware).
     "hipclinic.middleware.clinic_time_zone",
+    # The user's list of where they are signed in: "last seen" moves on every few minutes
+    # (hipclinic/staff_sessions.py).
+    "hipclinic.staff_sessions.note_last_seen",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Lets programme history (django-simple-history) record who made each change.
     "simple_history.middleware.HistoryRequestMiddleware",

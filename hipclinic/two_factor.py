@@ -27,14 +27,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hipclinic.access import client_ip
-from hipclinic.audit import SECOND_STEP_SUFFIX
-from hipclinic.models import AuditAction, AuditEvent
+from hipclinic.audit import SECOND_STEP_SUFFIX, audit_account
+from hipclinic.models import AuditAction
 
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
@@ -159,11 +161,6 @@ def matching_device(user, code: str):
     return None
 
 
-def audit_account(request: HttpRequest, action: AuditAction, user) -> None:
-    """An event about the account itself (enrolment, removal, reset): ids only."""
-    AuditEvent.record(action, user, actor=user, clinic=user.clinic, ip=client_ip(request))
-
-
 def unconfirmed_app_device(user) -> TOTPDevice:
     """The authenticator-app device being enrolled: the one begun earlier, or a new key."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -214,18 +211,48 @@ def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
+def device_kind(device) -> str:
+    """What a device is, in the user's words; a kind without a name of ours (a passkey,
+    say) is called by its model's verbose name."""
+    if isinstance(device, TOTPDevice):
+        return str(_("Authenticator app"))
+    return capfirst(str(device._meta.verbose_name))
+
+
+def devices_listed(user) -> list:
+    """The user's sign-in devices for their security page, whatever their kind (from
+    django-otp's ``devices_for_user``), each with its ``kind`` to show."""
+    devices = sign_in_devices(user)
+    for device in devices:
+        device.kind = device_kind(device)
+    return devices
+
+
+def own_device(user, persistent_id: str):
+    """The user's own sign-in device with this id (django-otp's ``persistent_id``), or
+    None: another user's device, recovery codes or an id that names nothing."""
+    return next((d for d in sign_in_devices(user) if d.persistent_id == persistent_id), None)
+
+
+def may_remove(user, device) -> bool:
+    """False for the user's last sign-in device when their account must keep a second
+    factor: they add the new one first, then remove the old. (Removing it and sending
+    them to enrolment would keep the rule too, but until they enrolled again the account
+    would stand on its password alone: whoever else knew it could sign in, be sent to
+    enrolment, and enrol a phone of their own.)"""
+    others = [d for d in sign_in_devices(user) if d.persistent_id != device.persistent_id]
+    return bool(others) or not needs_two_factor(user)
+
+
 def remove_device(request: HttpRequest, device) -> bool:
     """Remove one of the user's own sign-in devices; refused (False) when it is the last
-    and the account must keep a second factor. With the last one gone the recovery
-    codes go too. Audited."""
+    and the account must keep a second factor (``may_remove``). With the last one gone
+    the recovery codes go too. Audited."""
     user = request.user
-    others = [
-        other for other in sign_in_devices(user) if other.persistent_id != device.persistent_id
-    ]
-    if not others and needs_two_factor(user):
+    if not may_remove(user, device):
         return False
     device.delete()
-    if not others:
+    if not is_enrolled(user):
         StaticDevice.objects.filter(user=user).delete()
     audit_account(request, AuditAction.TWO_FACTOR_REMOVED, user)
     return True

@@ -57,6 +57,25 @@ urlpatterns = [
     path("login/second-step/", account_views.second_step, name="second_step"),
     path("sign-in-again/code/", sign_in_again_code, name="sign_in_again_code"),
     path("account/two-factor/", account_views.two_factor_enrol, name="two_factor_enrol"),
+    # The user's own security page (issue 22 §4).
+    path("account/security/", account_views.account_security, name="account_security"),
+    path("account/security/password/", passwords.ChangeView.as_view(), name="password_change"),
+    path("account/security/remove-device/", account_views.device_remove, name="two_factor_remove"),
+    path(
+        "account/security/recovery-codes/",
+        account_views.recovery_codes_new,
+        name="recovery_codes_new",
+    ),
+    path(
+        "account/security/sessions/<int:pk>/sign-out/",
+        account_views.session_end,
+        name="session_end",
+    ),
+    path(
+        "account/security/sessions/sign-out-others/",
+        account_views.sessions_end_others,
+        name="sessions_end_others",
+    ),
     path("", include("patients.patient_page_urls")),
     path("", include("exercises.urls")),
     path("", include("patients.urls")),

@@ -26,7 +26,15 @@ from django.utils import timezone
 from PIL import Image
 
 from hipclinic.auth import MANAGER_PERMISSIONS, THERAPIST_PERMISSIONS
-from hipclinic.models import AuditAction, AuditEvent, BackgroundJob, Invitation, JobKind
+from hipclinic.models import (
+    AuditAction,
+    AuditEvent,
+    BackgroundJob,
+    Invitation,
+    JobKind,
+    StaffSession,
+)
+from hipclinic.staff_sessions import seal
 from patients import handouts
 from patients.links import create_link, token_for
 from patients.models import (
@@ -85,6 +93,7 @@ class World:
     measure_schedule: object
     measure_answer: object
     invitation: object
+    staff_session: object
 
     def stored_names(self) -> list[str]:
         """Every file the world keeps in storage: pictures, logos and handout PDFs."""
@@ -220,6 +229,14 @@ def world(db):
             sent_at=timezone.now(),
             expires_at=timezone.now() + datetime.timedelta(days=7),
         ),
+        # Therapist A signed in on another browser (the security page's "Sign out").
+        staff_session=StaffSession.objects.create(
+            user=therapist_a,
+            key_hash="1" * 64,
+            sealed_key=seal("a" * 32),
+            started_at=timezone.now(),
+            last_seen_at=timezone.now(),
+        ),
     )
 
 
@@ -284,6 +301,26 @@ APP_URLS = [
     ("two_factor_enrol", "get", lambda w: [], STAFF, False),
     ("sign_in_again_code", "post", lambda w: [], statuses(*[400] * 5), False),
     ("password_reset", "get", lambda w: [], EVERYONE, False),
+    # The user's own security page: every staff user has their own; a device or session id
+    # names only the user's own (nobody here has a device; only therapist A has a session).
+    ("account_security", "get", lambda w: [], STAFF, False),
+    ("password_change", "get", lambda w: [], STAFF, False),
+    ("two_factor_remove", "get", lambda w: [], statuses(LOGIN, 404, 404, 404, 404), False),
+    ("recovery_codes_new", "get", lambda w: [], statuses(LOGIN, 302, 302, 302, 302), False),
+    (
+        "session_end",
+        "post",
+        lambda w: [w.staff_session.pk],
+        statuses(SIGN_IN_AGAIN, 302, 404, 404, 404),
+        False,
+    ),
+    (
+        "sessions_end_others",
+        "post",
+        lambda w: [],
+        statuses(SIGN_IN_AGAIN, 302, 302, 302, 302),
+        False,
+    ),
     ("invitations", "get", lambda w: [], MANAGERS, False),
     ("invitation_resend", "post", lambda w: [w.invitation.pk], MANAGER_A_POST, False),
     ("invitation_withdraw", "post", lambda w: [w.invitation.pk], MANAGER_A_POST, False),
