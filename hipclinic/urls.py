@@ -56,6 +56,8 @@ urlpatterns = [
     path("login/second-step/", account_views.second_step, name="second_step"),
     path("sign-in-again/code/", sign_in_again_code, name="sign_in_again_code"),
     path("account/two-factor/", account_views.two_factor_enrol, name="two_factor_enrol"),
+    path("account/two-factor/passkey-added/", account_views.passkey_added, name="passkey_added"),
+    path("account/passkeys/", include("hipclinic.passkey_urls")),
     path("", include("patients.patient_page_urls")),
     path("", include("exercises.urls")),
     path("", include("patients.urls")),
