@@ -21,10 +21,12 @@ only what hipclinic adds to them:
 """
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp_webauthn import exceptions
 from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
+from django_otp_webauthn.templatetags.otp_webauthn import get_configuration
 from django_otp_webauthn.views import (
     BeginCredentialAuthenticationView,
     CompleteCredentialAuthenticationView,
@@ -35,6 +37,8 @@ from hipclinic import two_factor
 PASSKEY_NAME = "Passkey"
 # Recovery codes made with a first passkey wait here for the page that shows them once.
 CODES_TO_SHOW = "recovery_codes_to_show"
+# Asked by a page that stays put after the passkey (staying_configuration).
+STAY = "stay"
 
 
 def has_passkey(user) -> bool:
@@ -46,6 +50,14 @@ def passkey_name(user) -> str:
     tells them apart."""
     count = WebAuthnCredential.objects.filter(user=user).count()
     return PASSKEY_NAME if count == 0 else f"{PASSKEY_NAME} {count + 1}"
+
+
+def staying_configuration(request: HttpRequest) -> dict:
+    """The package script's configuration for a page that stays put after the passkey
+    (the sign-in-again page, whose kept form is then sent from the page itself): the
+    complete step is asked to answer with nowhere to go."""
+    complete = reverse("otp_webauthn:credential-authentication-complete")
+    return get_configuration(request, {"completeAuthenticationUrl": f"{complete}?{STAY}=1"})
 
 
 def recovery_codes_to_show(request: HttpRequest) -> list[str]:
@@ -108,6 +120,8 @@ class PasskeyAuthenticationComplete(OwedSecondStep, CompleteCredentialAuthentica
         two_factor.second_step_passed(self.request, device)
 
     def get_success_url(self):
+        if self.request.GET.get(STAY):
+            return ""  # the package's script then goes nowhere: the page sends its form
         return two_factor.safe_next(self.request)
 
     def handle_exception(self, exc):

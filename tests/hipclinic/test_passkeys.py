@@ -376,3 +376,50 @@ def test_the_relying_party_is_site_urls_host_with_localhost_for_a_loopback_addre
         "clinic.example.org",
         ["https://clinic.example.org"],
     )
+
+
+def test_signing_in_again_with_the_passkey_still_saves_the_kept_form(therapist, with_passkey):
+    from django.test import Client
+    from django.urls import reverse
+
+    from patients.models import Patient
+    from tests.factories import PASSWORD
+    from tests.hipclinic.test_unsaved_work import (
+        as_data,
+        form_on,
+        new_patient_fields,
+        open_then_session_ends,
+        send_kept_changes,
+        sign_in_again,
+    )
+
+    browser = Client(enforce_csrf_checks=True)
+    url = reverse("patients:patient_new")
+    browser.force_login(therapist)
+    session = browser.session
+    session["otp_device_id"] = WebAuthnCredential.objects.get(user=therapist).persistent_id
+    session.save()
+    form = open_then_session_ends(browser, therapist, url)
+    page = browser.post(url, new_patient_fields(form))
+    asked = sign_in_again(browser, page, therapist.username, PASSWORD)
+    body = asked.content.decode()
+    assert "Use your passkey" in body and inline_code(body) == []
+    config = json.loads(
+        body.split('id="otp_webauthn_config" type="application/json">')[1].split("<")[0]
+    )
+    headers = {"HTTP_X_CSRFTOKEN": config["csrfToken"]}
+
+    options = browser.post(config["beginAuthenticationUrl"], **headers).json()
+    done = browser.post(
+        config["completeAuthenticationUrl"],
+        json.dumps(with_passkey.get(options)),
+        content_type="application/json",
+        **headers,
+    )
+    assert done.status_code == 200 and done.json()["redirect_url"] == ""  # the page stays
+    data = as_data(form_on(asked, reverse("sign_in_again_code"))["fields"])  # no code
+    signed_in = browser.post(reverse("sign_in_again_code"), data)
+
+    assert "Signed in again" in signed_in.content.decode()
+    send_kept_changes(browser, signed_in)
+    assert Patient.objects.get().first_name == "Robin"
