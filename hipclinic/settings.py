@@ -204,7 +204,7 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "hipclinic")
 # Passkeys (django-otp-webauthn, hipclinic/passkeys.py): scoped to SITE_URL's host, a
 # second factor only (never a sign-in without the password), named for browsers' prompts.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
-OTP_WEBAUTHN_RP_NAME = os.environ.get("OTP_ISSUER", "hipclinic")
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
 OTP_WEBAUTHN_HELPER_CLASS = "hipclinic.passkeys.PasskeyHelper"
 # Platform admins always need a second factor when DEBUG is off; this asks it of them with
 # DEBUG on too (a clinic asks it of its staff with its own setting).
