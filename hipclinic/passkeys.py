@@ -46,10 +46,14 @@ def has_passkey(user) -> bool:
 
 
 def passkey_name(user) -> str:
-    """ "Passkey" for the first, then "Passkey 2", "Passkey 3": how the user's devices list
-    tells them apart."""
-    count = WebAuthnCredential.objects.filter(user=user).count()
-    return PASSKEY_NAME if count == 0 else f"{PASSKEY_NAME} {count + 1}"
+    """The name a new passkey gets, for the user's list of devices: Passkey, then
+    Passkey 2, Passkey 3, the first that none of their passkeys has."""
+    taken = set(WebAuthnCredential.objects.filter(user=user).values_list("name", flat=True))
+    name, number = PASSKEY_NAME, 1
+    while name in taken:
+        number += 1
+        name = f"{PASSKEY_NAME} {number}"
+    return name
 
 
 def staying_configuration(request: HttpRequest) -> dict:

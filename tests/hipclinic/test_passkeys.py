@@ -189,6 +189,18 @@ def test_a_second_passkey_keeps_the_recovery_codes_already_kept(client, therapis
     assert kept == codes
 
 
+def test_a_new_passkey_takes_the_first_name_none_of_the_users_passkeys_has(client, therapist):
+    sign_in(client, therapist)
+    for _ in range(3):
+        add_passkey(client, SoftPasskey())
+    WebAuthnCredential.objects.get(user=therapist, name="Passkey 2").delete()
+
+    add_passkey(client, SoftPasskey())
+
+    names = WebAuthnCredential.objects.filter(user=therapist).values_list("name", flat=True)
+    assert sorted(names) == ["Passkey", "Passkey 2", "Passkey 3"]
+
+
 def test_a_passkey_user_is_asked_for_the_second_step_and_offered_the_passkey(
     client, therapist, with_passkey
 ):
