@@ -35,16 +35,20 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 def webauthn_relying_party(site_url: str) -> tuple[str, list[str]]:
-    """The passkeys' relying party ID and the one origin allowed to use them, from SITE_URL.
+    """The passkeys' relying party ID and the origins allowed to use them, from SITE_URL.
 
     Browsers refuse an IP address as a relying party ID, so a loopback SITE_URL (the
     default http://127.0.0.1:8000 of `make run`) becomes localhost on the same port:
-    passkeys then work at http://localhost:PORT/, which browsers treat as secure.
+    passkeys then work at http://localhost:PORT/, which browsers treat as secure. Plain
+    HTTP anywhere else is no secure context: browsers offer no passkeys there, and no
+    origin is allowed.
     """
     parts = urlsplit(site_url)
     host = parts.hostname or "localhost"
     if host in {"127.0.0.1", "::1"}:
         host = "localhost"
+    if parts.scheme != "https" and host != "localhost":
+        return host, []
     port = f":{parts.port}" if parts.port else ""
     return host, [f"{parts.scheme}://{host}{port}"]
 
@@ -270,6 +274,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Passkeys belong to SITE_URL's host, and only a page from SITE_URL may use them.
 OTP_WEBAUTHN_RP_ID, OTP_WEBAUTHN_ALLOWED_ORIGINS = webauthn_relying_party(SITE_URL)
+if not OTP_WEBAUTHN_ALLOWED_ORIGINS:
+    # A plain-HTTP SITE_URL on the network (a try-out on a phone): no passkeys, and no
+    # error from django-otp-webauthn's check that an origin is set.
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
 PATIENT_LINK_DAYS = int(os.environ.get("PATIENT_LINK_DAYS", "90"))
 # No link opens for longer than this from the day it is made or extended (patients.links).
 PATIENT_LINK_MAX_DAYS = int(os.environ.get("PATIENT_LINK_MAX_DAYS", "365"))

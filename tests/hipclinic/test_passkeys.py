@@ -390,6 +390,27 @@ def test_the_relying_party_is_site_urls_host_with_localhost_for_a_loopback_addre
     )
 
 
+def test_plain_http_off_this_machine_allows_no_passkey_origin_and_still_starts():
+    """Browsers offer no passkeys outside a secure context; the app still starts."""
+    import subprocess
+    import sys
+
+    assert webauthn_relying_party("http://192.168.1.10:8000") == ("192.168.1.10", [])
+    environment = {
+        **os.environ,
+        "SITE_URL": "http://192.168.1.10:8000",
+        "ALLOWED_HOSTS": "192.168.1.10",
+    }
+    check = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=settings.BASE_DIR,
+    )
+    assert check.returncode == 0, check.stderr
+
+
 def test_signing_in_again_with_the_passkey_still_saves_the_kept_form(therapist, with_passkey):
     from django.test import Client
     from django.urls import reverse
