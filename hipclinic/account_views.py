@@ -21,7 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from hipclinic import invitations as account_invitations
-from hipclinic import passwords, staff_sessions, two_factor
+from hipclinic import passkeys, passwords, staff_sessions, two_factor
 from hipclinic.access import staff_required
 from hipclinic.models import Role, User
 
@@ -41,7 +41,8 @@ class CodeForm(forms.Form):
 @login_required
 @sensitive_post_parameters("code")
 def second_step(request: HttpRequest) -> HttpResponse:
-    """The second sign-in step: a code from the authenticator app or a recovery code."""
+    """The second sign-in step: a code from the authenticator app or a recovery code, or
+    the user's passkey (its ceremony runs in the page: hipclinic.passkeys)."""
     if two_factor.owes(request) != "second_step":
         return redirect(two_factor.safe_next(request))
     form = CodeForm(request.POST or None)
@@ -52,7 +53,11 @@ def second_step(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "hipclinic/account/second_step.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        {
+            "form": form,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+            "has_passkey": passkeys.has_passkey(request.user),
+        },
     )
 
 
@@ -60,20 +65,20 @@ def second_step(request: HttpRequest) -> HttpResponse:
 @login_required
 @sensitive_post_parameters("code")
 def two_factor_enrol(request: HttpRequest) -> HttpResponse:
-    """Add an authenticator app: scan the code (or type the key), then confirm with a code
-    from the app. Recovery codes are shown once, right after."""
+    """Add an authenticator app (scan the code or type the key, then confirm with a code
+    from the app) or a passkey (its ceremony runs in the page: hipclinic.passkeys). A first
+    device's recovery codes are shown once, right after."""
     if two_factor.owes(request) == "second_step":
         return redirect("second_step")
     device = two_factor.unconfirmed_app_device(request.user)
     form = CodeForm(request.POST or None)
     if form.is_valid():
         codes = two_factor.confirm_app_device(request, device, form.cleaned_data["code"])
+        if codes:
+            return recovery_codes_page(request, codes)
         if codes is not None:
-            return render(
-                request,
-                "hipclinic/account/recovery_codes.html",
-                {"codes": codes, "next": two_factor.safe_next(request)},
-            )
+            messages.success(request, _("Authenticator app added."))
+            return redirect(two_factor.safe_next(request))
         form.add_error("code", _("That code is not right. Check the app's clock and try again."))
     return render(
         request,
@@ -213,6 +218,26 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
         % {"count": count},
     )
     return redirect("account_security")
+
+
+@never_cache
+@login_required
+def passkey_added(request: HttpRequest) -> HttpResponse:
+    """Where the enrolment page goes once a passkey is saved: its recovery codes if it was
+    the first device (once), else on to where the user was going."""
+    codes = passkeys.recovery_codes_to_show(request)
+    if codes:
+        return recovery_codes_page(request, codes)
+    messages.success(request, _("Passkey added."))
+    return redirect(two_factor.safe_next(request))
+
+
+def recovery_codes_page(request: HttpRequest, codes: list[str]) -> HttpResponse:
+    return render(
+        request,
+        "hipclinic/account/recovery_codes.html",
+        {"codes": codes, "next": two_factor.safe_next(request)},
+    )
 
 
 class InvitationForm(forms.Form):

@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 from django.contrib import messages
 from django.contrib.admin import apps as admin_apps
@@ -32,6 +34,18 @@ class HipclinicConfig(AppConfig):
         user_locked_out.connect(audit.locked_out, dispatch_uid="hipclinic-audit-locked-out")
         post_migrate.connect(auth.sync_role_groups, sender=self, dispatch_uid="hipclinic-groups")
         post_save.connect(auth.put_in_role_group, sender=User, dispatch_uid="hipclinic-role-group")
+        quiet_pyasn1()
+
+
+def quiet_pyasn1() -> None:
+    """pyasn1 (py_webauthn's ASN.1 parser, for passkeys) gives its logger a console handler
+    of its own, at DEBUG, as it is imported: past hipclinic.logging's token filter. Both
+    undone, so whatever it logs goes through the root's console like every other logger."""
+    import pyasn1.debug  # noqa: F401 (the import is what adds the handler)
+
+    logger = logging.getLogger("pyasn1")
+    logger.handlers.clear()
+    logger.setLevel(logging.NOTSET)
 
 
 class ClinicAdminConfig(admin_apps.AdminConfig):

@@ -10,6 +10,7 @@ import os
 import tempfile
 from importlib.util import find_spec
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import fontpkg_atkinson_hyperlegible
@@ -31,6 +32,25 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def webauthn_relying_party(site_url: str) -> tuple[str, list[str]]:
+    """The passkeys' relying party ID and the origins allowed to use them, from SITE_URL.
+
+    Browsers refuse an IP address as a relying party ID, so a loopback SITE_URL (the
+    default http://127.0.0.1:8000 of `make run`) becomes localhost on the same port:
+    passkeys then work at http://localhost:PORT/, which browsers treat as secure. Plain
+    HTTP anywhere else is no secure context: browsers offer no passkeys there, and no
+    origin is allowed.
+    """
+    parts = urlsplit(site_url)
+    host = parts.hostname or "localhost"
+    if host in {"127.0.0.1", "::1"}:
+        host = "localhost"
+    if parts.scheme != "https" and host != "localhost":
+        return host, []
+    port = f":{parts.port}" if parts.port else ""
+    return host, [f"{parts.scheme}://{host}{port}"]
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -61,6 +81,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # ... and passkeys (WebAuthn), whose credentials are django-otp devices too.
+    "django_otp_webauthn",
     "simple_history",
     # Background tasks: the Django tasks API (built in from Django 6; the django-tasks
     # backport before) with the django-tasks-db database backend and its db_worker.
@@ -198,6 +220,11 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "hipclinic")
+# Passkeys (django-otp-webauthn, hipclinic/passkeys.py): scoped to SITE_URL's host, a
+# second factor only (never a sign-in without the password), named for browsers' prompts.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_HELPER_CLASS = "hipclinic.passkeys.PasskeyHelper"
 # Platform admins always need a second factor when DEBUG is off; this asks it of them with
 # DEBUG on too (a clinic asks it of its staff with its own setting).
 TWO_FACTOR_FOR_PLATFORM_ADMINS = not DEBUG or env_bool("TWO_FACTOR_FOR_PLATFORM_ADMINS", False)
@@ -259,6 +286,13 @@ PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "3/h")
 # Patients' private links: where they point, how long they last, and the key that makes
 # their tokens (defaults to one derived from SECRET_KEY; changing it retires every link).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Passkeys belong to SITE_URL's host, and only a page from SITE_URL may use them.
+OTP_WEBAUTHN_RP_ID, OTP_WEBAUTHN_ALLOWED_ORIGINS = webauthn_relying_party(SITE_URL)
+if not OTP_WEBAUTHN_ALLOWED_ORIGINS:
+    # A plain-HTTP SITE_URL on the network (a try-out on a phone): no passkeys, and no
+    # error from django-otp-webauthn's check that an origin is set.
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
 PATIENT_LINK_DAYS = int(os.environ.get("PATIENT_LINK_DAYS", "90"))
 # No link opens for longer than this from the day it is made or extended (patients.links).
 PATIENT_LINK_MAX_DAYS = int(os.environ.get("PATIENT_LINK_MAX_DAYS", "365"))

@@ -3,17 +3,19 @@ lets a signed-in user do nothing else until the second step (or enrolment) is do
 
 The password is the first step (Django's login view, or the sign-in-again page). A user
 with a confirmed device then owes the second step: a code from their authenticator app
-(django-otp's TOTP device) or one of their recovery codes (a static device, each code
+(django-otp's TOTP device), their passkey (django-otp-webauthn's device, whose ceremony
+is in hipclinic.passkeys) or one of their recovery codes (a static device, each code
 deleted as it is used). A user who has no device but must have one (their clinic
 requires it, or a platform admin with DEBUG off) is taken to enrolment. Until then
 every page answers with a redirect there: the app, the admin (whose own login page
 sends to ours, so there is no way round) and every form.
 
-Wrong codes count as failed logins in django-axes under the account's own name with
-" (second step)" after it: the same lock-out rule and limit, but a counter that a
-correct password does not reset (``AXES_RESET_ON_SUCCESS`` would otherwise let a
-guesser who has the password try codes without end). Enrolment, removal and every
-failed second step are audited; no code ever reaches the trail or axes' records.
+Wrong codes and failed passkeys count as failed logins in django-axes under the
+account's own name with " (second step)" after it: the same lock-out rule and limit, but
+a counter that a correct password does not reset (``AXES_RESET_ON_SUCCESS`` would
+otherwise let a guesser who has the password try codes without end). Enrolment, removal
+and every failed second step are audited; no code or key ever reaches the trail or
+axes' records.
 """
 
 import base64
@@ -33,6 +35,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from hipclinic.access import client_ip
 from hipclinic.audit import SECOND_STEP_SUFFIX, audit_account
@@ -43,9 +46,20 @@ APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 
 # Pages a user who owes the second step may still open: the step itself, enrolment,
-# signing out, and the sign-in-again page's own second step. Pages that need no login at
-# all (the patients' pages, the health check) are open to everyone anyway.
-OPEN_BEFORE_SECOND_STEP = {"second_step", "two_factor_enrol", "logout", "sign_in_again_code"}
+# signing out, the sign-in-again page's own second step, and the passkey ceremonies that
+# enrolment and the step use (hipclinic.passkeys, which checks each one's state). Pages
+# that need no login at all (the patients' pages, the health check) are open to everyone.
+OPEN_BEFORE_SECOND_STEP = {
+    "second_step",
+    "two_factor_enrol",
+    "logout",
+    "sign_in_again_code",
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
+}
 
 
 def needs_two_factor(user) -> bool:
@@ -100,7 +114,7 @@ class SecondStepRequired:
         if not getattr(view_func, "login_required", True):
             return None  # a page for everyone (the patients' pages, sign-in)
         match = request.resolver_match
-        if match is not None and match.url_name in OPEN_BEFORE_SECOND_STEP:
+        if match is not None and match.view_name in OPEN_BEFORE_SECOND_STEP:
             return None
         owed = owes(request)
         if owed is None:
@@ -134,22 +148,38 @@ def pass_second_step(request: HttpRequest, code: str) -> bool:
     passwords) and audited. While locked, no code is even checked.
     """
     user = request.user
-    credentials = {"username": axes_name(user)}
-    if not AxesProxyHandler.is_allowed(request, credentials):
-        request.axes_locked_out = True
-        request.axes_credentials = credentials
+    if second_step_locked(request):
+        request.axes_locked_out = True  # AxesMiddleware answers with its lock-out page
+        request.axes_credentials = {"username": axes_name(user)}
         return False
     code = "".join(code.split()).lower()
     device = matching_device(user, code) if code else None
     if device is None:
-        # axes counts it (and locks when it must); hipclinic.audit records it.
-        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        second_step_failed(request)
         return False
+    second_step_passed(request, device)
+    return True
+
+
+def second_step_locked(request: HttpRequest) -> bool:
+    """Whether django-axes has locked this account's second step at this address; while it
+    is, no code or passkey is checked."""
+    return not AxesProxyHandler.is_allowed(request, {"username": axes_name(request.user)})
+
+
+def second_step_failed(request: HttpRequest) -> None:
+    """A failed second step, by code or passkey: django-axes counts it (and locks when it
+    must) and hipclinic.audit records it, both from Django's user_login_failed signal."""
+    credentials = {"username": axes_name(request.user)}
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+
+
+def second_step_passed(request: HttpRequest, device) -> None:
+    """The second step done with ``device``: its failures forgotten, the session verified."""
     AxesProxyHandler.reset_attempts(
-        ip_address=client_ip(request), username=credentials["username"], ip_or_username=False
+        ip_address=client_ip(request), username=axes_name(request.user), ip_or_username=False
     )
     otp_login(request, device)
-    return True
 
 
 def matching_device(user, code: str):
@@ -180,17 +210,29 @@ def qr_code_data_url(device: TOTPDevice) -> str:
 
 
 def confirm_app_device(request: HttpRequest, device: TOTPDevice, code: str) -> list[str] | None:
-    """Confirm the device being enrolled with a code from the app: the device counts from
-    now on, the session is verified, the user gets fresh recovery codes (returned, to show
-    once) and the enrolment is audited. None when the code is wrong."""
+    """Confirm the device being enrolled with a code from the app (device_enrolled then
+    does the rest). None when the code is wrong."""
     code = "".join(code.split())
     if not code or not device.verify_token(code):
         return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_account(request, AuditAction.TWO_FACTOR_ENROLLED, request.user)
-    otp_login(request, device)
-    return new_recovery_codes(request)
+    return device_enrolled(request, device)
+
+
+def device_enrolled(request: HttpRequest, device) -> list[str]:
+    """A new sign-in device (an authenticator app, a passkey) counts from now on: the
+    enrolment is audited, the session is verified with it unless it already was, and
+    when it is the account's first, the user gets recovery codes (returned, to show once;
+    none for a later device, so codes already kept stay good)."""
+    user = request.user
+    audit_account(request, AuditAction.TWO_FACTOR_ENROLLED, user)
+    if not user.is_verified():
+        otp_login(request, device)
+    others = [
+        other for other in sign_in_devices(user) if other.persistent_id != device.persistent_id
+    ]
+    return [] if others else new_recovery_codes(request)
 
 
 def new_recovery_codes(request: HttpRequest) -> list[str]:
@@ -212,10 +254,12 @@ def recovery_codes_left(user) -> int:
 
 
 def device_kind(device) -> str:
-    """What a device is, in the user's words; a kind without a name of ours (a passkey,
-    say) is called by its model's verbose name."""
+    """What a device is, in the user's words; a kind without a name of ours is called by
+    its model's verbose name."""
     if isinstance(device, TOTPDevice):
         return str(_("Authenticator app"))
+    if isinstance(device, WebAuthnCredential):
+        return str(_("Passkey"))
     return capfirst(str(device._meta.verbose_name))
 
 

@@ -36,7 +36,7 @@ from django.views import csrf
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from hipclinic import two_factor
+from hipclinic import passkeys, two_factor
 from hipclinic.forms import LoginForm
 
 # Hidden fields carrying the lost form's fields start with this, so none can be taken
@@ -183,9 +183,12 @@ def sign_in_again(request: HttpRequest) -> HttpResponse:
 
 
 def second_step_page(request: HttpRequest, work: KeptWork, form=None) -> HttpResponse:
-    """The second sign-in step (hipclinic.two_factor), still holding the kept form."""
+    """The second sign-in step (hipclinic.two_factor), still holding the kept form: a code,
+    or the user's passkey, after which the page sends the same form (with the kept fields
+    and no code: the view then sees nothing owed and sends the kept work on)."""
     from hipclinic.account_views import CodeForm
 
+    has_passkey = passkeys.has_passkey(request.user)
     response = render(
         request,
         "hipclinic/sign_in_again_code.html",
@@ -193,6 +196,7 @@ def second_step_page(request: HttpRequest, work: KeptWork, form=None) -> HttpRes
             "form": form or CodeForm(),
             "kept": [(KEPT + name, value) for name, value in work.fields],
             "work": work,
+            "passkey": passkeys.staying_configuration(request) if has_passkey else None,
         },
     )
     add_never_cache_headers(response)

@@ -76,6 +76,8 @@ urlpatterns = [
         account_views.sessions_end_others,
         name="sessions_end_others",
     ),
+    path("account/two-factor/passkey-added/", account_views.passkey_added, name="passkey_added"),
+    path("account/passkeys/", include("hipclinic.passkey_urls")),
     path("", include("patients.patient_page_urls")),
     path("", include("exercises.urls")),
     path("", include("patients.urls")),

@@ -325,6 +325,40 @@ APP_URLS = [
     ("invitation_resend", "post", lambda w: [w.invitation.pk], MANAGER_A_POST, False),
     ("invitation_withdraw", "post", lambda w: [w.invitation.pk], MANAGER_A_POST, False),
     ("invitation_accept", "get", lambda w: ["not-a-real-invitation"], statuses(*[404] * 5), False),
+    # Passkeys (hipclinic/passkeys.py): nobody here has one, so the page after adding one
+    # sends them on, a registration can begin (for oneself only) but not complete without
+    # its challenge, and there is no second step to pass with one. Signed out, a post
+    # gets the sign-in page (no challenge).
+    ("passkey_added", "get", lambda w: [], statuses(LOGIN, 302, 302, 302, 302), False),
+    (
+        "otp_webauthn:credential-registration-begin",
+        "post",
+        lambda w: [],
+        statuses(SIGN_IN_AGAIN, 200, 200, 200, 200),
+        False,
+    ),
+    (
+        "otp_webauthn:credential-registration-complete",
+        "post",
+        lambda w: [],
+        statuses(SIGN_IN_AGAIN, 400, 400, 400, 400),
+        False,
+    ),
+    (
+        "otp_webauthn:credential-authentication-begin",
+        "post",
+        lambda w: [],
+        statuses(SIGN_IN_AGAIN, 403, 403, 403, 403),
+        False,
+    ),
+    (
+        "otp_webauthn:credential-authentication-complete",
+        "post",
+        lambda w: [],
+        statuses(SIGN_IN_AGAIN, 403, 403, 403, 403),
+        False,
+    ),
+    ("otp_webauthn:js-i18n-catalog", "get", lambda w: [], STAFF, False),
     ("password_reset_done", "get", lambda w: [], EVERYONE, False),
     ("password_reset_confirm", "get", lambda w: ["MQ", "bad-token"], EVERYONE, False),
     ("password_reset_complete", "get", lambda w: [], EVERYONE, False),
@@ -462,6 +496,7 @@ ADMIN_MODELS = {
     # django-otp's devices: platform admins only (someone who lost both phone and codes).
     "otp_static.staticdevice": (None, "none", "none"),
     "otp_totp.totpdevice": (None, "none", "none"),
+    "django_otp_webauthn.webauthncredential": (None, "none", "none"),
     "hipclinic.clinic": (lambda w: w.patient.clinic, "view", "view"),
     "hipclinic.backgroundjob": (lambda w: w.job, "view", "view"),
     "hipclinic.user": (lambda w: w.therapist_a, "view", "view"),

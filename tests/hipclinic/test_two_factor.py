@@ -64,6 +64,20 @@ def test_enrolment_confirms_the_device_and_shows_ten_recovery_codes_once(client,
     ).exists()
 
 
+def test_a_second_app_keeps_the_recovery_codes_already_kept(client, therapist):
+    sign_in(client, therapist)
+    _, codes = enrol(client, therapist)
+    client.get("/account/two-factor/")
+    second = TOTPDevice.objects.get(user=therapist, confirmed=False)
+
+    response = client.post("/account/two-factor/", {"code": code_for(second)})
+
+    assert response.status_code == 302
+    assert TOTPDevice.objects.filter(user=therapist, confirmed=True).count() == 2
+    kept = StaticToken.objects.filter(device__user=therapist).values_list("token", flat=True)
+    assert set(kept) == set(codes)
+
+
 def test_a_wrong_code_does_not_enrol(client, therapist):
     sign_in(client, therapist)
     client.get("/account/two-factor/")
