@@ -40,8 +40,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.datastructures import MultiValueDict
-from django_otp_webauthn.admin import WebAuthnCredentialAdmin
-from django_otp_webauthn.models import WebAuthnCredential
 
 from hipclinic.audit import audit
 from hipclinic.auth import put_in_role_group
@@ -697,7 +695,5 @@ class AuditEventAdmin(ReadOnly, ClinicScopedAdmin):
     date_hierarchy = "created_at"
 
 
-# Passkeys beside django-otp's own devices, for platform admins only (no role has their
-# permissions): to remove the passkey of someone who lost it and their recovery codes.
-# django-otp-webauthn ships this ModelAdmin and leaves registering it to the project.
-admin.site.register(WebAuthnCredential, WebAuthnCredentialAdmin)
+# Two-factor devices (app, recovery codes, passkeys): hipclinic/device_admin.py.
+from hipclinic import device_admin  # noqa: E402, F401

@@ -220,6 +220,8 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "hipclinic")
+# The device admin pages never show a key or a recovery code (hipclinic/device_admin.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Passkeys (django-otp-webauthn, hipclinic/passkeys.py): scoped to SITE_URL's host, a
 # second factor only (never a sign-in without the password), named for browsers' prompts.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False

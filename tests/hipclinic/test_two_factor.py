@@ -232,3 +232,22 @@ def test_signing_in_again_asks_for_the_code_and_still_saves_the_kept_form(therap
     assert "Signed in again" in signed_in.content.decode()
     send_kept_changes(browser, signed_in)
     assert Patient.objects.get().first_name == "Robin"
+
+
+@override_settings(TWO_FACTOR_FOR_PLATFORM_ADMINS=False)
+def test_a_platform_admin_removes_a_lost_app_in_the_admin_audited_and_never_sees_its_key(
+    client, enrolled
+):
+    device, _ = enrolled
+    admin = SuperuserFactory()
+    sign_in(client, admin)
+    change = f"/admin/otp_totp/totpdevice/{device.pk}/change/"
+
+    page = client.get(change).content.decode()
+    assert device.key not in page and "qrcode" not in page.lower()
+    response = client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    event = AuditEvent.objects.get(action=AuditAction.TWO_FACTOR_REMOVED)
+    assert (event.actor, event.target_id) == (admin, str(device.user.pk))
