@@ -36,6 +36,11 @@ class CodeForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, has_app: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_app:  # passkeys only: the box takes a recovery code
+            self.fields["code"].help_text = _("One of your recovery codes.")
+
 
 @never_cache
 @login_required
@@ -45,11 +50,12 @@ def second_step(request: HttpRequest) -> HttpResponse:
     the user's passkey (its ceremony runs in the page: hipclinic.passkeys)."""
     if two_factor.owes(request) != "second_step":
         return redirect(two_factor.safe_next(request))
-    form = CodeForm(request.POST or None)
+    has_app = two_factor.has_app(request.user)
+    form = CodeForm(request.POST or None, has_app=has_app)
     if form.is_valid():
         if two_factor.pass_second_step(request, form.cleaned_data["code"]):
             return redirect(two_factor.safe_next(request))
-        form.add_error("code", _("That code is not right. Check the app and try again."))
+        form.add_error("code", _("That code is not right. Check it and try again."))
     return render(
         request,
         "hipclinic/account/second_step.html",
@@ -57,6 +63,7 @@ def second_step(request: HttpRequest) -> HttpResponse:
             "form": form,
             "next": request.POST.get("next") or request.GET.get("next", ""),
             "has_passkey": passkeys.has_passkey(request.user),
+            "has_app": has_app,
         },
     )
 

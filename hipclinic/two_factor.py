@@ -80,6 +80,11 @@ def sign_in_devices(user) -> list:
     ]
 
 
+def has_app(user) -> bool:
+    """Whether the user has a confirmed authenticator app (rather than passkeys only)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 def is_enrolled(user) -> bool:
     return bool(sign_in_devices(user))
 

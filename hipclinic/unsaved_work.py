@@ -220,7 +220,7 @@ def sign_in_again_code(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and two_factor.pass_second_step(request, form.cleaned_data["code"]):
         return send_again_page(request, work, at_once=True)
     if form.is_valid():
-        form.add_error("code", _("That code is not right. Check the app and try again."))
+        form.add_error("code", _("That code is not right. Check it and try again."))
     return second_step_page(request, work, form)
 
 

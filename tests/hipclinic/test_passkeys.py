@@ -466,3 +466,11 @@ def test_the_security_page_lists_the_passkey_as_a_passkey(client, therapist, wit
     page = client.get(reverse("account_security")).content.decode()
 
     assert "Passkey" in page and "WebAuthn" not in page
+
+
+def test_a_passkey_only_user_is_not_asked_for_an_app_code(client, therapist, with_passkey):
+    sign_in(client, therapist)
+
+    page = client.get(reverse("second_step")).content.decode()
+
+    assert "authenticator app" not in page and "recovery codes" in page
