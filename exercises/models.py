@@ -777,9 +777,12 @@ class ExerciseTranslation(models.Model):
     def clean(self):
         """As many steps, tips and "take care" lines as the English (``uneven_lines``)."""
         super().clean()
-        if self.exercise_id is None:
+        try:
+            # The admin's inline gives a new exercise before it is saved, as posted.
+            exercise = self.exercise
+        except Exercise.DoesNotExist:
             return
-        uneven = uneven_lines(text_lines(self.exercise), text_lines(self))
+        uneven = uneven_lines(text_lines(exercise), text_lines(self))
         if uneven:
             raise ValidationError(
                 {

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hipclinic.fields import limited_text
 from hipclinic.pictures import PictureField
@@ -311,7 +312,7 @@ class JobKind(models.TextChoices):
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting")
     RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("background job", "Done")
     FAILED = "failed", _("Failed")
 
 
