@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from exercises import poses
@@ -187,12 +187,17 @@ class OrderedItemInline(ClinicScopedInline, SortableStackedInline):
             field.widget.can_change_related = False
         return field
 
+    def reading_language(self, item) -> str:
+        """The language a row's dose is shown in: the reader's, for a protocol's row."""
+        return get_language()
+
     @admin.display(description=_("the patient reads"))
     def reads_as(self, item):
         """The dose as the handout prints it, so the therapist sees the patient's words."""
         if item.pk is None:
             return ""
-        return dose_sentence(item) or gettext("No dose yet: the patient reads no amount.")
+        sentence = dose_sentence(item, self.reading_language(item))
+        return sentence or gettext("No dose yet: the patient reads no amount.")
 
 
 def is_autocomplete(request) -> bool:

@@ -222,6 +222,10 @@ class PrescriptionItemInline(OrderedItemInline):
         formset.form.user = request.user  # a form class made for this request alone
         return formset
 
+    def reading_language(self, item) -> str:
+        """A programme's dose as its patient reads it: in the patient's language."""
+        return item.prescription.patient.language
+
     @admin.display(description=_("take care"))
     def cautions(self, item):
         """Staff only: the exercise's conditions this patient has, checked or still to check."""

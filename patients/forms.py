@@ -36,7 +36,9 @@ class PrescriptionAdminForm(forms.ModelForm):
     programme since, the save is refused rather than silently undoing their work.
     """
 
-    seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_revision = forms.IntegerField(
+        label=_("times saved when opened"), widget=forms.HiddenInput, required=False
+    )
 
     class Meta:
         model = Prescription
