@@ -133,7 +133,7 @@ class Patient(models.Model):
     @property
     def condition_labels(self) -> list[str]:
         """The conditions to take care with, as the clinic names them."""
-        return [Condition(condition).label for condition in self.conditions]
+        return [str(Condition(condition).label) for condition in self.conditions]
 
     @property
     def full_name(self) -> str:
