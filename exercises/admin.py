@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from exercises import poses
@@ -141,6 +141,10 @@ class OrderedItemFormSet(ParentRowsOnly, CustomInlineFormSet):
             form.instance.order = position
         return saved
 
+
+# adminsortable2 prints these on every sortable row without a Spanish of its own; marked
+# here so they are gathered into our message files, which Django reads first.
+SORTABLE_ROW_WORDS = (gettext_noop("Move to first position"), gettext_noop("Move to last position"))
 
 # The dose fields of one item, two lines under its exercise: how much, then how often.
 DOSE_LINES = [

@@ -126,6 +126,7 @@ PAGES = {
             ">Download version 1<",
             ">Preview handout<",
             ">Issue handout<",
+            'title="Move to first position"',
         ],
         [
             ">Para el paciente<",
@@ -136,6 +137,7 @@ PAGES = {
             ">Descargar la versión 1<",
             ">Vista previa de la hoja de ejercicios<",
             ">Entregar la hoja<",
+            'title="Mover a la primera posición"',
         ],
     ),
     "clinic": (
