@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils.text import format_lazy
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from exercises import wording
@@ -186,8 +186,8 @@ def check_dose(dose) -> dict[str, str]:
     """
     problems = {}
     missing_start = {
-        "reps": gettext_now("Give the repetitions to start the range from as well."),
-        "hold": gettext_now("Give the hold to start the range from as well."),
+        "reps": gettext("Give the repetitions to start the range from as well."),
+        "hold": gettext("Give the hold to start the range from as well."),
     }
     for start, top in (("reps", "reps_max"), ("hold", "hold_max")):
         low, high = getattr(dose, start), getattr(dose, top)
@@ -196,24 +196,22 @@ def check_dose(dose) -> dict[str, str]:
         if low is None:
             problems[top] = missing_start[start]
         elif high <= low:
-            problems[top] = gettext_now("The top of the range must be more than %(low)s.") % {
+            problems[top] = gettext("The top of the range must be more than %(low)s.") % {
                 "low": low
             }
     target = dose.build_up_to
     if target is not None:
         raised = progressed_figure(dose)
         if not raised:
-            problems["build_up_to"] = gettext_now(
+            problems["build_up_to"] = gettext(
                 "Give the repetitions, the walking minutes or the hold to build up from."
             )
         elif getattr(dose, raised) is not None and target <= getattr(dose, raised):
-            problems["build_up_to"] = gettext_now(
+            problems["build_up_to"] = gettext(
                 "Build up to more than the %(start)s to start with."
             ) % {"start": getattr(dose, raised)}
         elif raised == "reps" and dose.reps_max or raised == "hold" and dose.hold_max:
-            problems["build_up_to"] = gettext_now(
-                "Give a range or a figure to build up to, not both."
-            )
+            problems["build_up_to"] = gettext("Give a range or a figure to build up to, not both.")
     return problems
 
 
@@ -514,7 +512,7 @@ class Exercise(Dose):
         ]
 
     def __str__(self) -> str:
-        return self.name if self.clinic_id else f"{self.name} ({gettext_now('library')})"
+        return self.name if self.clinic_id else gettext("%(name)s (library)") % {"name": self.name}
 
     def clean(self):
         """The dose fits together (``Dose.clean``) and the steps and tips state no dose
@@ -571,9 +569,9 @@ class Condition(models.TextChoices):
 def check_conditions(value) -> None:
     """A list of conditions from the vocabulary, each once."""
     if not isinstance(value, list) or any(item not in Condition.values for item in value):
-        raise ValidationError(gettext_now("Choose conditions from the list."))
+        raise ValidationError(gettext("Choose conditions from the list."))
     if len(set(value)) != len(value):
-        raise ValidationError(gettext_now("Each condition once."))
+        raise ValidationError(gettext("Each condition once."))
 
 
 class Contraindication(models.Model):
@@ -653,7 +651,7 @@ class Protocol(models.Model):
         constraints = slug_constraints("protocol")
 
     def __str__(self) -> str:
-        return self.name if self.clinic_id else f"{self.name} ({gettext_now('library')})"
+        return self.name if self.clinic_id else gettext("%(name)s (library)") % {"name": self.name}
 
     def clean(self):
         """The description becomes a programme's general instructions, so it states no
@@ -786,7 +784,7 @@ class ExerciseTranslation(models.Model):
         if uneven:
             raise ValidationError(
                 {
-                    field: gettext_now(
+                    field: gettext(
                         "The original has %(original)s lines here and this translation has "
                         "%(translated)s: give one line for each."
                     )

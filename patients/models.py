@@ -7,8 +7,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import get_language_info
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -341,7 +340,7 @@ class Handout(models.Model):
         ]
 
     def __str__(self) -> str:
-        return gettext_now("%(title)s, version %(version)s") % {
+        return gettext("%(title)s, version %(version)s") % {
             "title": self.prescription.title,
             "version": self.revision,
         }
@@ -359,7 +358,7 @@ class Handout(models.Model):
             str(PaperSize(snapshot.get("paper_size", PaperSize.A4)).label),
         ]
         if snapshot.get("large_print"):
-            parts.append(gettext_now("large print"))
+            parts.append(gettext("large print"))
         if snapshot.get("language", "en") != "en":
             parts.append(str(get_language_info(snapshot["language"])["name_translated"]))
         return " · ".join(parts)
@@ -452,7 +451,7 @@ class PatientLink(models.Model):
         verbose_name_plural = _("patient links")
 
     def __str__(self) -> str:
-        return gettext_now("Link for %(name)s, created %(date)s") % {
+        return gettext("Link for %(name)s, created %(date)s") % {
             "name": self.patient.full_name,
             "date": f"{self.created_at:%Y-%m-%d}",
         }
@@ -597,9 +596,9 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         template = (
-            gettext_now("Urgent alert for %(name)s, %(date)s")
+            gettext("Urgent alert for %(name)s, %(date)s")
             if self.urgent
-            else gettext_now("Alert for %(name)s, %(date)s")
+            else gettext("Alert for %(name)s, %(date)s")
         )
         return template % {"name": self.patient.full_name, "date": f"{self.created_at:%Y-%m-%d}"}
 

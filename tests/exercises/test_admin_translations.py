@@ -161,3 +161,17 @@ def test_changing_the_number_of_english_steps_asks_for_the_translation_to_match(
     assert "The original has 3 lines here and this translation has 2" in response.content.decode()
     own_exercise.refresh_from_db()
     assert len(own_exercise.step_list) == 2
+
+
+def test_a_spanish_manager_is_told_in_spanish_why_a_translation_is_refused(
+    client, manager, own_exercise
+):
+    manager.language = "es"
+    manager.save()
+    client.force_login(manager)
+    page = client.get(admin_url(own_exercise))
+    one_step = {**SPANISH, "steps": "Túmbese boca arriba."}
+
+    response = client.post(admin_url(own_exercise), with_translation(form_data(page), **one_step))
+
+    assert "El original tiene aquí 2 líneas y esta traducción tiene 1" in response.content.decode()
