@@ -13,6 +13,8 @@ from django.db.models import Count
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from exercises import poses
 from exercises.dosing import dose_sentence, without_a_dose
@@ -22,6 +24,7 @@ from exercises.models import (
     Dose,
     Equipment,
     Exercise,
+    ExerciseTranslation,
     Muscle,
     Protocol,
     ProtocolItem,
@@ -57,7 +60,8 @@ class OrderedItemForm(forms.ModelForm):
         keeps_current = self.instance.pk and exercise.pk == self.instance.exercise_id
         if exercise.archived and not keeps_current:
             raise forms.ValidationError(
-                f"“{exercise}” is archived. Choose a current exercise for new items."
+                gettext("“%(exercise)s” is archived. Choose a current exercise for new items.")
+                % {"exercise": exercise}
             )
         return exercise
 
@@ -74,7 +78,7 @@ class OrderedItemFormSet(ParentRowsOnly, CustomInlineFormSet):
         super().add_fields(form, index)
         if DELETION_FIELD_NAME in form.fields:
             # Django's "Delete" beside an exercise reads as deleting the exercise itself.
-            form.fields[DELETION_FIELD_NAME].label = "Remove this row"
+            form.fields[DELETION_FIELD_NAME].label = _("Remove this row")
 
     def clean(self):
         super().clean()
@@ -96,7 +100,9 @@ class OrderedItemFormSet(ParentRowsOnly, CustomInlineFormSet):
         for form, exercise in chosen.items():
             if exercise.pk not in allowed:
                 # Only platform admins, who see every clinic, can get here.
-                form.add_error("exercise", "This exercise is not in this clinic's library.")
+                form.add_error(
+                    "exercise", gettext("This exercise is not in this clinic's library.")
+                )
 
     def arranged_forms(self):
         """The forms that hold an item after saving, in the order the user arranged them.
@@ -136,6 +142,10 @@ class OrderedItemFormSet(ParentRowsOnly, CustomInlineFormSet):
         return saved
 
 
+# adminsortable2 prints these on every sortable row without a Spanish of its own; marked
+# here so they are gathered into our message files, which Django reads first.
+SORTABLE_ROW_WORDS = (gettext_noop("Move to first position"), gettext_noop("Move to last position"))
+
 # The dose fields of one item, two lines under its exercise: how much, then how often.
 DOSE_LINES = [
     ("sets", "reps", "reps_max", "hold", "hold_max", "hold_unit", "side"),
@@ -155,8 +165,8 @@ class OrderedItemInline(ClinicScopedInline, SortableStackedInline):
     formset = OrderedItemFormSet
     extra = 0
     classes = ["ordered-items"]
-    verbose_name = "exercise"
-    verbose_name_plural = "exercises"
+    verbose_name = _("exercise")
+    verbose_name_plural = _("exercises")
     autocomplete_fields = ["exercise"]
     fields = ["exercise", *DOSE_LINES, "note", "reads_as"]
     readonly_fields = ["reads_as"]
@@ -181,12 +191,17 @@ class OrderedItemInline(ClinicScopedInline, SortableStackedInline):
             field.widget.can_change_related = False
         return field
 
-    @admin.display(description="the patient reads")
+    def reading_language(self, item) -> str:
+        """The language a row's dose is shown in: the reader's, for a protocol's row."""
+        return get_language()
+
+    @admin.display(description=_("the patient reads"))
     def reads_as(self, item):
         """The dose as the handout prints it, so the therapist sees the patient's words."""
         if item.pk is None:
             return ""
-        return dose_sentence(item) or "No dose yet: the patient reads no amount."
+        sentence = dose_sentence(item, self.reading_language(item))
+        return sentence or gettext("No dose yet: the patient reads no amount.")
 
 
 def is_autocomplete(request) -> bool:
@@ -207,19 +222,28 @@ class ArchiveActions:
             if shared:
                 self.message_user(
                     request,
-                    f"{shared} shared-library {noun} left as they were: "
-                    "only platform admins change the library.",
+                    gettext(
+                        "%(count)s shared-library %(noun)s left as they were: "
+                        "only platform admins change the library."
+                    )
+                    % {"count": shared, "noun": noun},
                     messages.WARNING,
                 )
         updated = queryset.exclude(archived=archived).update(archived=archived)
-        verb = "Archived" if archived else "Restored"
-        self.message_user(request, f"{verb} {updated} {noun}.")
+        done = (
+            gettext("Archived %(count)s %(noun)s.")
+            if archived
+            else gettext("Restored %(count)s %(noun)s.")
+        )
+        self.message_user(request, done % {"count": updated, "noun": noun})
 
-    @admin.action(description="Archive selected (hide from new programmes)", permissions=["change"])
+    @admin.action(
+        description=_("Archive selected (hide from new programmes)"), permissions=["change"]
+    )
     def archive(self, request, queryset):
         self._set_archived(request, queryset, True)
 
-    @admin.action(description="Restore selected from the archive", permissions=["change"])
+    @admin.action(description=_("Restore selected from the archive"), permissions=["change"])
     def unarchive(self, request, queryset):
         self._set_archived(request, queryset, False)
 
@@ -244,8 +268,10 @@ class ExerciseAdminForm(forms.ModelForm):
         model = Exercise
         fields = ["clinic", "easier_version"]  # the admin adds the rest from its fieldsets
         help_texts = {
-            "pose": "The positions of a drawn figure, written as in the shared library's "
-            "files. Drawn only while no picture is uploaded.",
+            "pose": _(
+                "The positions of a drawn figure, written as in the shared library's "
+                "files. Drawn only while no picture is uploaded."
+            ),
         }
 
     def clean_pose(self):
@@ -267,11 +293,13 @@ class ExerciseAdminForm(forms.ModelForm):
         if easier is None:
             return cleaned_data
         if self.instance.pk and easier.pk == self.instance.pk:
-            self.add_error("easier_version", "An exercise cannot be its own easier version.")
+            self.add_error(
+                "easier_version", gettext("An exercise cannot be its own easier version.")
+            )
         clinic = cleaned_data.get("clinic", self.instance.clinic if self.instance.pk else None)
         if easier.clinic_id is not None and easier.clinic_id != getattr(clinic, "pk", None):
             # A shared exercise must not point into one clinic's exercises.
-            self.add_error("easier_version", "Choose an exercise from the same library.")
+            self.add_error("easier_version", gettext("Choose an exercise from the same library."))
         return cleaned_data
 
 
@@ -282,17 +310,41 @@ class ContraindicationInline(ClinicScopedInline, admin.TabularInline):
     model = Contraindication
     fields = ["condition", "reason"]
     extra = 0
-    verbose_name = "condition to take care with"
-    verbose_name_plural = "conditions to take care with"
+    verbose_name = _("condition to take care with")
+    verbose_name_plural = _("conditions to take care with")
     formfield_overrides = {
         models.CharField: {"widget": forms.TextInput(attrs={"size": 60})},
     }
 
 
+class ExerciseTranslationInline(ClinicScopedInline, admin.StackedInline):
+    """A clinic's own exercise in the patient's other languages: what its handout and the
+    patient's page print for a patient who reads one of them.
+
+    Line for line with the English (``ExerciseTranslation.clean``, the library's rule), so
+    each step keeps its picture's number and a stop rule stays one. A shared-library
+    exercise's translations come from the library files (``load_library`` makes the rows
+    those of the files), so they are shown and changed by nobody here, platform admins
+    included.
+    """
+
+    model = ExerciseTranslation
+    fields = ["language", "name", "purpose", "steps", "cues", "precautions"]
+    extra = 0
+    verbose_name = _("translation for patients")
+    verbose_name_plural = _("translations for patients")
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 60})},
+    }
+
+    def parent_is_read_only(self, request, obj) -> bool:
+        return obj is not None and obj.is_shared
+
+
 @admin.register(Exercise)
 class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
     form = ExerciseAdminForm
-    inlines = [ContraindicationInline]
+    inlines = [ContraindicationInline, ExerciseTranslationInline]
     list_display = [
         "name",
         "kind",
@@ -312,12 +364,15 @@ class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
     hidden_from_staff_when_read_only = ("slug", "pose")
     fieldsets = [
         (None, {"fields": ["clinic", "name", "slug"]}),
-        ("Classification", {"fields": ["kind", "position", "difficulty", "muscles", "equipment"]}),
-        ("What the patient reads", {"fields": ["purpose", "steps", "cues", "precautions"]}),
         (
-            "Default dose",
+            _("Classification"),
+            {"fields": ["kind", "position", "difficulty", "muscles", "equipment"]},
+        ),
+        (_("What the patient reads"), {"fields": ["purpose", "steps", "cues", "precautions"]}),
+        (
+            _("Default dose"),
             {
-                "description": "Where a new programme item starts; every field is optional.",
+                "description": _("Where a new programme item starts; every field is optional."),
                 "fields": [
                     ("sets", "reps", "reps_max"),
                     ("hold", "hold_max", "hold_unit"),
@@ -329,12 +384,14 @@ class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
                 ],
             },
         ),
-        ("Variations", {"fields": ["easier_version", "harder_version_list"]}),
+        (_("Variations"), {"fields": ["easier_version", "harder_version_list"]}),
         (
-            "Sources and illustration",
+            _("Sources and illustration"),
             {
-                "description": "With a pose and no uploaded picture, the illustration is "
-                "drawn from the pose when you save.",
+                "description": _(
+                    "With a pose and no uploaded picture, the illustration is "
+                    "drawn from the pose when you save."
+                ),
                 "fields": ["sources", "illustration", "pose"],
             },
         ),
@@ -363,11 +420,11 @@ class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
             queryset = queryset.active()
         return queryset, False
 
-    @admin.display(description="muscles")
+    @admin.display(description=_("muscles"))
     def muscle_names(self, exercise):
         return ", ".join(muscle.name for muscle in exercise.muscles.all())
 
-    @admin.display(description="shared library", boolean=True)
+    @admin.display(description=_("shared library"), boolean=True)
     def in_library(self, exercise):
         return exercise.is_shared
 
@@ -380,11 +437,11 @@ class ExerciseAdmin(ArchiveActions, ClinicScopedAdmin):
         )
         return exercise
 
-    @admin.display(description="harder versions")
+    @admin.display(description=_("harder versions"))
     def harder_version_list(self, exercise):
         harder = getattr(exercise, "visible_harder_versions", [])
         if not harder:
-            return "None yet: choose this exercise as the easier version of another."
+            return gettext("None yet: choose this exercise as the easier version of another.")
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
@@ -425,9 +482,12 @@ class ProtocolAdmin(ArchiveActions, SortableAdminBase, ClinicScopedAdmin):
         if missing:
             self.message_user(
                 request,
-                f"Saved, but with no dose for {', '.join(missing)}: a programme started "
-                "from this protocol would print no amount for it. Give it sets, "
-                "repetitions, a hold or a time.",
+                gettext(
+                    "Saved, but with no dose for %(exercises)s: a programme started "
+                    "from this protocol would print no amount for it. Give it sets, "
+                    "repetitions, a hold or a time."
+                )
+                % {"exercises": ", ".join(missing)},
                 messages.WARNING,
             )
 
@@ -437,15 +497,17 @@ class ProtocolAdmin(ArchiveActions, SortableAdminBase, ClinicScopedAdmin):
             queryset = queryset.filter(archived=False)
         return queryset, may_have_duplicates
 
-    @admin.display(description="exercises", ordering="exercise_count")
+    @admin.display(description=_("exercises"), ordering="exercise_count")
     def exercise_count(self, protocol):
         return protocol.exercise_count
 
-    @admin.display(description="shared library", boolean=True)
+    @admin.display(description=_("shared library"), boolean=True)
     def in_library(self, protocol):
         return protocol.clinic_id is None
 
     @admin.display(description="")
     def start_programme(self, protocol):
         url = reverse("admin:patients_prescription_from_protocol")
-        return format_html('<a href="{}?protocol={}">Start a programme</a>', url, protocol.pk)
+        return format_html(
+            '<a href="{}?protocol={}">{}</a>', url, protocol.pk, gettext("Start a programme")
+        )

@@ -33,6 +33,7 @@ from django.db import transaction
 from exercises import poses, wording
 from exercises.illustrations import update_drawing
 from exercises.models import (
+    LINE_FIELDS,
     Condition,
     Contraindication,
     Dose,
@@ -43,6 +44,7 @@ from exercises.models import (
     Protocol,
     ProtocolItem,
     ProtocolTranslation,
+    uneven_lines,
 )
 
 LIBRARY_FILE = Path(__file__).resolve().parent / "data" / "library"
@@ -57,8 +59,6 @@ TRANSLATED_FIELDS = {
     "exercises": ("name", "purpose", "steps", "cues", "precautions"),
     "protocols": ("name", "description"),
 }
-# The lines a translation must match the English in, one for one.
-COUNTED_FIELDS = ("steps", "cues", "precautions")
 
 
 class LibraryError(ValueError):
@@ -271,19 +271,19 @@ def _check_translation(name: str, section: str, slug: str, entry, english: dict)
         if field_name not in entry:
             raise LibraryError(f"{where}, field '{field_name}': missing.")
         value, original = entry[field_name], english[slug].get(field_name, "")
-        if field_name in COUNTED_FIELDS:
-            original = original or []
+        if field_name in LINE_FIELDS:
             if not isinstance(value, list):
                 raise LibraryError(f"{where}, field '{field_name}': give a list of lines.")
-            if len(value) != len(original):
-                raise LibraryError(
-                    f"{where}, field '{field_name}': the English has {len(original)} lines "
-                    f"and this translation has {len(value)}: give one line for each."
-                )
             if any(not line.strip() for line in value):
                 raise LibraryError(f"{where}, field '{field_name}': a line is empty.")
         elif not isinstance(value, str) or (original and not value.strip()):
             raise LibraryError(f"{where}, field '{field_name}': missing.")
+    if section == "exercises":
+        for field_name, (ours, theirs) in uneven_lines(english[slug], entry).items():
+            raise LibraryError(
+                f"{where}, field '{field_name}': the English has {ours} lines "
+                f"and this translation has {theirs}: give one line for each."
+            )
 
 
 def _dose_values(entry: dict, where: str) -> dict:

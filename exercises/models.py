@@ -1,10 +1,15 @@
 """The exercise library: exercises, the muscles and equipment they involve, and protocols."""
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from exercises import wording
 from exercises.search import Term, choices_named, labels_containing, read_terms
@@ -28,15 +33,15 @@ def is_stop_rule(precaution: str) -> bool:
 
 
 class HoldUnit(models.TextChoices):
-    SECONDS = "seconds", "seconds"
-    BREATHS = "breaths", "breaths"
-    MINUTES = "minutes", "minutes"
+    SECONDS = "seconds", _("seconds")
+    BREATHS = "breaths", _("breaths")
+    MINUTES = "minutes", _("minutes")
 
 
 class Side(models.TextChoices):
-    EACH = "each", "each side"
-    BOTH = "both", "both sides together"
-    ALTERNATING = "alternating", "alternating sides"
+    EACH = "each", _("each side")
+    BOTH = "both", _("both sides together")
+    ALTERNATING = "alternating", _("alternating sides")
 
 
 # Bounds that catch typing mistakes (a 10,000-second hold) without getting in a
@@ -55,9 +60,7 @@ DOSE_BOUNDS = {
 }
 
 
-def _bounded(
-    field: str, verbose_name: str, help_text: str = ""
-) -> models.PositiveSmallIntegerField:
+def _bounded(field: str, verbose_name, help_text="") -> models.PositiveSmallIntegerField:
     low, high = DOSE_BOUNDS[field]
     return models.PositiveSmallIntegerField(
         verbose_name,
@@ -75,7 +78,12 @@ def dose_constraints(prefix: str) -> list[models.CheckConstraint]:
             condition=Q(**{f"{field}__isnull": True})
             | Q(**{f"{field}__gte": low, f"{field}__lte": high}),
             name=f"{prefix}_{field}_in_range",
-            violation_error_message=f"{field.replace('_', ' ').capitalize()} must be between {low} and {high}.",
+            violation_error_message=format_lazy(
+                _("{field} must be between {low} and {high}."),
+                field=field.replace("_", " ").capitalize(),
+                low=low,
+                high=high,
+            ),
         )
         for field, (low, high) in DOSE_BOUNDS.items()
     ]
@@ -101,25 +109,32 @@ class Dose(models.Model):
     the walking time, else the hold. How the figures fit together is ``check_dose``'s rule.
     """
 
-    sets = _bounded("sets", "sets")
-    reps = _bounded("reps", "repetitions")
-    reps_max = _bounded("reps_max", "repetitions, up to", "For a range, such as 10 to 15.")
-    hold = _bounded("hold", "hold", "How long to hold, each time.")
-    hold_max = _bounded("hold_max", "hold, up to", "For a range, such as 1 to 3 seconds.")
-    hold_unit = models.CharField(max_length=10, choices=HoldUnit.choices, default=HoldUnit.SECONDS)
-    side = models.CharField(max_length=12, choices=Side.choices, blank=True)
-    walk_minutes = _bounded("walk_minutes", "walk for (minutes)")
+    sets = _bounded("sets", _("sets"))
+    reps = _bounded("reps", _("repetitions"))
+    reps_max = _bounded("reps_max", _("repetitions, up to"), _("For a range, such as 10 to 15."))
+    hold = _bounded("hold", _("hold"), _("How long to hold, each time."))
+    hold_max = _bounded("hold_max", _("hold, up to"), _("For a range, such as 1 to 3 seconds."))
+    hold_unit = models.CharField(
+        _("hold unit"), max_length=10, choices=HoldUnit.choices, default=HoldUnit.SECONDS
+    )
+    side = models.CharField(_("side"), max_length=12, choices=Side.choices, blank=True)
+    walk_minutes = _bounded("walk_minutes", _("walk for (minutes)"))
     build_up_to = _bounded(
         "build_up_to",
-        "build up to",
-        "The figure to work up to: the repetitions, else the walking minutes, else the hold.",
+        _("build up to"),
+        _("The figure to work up to: the repetitions, else the walking minutes, else the hold."),
     )
-    times_per_day = _bounded("times_per_day", "times per day")
-    days_per_week = _bounded("days_per_week", "days per week")
+    times_per_day = _bounded("times_per_day", _("times per day"))
+    days_per_week = _bounded("days_per_week", _("days per week"))
     load = models.CharField(
-        "load or resistance", max_length=100, blank=True, help_text="For example 'light band'."
+        _("load or resistance"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example 'light band'."),
     )
-    rest_seconds = _bounded("rest_seconds", "rest (seconds)", "Between sets, or between holds.")
+    rest_seconds = _bounded(
+        "rest_seconds", _("rest (seconds)"), _("Between sets, or between holds.")
+    )
 
     DOSE_FIELDS = (
         "sets",
@@ -170,96 +185,106 @@ def check_dose(dose) -> dict[str, str]:
     same figure (a range already says how far to go).
     """
     problems = {}
-    for start, top, what in (("reps", "reps_max", "repetitions"), ("hold", "hold_max", "hold")):
+    missing_start = {
+        "reps": gettext("Give the repetitions to start the range from as well."),
+        "hold": gettext("Give the hold to start the range from as well."),
+    }
+    for start, top in (("reps", "reps_max"), ("hold", "hold_max")):
         low, high = getattr(dose, start), getattr(dose, top)
         if high is None:
             continue
         if low is None:
-            problems[top] = f"Give the {what} to start the range from as well."
+            problems[top] = missing_start[start]
         elif high <= low:
-            problems[top] = f"The top of the range must be more than {low}."
+            problems[top] = gettext("The top of the range must be more than %(low)s.") % {
+                "low": low
+            }
     target = dose.build_up_to
     if target is not None:
         raised = progressed_figure(dose)
         if not raised:
-            problems["build_up_to"] = (
+            problems["build_up_to"] = gettext(
                 "Give the repetitions, the walking minutes or the hold to build up from."
             )
         elif getattr(dose, raised) is not None and target <= getattr(dose, raised):
-            problems["build_up_to"] = (
-                f"Build up to more than the {getattr(dose, raised)} to start with."
-            )
+            problems["build_up_to"] = gettext(
+                "Build up to more than the %(start)s to start with."
+            ) % {"start": getattr(dose, raised)}
         elif raised == "reps" and dose.reps_max or raised == "hold" and dose.hold_max:
-            problems["build_up_to"] = "Give a range or a figure to build up to, not both."
+            problems["build_up_to"] = gettext("Give a range or a figure to build up to, not both.")
     return problems
 
 
 class MuscleGroup(models.TextChoices):
-    HIP_FLEXORS = "hip_flexors", "Hip flexors"
-    GLUTES = "glutes", "Glutes and hip extensors"
-    OUTER_HIP = "outer_hip", "Outer hip (abductors and rotators)"
-    INNER_THIGH = "inner_thigh", "Inner thigh (adductors)"
-    QUADRICEPS = "quadriceps", "Quadriceps"
-    HAMSTRINGS = "hamstrings", "Hamstrings"
-    LOWER_BACK = "lower_back", "Lower back"
-    CORE = "core", "Core"
-    CALVES = "calves", "Calves and ankles"
+    HIP_FLEXORS = "hip_flexors", _("Hip flexors")
+    GLUTES = "glutes", _("Glutes and hip extensors")
+    OUTER_HIP = "outer_hip", _("Outer hip (abductors and rotators)")
+    INNER_THIGH = "inner_thigh", _("Inner thigh (adductors)")
+    QUADRICEPS = "quadriceps", _("Quadriceps")
+    HAMSTRINGS = "hamstrings", _("Hamstrings")
+    LOWER_BACK = "lower_back", _("Lower back")
+    CORE = "core", _("Core")
+    CALVES = "calves", _("Calves and ankles")
 
 
 class Muscle(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
-    group = models.CharField(max_length=20, choices=MuscleGroup.choices)
+    group = models.CharField(_("group"), max_length=20, choices=MuscleGroup.choices)
     plain_name = models.CharField(
+        _("plain name"),
         max_length=100,
         blank=True,
-        help_text="What a patient would call it, e.g. 'front of the hip'.",
+        help_text=_("What a patient would call it, e.g. 'front of the hip'."),
     )
 
     class Meta:
         ordering = ["group", "name"]
+        verbose_name = _("muscle")
+        verbose_name_plural = _("muscles")
 
     def __str__(self) -> str:
         return self.name
 
 
 class Equipment(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "equipment"
+        verbose_name = _("equipment")
+        verbose_name_plural = _("equipment")
 
     def __str__(self) -> str:
         return self.name
 
 
 class Kind(models.TextChoices):
-    STRETCH = "stretch", "Stretch"
-    STRENGTHENING = "strengthening", "Strengthening"
+    STRETCH = "stretch", _("Stretch")
+    STRENGTHENING = "strengthening", _("Strengthening")
     # Holding the trunk steady while the limbs move (pelvic tilt, bird-dog, dead bug): the
     # core work of low back care, taught for control before strength.
-    CONTROL = "control", "Motor control"
-    MOBILITY = "mobility", "Mobility"
-    ACTIVITY = "activity", "Walking and activity"
+    CONTROL = "control", _("Motor control")
+    MOBILITY = "mobility", _("Mobility")
+    ACTIVITY = "activity", _("Walking and activity")
 
 
 class Position(models.TextChoices):
-    SUPINE = "supine", "Lying on your back"
-    SIDE_LYING = "side_lying", "Lying on your side"
-    PRONE = "prone", "Lying face down"
-    SEATED = "seated", "Sitting"
-    KNEELING = "kneeling", "Kneeling"
-    HALF_KNEELING = "half_kneeling", "Half-kneeling"
-    ALL_FOURS = "all_fours", "On hands and knees"
-    STANDING = "standing", "Standing"
+    SUPINE = "supine", _("Lying on your back")
+    SIDE_LYING = "side_lying", _("Lying on your side")
+    PRONE = "prone", _("Lying face down")
+    SEATED = "seated", _("Sitting")
+    KNEELING = "kneeling", _("Kneeling")
+    HALF_KNEELING = "half_kneeling", _("Half-kneeling")
+    ALL_FOURS = "all_fours", _("On hands and knees")
+    STANDING = "standing", _("Standing")
 
 
 class Difficulty(models.TextChoices):
-    GENTLE = "gentle", "Gentle"
-    MODERATE = "moderate", "Moderate"
-    ADVANCED = "advanced", "Advanced"
+    GENTLE = "gentle", _("Gentle")
+    MODERATE = "moderate", _("Moderate")
+    ADVANCED = "advanced", _("Advanced")
 
 
 # The longest search anyone may type; the search forms refuse longer, and search() reads no
@@ -406,33 +431,49 @@ class Exercise(Dose):
         null=True,
         blank=True,
         related_name="exercises",
-        help_text="Empty for the shared library.",
+        verbose_name=_("clinic"),
+        help_text=_("Empty for the shared library."),
     )
-    name = models.CharField(max_length=120)
+    name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(max_length=120)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    position = models.CharField("body position", max_length=20, choices=Position.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    position = models.CharField(_("body position"), max_length=20, choices=Position.choices)
     difficulty = models.CharField(
-        max_length=20, choices=Difficulty.choices, default=Difficulty.GENTLE
+        _("difficulty"), max_length=20, choices=Difficulty.choices, default=Difficulty.GENTLE
     )
-    muscles = models.ManyToManyField(Muscle, related_name="exercises", blank=True)
-    equipment = models.ManyToManyField(Equipment, related_name="exercises", blank=True)
+    muscles = models.ManyToManyField(
+        Muscle, related_name="exercises", blank=True, verbose_name=_("muscles")
+    )
+    equipment = models.ManyToManyField(
+        Equipment, related_name="exercises", blank=True, verbose_name=_("equipment")
+    )
     purpose = models.CharField(
-        max_length=300, help_text=f"One plain sentence: what this is for. {limit_note(300)}"
+        _("purpose"),
+        max_length=300,
+        help_text=format_lazy("{} {}", _("One plain sentence: what this is for."), limit_note(300)),
     )
-    steps = limited_text(2000, help_text="One step per line, in order.")
-    cues = limited_text(1000, "coaching cues", blank=True, help_text="One cue per line.")
+    steps = limited_text(2000, _("steps"), help_text=_("One step per line, in order."))
+    cues = limited_text(1000, _("coaching cues"), blank=True, help_text=_("One cue per line."))
     precautions = limited_text(
-        1000, blank=True, help_text="When not to do it and when to stop. One per line."
+        1000,
+        _("precautions"),
+        blank=True,
+        help_text=_("When not to do it and when to stop. One per line."),
     )
     illustration = PictureField(
-        upload_to="exercise-illustrations/", blank=True, url_name="exercises:exercise_picture"
+        _("illustration"),
+        upload_to="exercise-illustrations/",
+        blank=True,
+        url_name="exercises:exercise_picture",
     )
     pose = models.JSONField(
+        _("pose"),
         blank=True,
         default=dict,
-        help_text="How the drawing shows the exercise (the library file's pose). "
-        "Drawn only while no picture is uploaded.",
+        help_text=_(
+            "How the drawing shows the exercise (the library file's pose). "
+            "Drawn only while no picture is uploaded."
+        ),
     )
     easier_version = models.ForeignKey(
         "self",
@@ -440,13 +481,16 @@ class Exercise(Dose):
         null=True,
         blank=True,
         related_name="harder_versions",
+        verbose_name=_("easier version"),
     )
-    sources = limited_text(2000, blank=True, help_text="References, one per line.")
+    sources = limited_text(2000, _("sources"), blank=True, help_text=_("References, one per line."))
     archived = models.BooleanField(
-        default=False, help_text="Hidden from new programmes; existing programmes keep it."
+        _("archived"),
+        default=False,
+        help_text=_("Hidden from new programmes; existing programmes keep it."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     clinic_lookup = "clinic"
     shared_library = True
@@ -455,18 +499,20 @@ class Exercise(Dose):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("exercise")
+        verbose_name_plural = _("exercises")
         constraints = [
             *slug_constraints("exercise"),
             models.CheckConstraint(
                 condition=~Q(easier_version=F("pk")),
                 name="exercise_not_its_own_variation",
-                violation_error_message="An exercise cannot be its own easier version.",
+                violation_error_message=_("An exercise cannot be its own easier version."),
             ),
             *dose_constraints("exercise"),
         ]
 
     def __str__(self) -> str:
-        return self.name if self.clinic_id else f"{self.name} (library)"
+        return self.name if self.clinic_id else gettext("%(name)s (library)") % {"name": self.name}
 
     def clean(self):
         """The dose fits together (``Dose.clean``) and the steps and tips state no dose
@@ -511,21 +557,21 @@ class Condition(models.TextChoices):
     """Conditions that make some exercises unsafe: tags on exercises, and on a patient's
     record as "conditions to take care with"."""
 
-    HIP_POSTERIOR = "hip_replacement_posterior", "Hip replacement, posterior approach"
-    HIP_ANTERIOR = "hip_replacement_anterior", "Hip replacement, anterior approach"
-    KNEE_REPLACEMENT = "knee_replacement", "Knee replacement"
-    PREGNANCY = "pregnancy", "Pregnancy"
-    OSTEOPOROSIS = "osteoporosis", "Osteoporosis"
-    SPINE_SURGERY = "recent_spine_surgery", "Recent spine surgery"
-    FALL_RISK = "fall_risk", "Fall risk"
+    HIP_POSTERIOR = "hip_replacement_posterior", _("Hip replacement, posterior approach")
+    HIP_ANTERIOR = "hip_replacement_anterior", _("Hip replacement, anterior approach")
+    KNEE_REPLACEMENT = "knee_replacement", _("Knee replacement")
+    PREGNANCY = "pregnancy", _("Pregnancy")
+    OSTEOPOROSIS = "osteoporosis", _("Osteoporosis")
+    SPINE_SURGERY = "recent_spine_surgery", _("Recent spine surgery")
+    FALL_RISK = "fall_risk", _("Fall risk")
 
 
 def check_conditions(value) -> None:
     """A list of conditions from the vocabulary, each once."""
     if not isinstance(value, list) or any(item not in Condition.values for item in value):
-        raise ValidationError("Choose conditions from the list.")
+        raise ValidationError(gettext("Choose conditions from the list."))
     if len(set(value)) != len(value):
-        raise ValidationError("Each condition once.")
+        raise ValidationError(gettext("Each condition once."))
 
 
 class Contraindication(models.Model):
@@ -533,12 +579,16 @@ class Contraindication(models.Model):
     who is warned when they give the exercise to a patient with that condition."""
 
     exercise = models.ForeignKey(
-        Exercise, on_delete=models.CASCADE, related_name="contraindications"
+        Exercise,
+        on_delete=models.CASCADE,
+        related_name="contraindications",
+        verbose_name=_("exercise"),
     )
-    condition = models.CharField(max_length=40, choices=Condition.choices)
+    condition = models.CharField(_("condition"), max_length=40, choices=Condition.choices)
     reason = models.CharField(
+        _("reason"),
         max_length=300,
-        help_text="Why it is unsafe, in plain words, e.g. 'Bends the hip past a right angle.'",
+        help_text=_("Why it is unsafe, in plain words, e.g. 'Bends the hip past a right angle.'"),
     )
 
     clinic_lookup = "exercise__clinic"
@@ -548,11 +598,13 @@ class Contraindication(models.Model):
 
     class Meta:
         ordering = ["condition"]
+        verbose_name = _("contraindication")
+        verbose_name_plural = _("contraindications")
         constraints = [
             models.UniqueConstraint(
                 fields=["exercise", "condition"],
                 name="contraindication_once_per_exercise",
-                violation_error_message="Each condition once per exercise.",
+                violation_error_message=_("Each condition once per exercise."),
             )
         ]
 
@@ -569,19 +621,23 @@ class Protocol(models.Model):
         null=True,
         blank=True,
         related_name="protocols",
-        help_text="Empty for the shared library.",
+        verbose_name=_("clinic"),
+        help_text=_("Empty for the shared library."),
     )
-    name = models.CharField(max_length=150)
+    name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(max_length=150)
-    condition = models.CharField(max_length=150, blank=True)
+    condition = models.CharField(_("condition"), max_length=150, blank=True)
     # Copied into a programme's general instructions, so never longer than they may be.
     description = limited_text(
-        2000, blank=True, help_text="Copied into a programme's general instructions."
+        2000,
+        _("description"),
+        blank=True,
+        help_text=_("Copied into a programme's general instructions."),
     )
-    sources = limited_text(2000, blank=True, help_text="References, one per line.")
-    archived = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    sources = limited_text(2000, _("sources"), blank=True, help_text=_("References, one per line."))
+    archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     clinic_lookup = "clinic"
     shared_library = True
@@ -590,10 +646,12 @@ class Protocol(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("protocol")
+        verbose_name_plural = _("protocols")
         constraints = slug_constraints("protocol")
 
     def __str__(self) -> str:
-        return self.name if self.clinic_id else f"{self.name} (library)"
+        return self.name if self.clinic_id else gettext("%(name)s (library)") % {"name": self.name}
 
     def clean(self):
         """The description becomes a programme's general instructions, so it states no
@@ -605,10 +663,17 @@ class Protocol(models.Model):
 
 
 class ProtocolItem(Dose):
-    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="items")
-    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="protocol_items")
-    order = models.PositiveIntegerField(default=0, db_index=True)
-    note = limited_text(1000, blank=True)
+    protocol = models.ForeignKey(
+        Protocol, on_delete=models.CASCADE, related_name="items", verbose_name=_("protocol")
+    )
+    exercise = models.ForeignKey(
+        Exercise,
+        on_delete=models.PROTECT,
+        related_name="protocol_items",
+        verbose_name=_("exercise"),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+    note = limited_text(1000, _("note"), blank=True)
 
     clinic_lookup = "protocol__clinic"
     shared_library = True
@@ -617,6 +682,8 @@ class ProtocolItem(Dose):
 
     class Meta:
         ordering = ["order"]
+        verbose_name = _("protocol exercise")
+        verbose_name_plural = _("protocol exercises")
         constraints = [
             models.UniqueConstraint(
                 fields=["protocol", "order"], name="protocol_item_order_unique"
@@ -635,6 +702,29 @@ TRANSLATED_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES if cod
 LINE_FIELDS = ("steps", "cues", "precautions")
 
 
+def uneven_lines(
+    original: Mapping[str, list[str]], translation: Mapping[str, list[str]]
+) -> dict[str, tuple[int, int]]:
+    """Where a translation is not line for line with its original: for each of LINE_FIELDS
+    holding a different number of lines, (the original's count, the translation's count).
+
+    The one rule for every translation of an exercise, however it is written: the library
+    files (``exercises.library``), a clinic's own in the admin (``ExerciseTranslation.clean``)
+    and the check before one is printed (``exercises.patient_text``). Each side maps a
+    field to its lines; a field left out has none.
+    """
+    counts = {
+        field: (len(original.get(field) or []), len(translation.get(field) or []))
+        for field in LINE_FIELDS
+    }
+    return {field: (ours, theirs) for field, (ours, theirs) in counts.items() if ours != theirs}
+
+
+def text_lines(holder) -> dict[str, list[str]]:
+    """An exercise's or a translation's LINE_FIELDS as lists of lines, for ``uneven_lines``."""
+    return {field: lines(getattr(holder, field)) for field in LINE_FIELDS}
+
+
 class ExerciseTranslation(models.Model):
     """An exercise's words for patients in another language: what its handout and the
     patient's page print for a patient who reads that language.
@@ -644,13 +734,25 @@ class ExerciseTranslation(models.Model):
     meaning (a stop rule stays a stop rule) and its picture's step numbers.
     """
 
-    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(max_length=8, choices=TRANSLATED_LANGUAGES)
-    name = models.CharField(max_length=120)
-    purpose = models.CharField(max_length=300)
-    steps = limited_text(2000, help_text="One step per line, as many as the original.")
-    cues = limited_text(1000, "coaching cues", blank=True, help_text="One tip per line.")
-    precautions = limited_text(1000, blank=True, help_text="One per line, as many as the original.")
+    exercise = models.ForeignKey(
+        Exercise,
+        on_delete=models.CASCADE,
+        related_name="translations",
+        verbose_name=_("exercise"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=TRANSLATED_LANGUAGES)
+    name = models.CharField(_("name"), max_length=120)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    steps = limited_text(
+        2000, _("steps"), help_text=_("One step per line, as many as the original.")
+    )
+    cues = limited_text(1000, _("coaching cues"), blank=True, help_text=_("One tip per line."))
+    precautions = limited_text(
+        1000,
+        _("precautions"),
+        blank=True,
+        help_text=_("One per line, as many as the original."),
+    )
 
     clinic_lookup = "exercise__clinic"
     shared_library = True
@@ -659,6 +761,8 @@ class ExerciseTranslation(models.Model):
 
     class Meta:
         ordering = ["language"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
         constraints = [
             models.UniqueConstraint(
                 fields=["exercise", "language"], name="exercise_translation_unique"
@@ -669,22 +773,25 @@ class ExerciseTranslation(models.Model):
         return f"{self.exercise.name} ({self.get_language_display()})"
 
     def clean(self):
+        """As many steps, tips and "take care" lines as the English (``uneven_lines``)."""
         super().clean()
-        if self.exercise_id is None:
+        try:
+            # The admin's inline gives a new exercise before it is saved, as posted.
+            exercise = self.exercise
+        except Exercise.DoesNotExist:
             return
-        errors = {}
-        for field in LINE_FIELDS:
-            original, translated = (
-                len(lines(getattr(self.exercise, field))),
-                len(lines(getattr(self, field))),
+        uneven = uneven_lines(text_lines(exercise), text_lines(self))
+        if uneven:
+            raise ValidationError(
+                {
+                    field: gettext(
+                        "The original has %(original)s lines here and this translation has "
+                        "%(translated)s: give one line for each."
+                    )
+                    % {"original": original, "translated": translated}
+                    for field, (original, translated) in uneven.items()
+                }
             )
-            if original != translated:
-                errors[field] = (
-                    f"The original has {original} lines here and this translation has "
-                    f"{translated}: give one line for each."
-                )
-        if errors:
-            raise ValidationError(errors)
 
     @property
     def step_list(self) -> list[str]:
@@ -702,10 +809,15 @@ class ExerciseTranslation(models.Model):
 class ProtocolTranslation(models.Model):
     """A protocol's name and description in another language than English."""
 
-    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(max_length=8, choices=TRANSLATED_LANGUAGES)
-    name = models.CharField(max_length=150)
-    description = limited_text(2000, blank=True)
+    protocol = models.ForeignKey(
+        Protocol,
+        on_delete=models.CASCADE,
+        related_name="translations",
+        verbose_name=_("protocol"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=TRANSLATED_LANGUAGES)
+    name = models.CharField(_("name"), max_length=150)
+    description = limited_text(2000, _("description"), blank=True)
 
     clinic_lookup = "protocol__clinic"
     shared_library = True
@@ -714,6 +826,8 @@ class ProtocolTranslation(models.Model):
 
     class Meta:
         ordering = ["language"]
+        verbose_name = _("protocol translation")
+        verbose_name_plural = _("protocol translations")
         constraints = [
             models.UniqueConstraint(
                 fields=["protocol", "language"], name="protocol_translation_unique"

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from exercises.models import LINE_FIELDS, Exercise, ExerciseTranslation, is_stop_rule, lines
+from exercises.models import (
+    Exercise,
+    ExerciseTranslation,
+    is_stop_rule,
+    text_lines,
+    uneven_lines,
+)
 
 ORIGINAL_LANGUAGE = "en"
 
@@ -52,11 +58,8 @@ def matching_translation(exercise: Exercise, language: str) -> ExerciseTranslati
         translation = next((t for t in prefetched if t.language == language), None)
     else:
         translation = exercise.translations.filter(language=language).first()
-    if translation is None:
+    if translation is None or uneven_lines(text_lines(exercise), text_lines(translation)):
         return None
-    for field in LINE_FIELDS:
-        if len(lines(getattr(exercise, field))) != len(lines(getattr(translation, field))):
-            return None
     return translation
 
 

@@ -31,6 +31,8 @@ rule in one place (see ``Exercise.clean``, ``Protocol.clean`` and ``exercises.li
 
 import re
 
+from django.utils.translation import gettext, gettext_lazy
+
 NUMBER_WORDS = [
     "one",
     "two",
@@ -177,19 +179,33 @@ def figures_in_lines(lines: list[str]) -> list[tuple[int, str]]:
     ]
 
 
+# What lines_problem says, for steps and for tips, in the reader's language.
+LINE_SAYS = {
+    "Step": gettext_lazy("Step %(number)s says “%(phrase)s”."),
+    "Tip": gettext_lazy("Tip %(number)s says “%(phrase)s”."),
+}
+SAY_IT_IN_THE_DOSE = {
+    "Step": gettext_lazy(
+        "Say how long, how many and how often in the dose, not in the steps, so the "
+        "handout never says two different things."
+    ),
+    "Tip": gettext_lazy(
+        "Say how long, how many and how often in the dose, not in the tips, so the "
+        "handout never says two different things."
+    ),
+}
+
+
 def lines_problem(what: str, lines: list[str]) -> str:
     """What a person editing steps or tips is told; empty when the lines are fine.
 
-    ``what`` is the singular ("Step", "Tip"): "Step 5 says “30 seconds”."
+    ``what`` is "Step" or "Tip": "Step 5 says “30 seconds”."
     """
     found = figures_in_lines(lines)
     if not found:
         return ""
-    said = " ".join(f"{what} {number} says “{phrase}”." for number, phrase in found)
-    return (
-        f"{said} Say how long, how many and how often in the dose, not in the "
-        f"{what.lower()}s, so the handout never says two different things."
-    )
+    said = [LINE_SAYS[what] % {"number": number, "phrase": phrase} for number, phrase in found]
+    return " ".join([*said, str(SAY_IT_IN_THE_DOSE[what])])
 
 
 def description_problem(text: str) -> str:
@@ -198,8 +214,8 @@ def description_problem(text: str) -> str:
     if not found:
         return ""
     said = ", ".join(f"“{phrase}”" for phrase in found)
-    return (
-        f"The description says {said}. It becomes the programme's general instructions, "
+    return gettext(
+        "The description says %(said)s. It becomes the programme's general instructions, "
         "so leave out how many exercises there are and how long, how many or how often to "
         "do them: each exercise's dose says that."
-    )
+    ) % {"said": said}

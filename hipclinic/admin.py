@@ -40,6 +40,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from hipclinic.audit import audit
 from hipclinic.auth import put_in_role_group
@@ -133,8 +135,8 @@ class ClinicScoping:
             # chosen exercise, patient or colleague itself.
             field.widget.can_delete_related = False
         if isinstance(db_field, models.SlugField) and field is not None:
-            field.label = "Web name"
-            field.help_text = "The name in web addresses, filled in from the name."
+            field.label = _("Web name")
+            field.help_text = _("The name in web addresses, filled in from the name.")
         return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -216,7 +218,7 @@ class ClinicScopedAdmin(ClinicScoping, admin.ModelAdmin):
         # for both says nothing.
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
-            raise Http404(f"No {self.opts.verbose_name} with this ID.")
+            raise Http404(gettext("No %(name)s with this ID.") % {"name": self.opts.verbose_name})
         return obj
 
     def response_action(self, request, queryset):
@@ -236,8 +238,11 @@ class ClinicScopedAdmin(ClinicScoping, admin.ModelAdmin):
             name = self.opts.verbose_name if missing == 1 else self.opts.verbose_name_plural
             self.message_user(
                 request,
-                f"Left out {missing} selected {name} that could not be found "
-                "(removed, or not in your clinic).",
+                gettext(
+                    "Left out %(count)s selected %(name)s that could not be found "
+                    "(removed, or not in your clinic)."
+                )
+                % {"count": missing, "name": name},
                 messages.WARNING,
             )
             request.POST = request.POST.copy()
@@ -351,10 +356,12 @@ class ClinicAdminForm(forms.ModelForm):
     # A choice from the list the server knows, never a name typed with a slip in it (an
     # unknown name would quietly make "today" UTC's).
     timezone = forms.ChoiceField(
-        label="Time zone",
+        label=_("Time zone"),
         choices=time_zone_choices,
-        help_text="Decides when a day starts and ends for the clinic's patients: their "
-        "logs, reminders and handout dates.",
+        help_text=_(
+            "Decides when a day starts and ends for the clinic's patients: their "
+            "logs, reminders and handout dates."
+        ),
     )
 
     class Meta:
@@ -384,13 +391,13 @@ class ClinicAdmin(ClinicScopedAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "slug", "timezone", "language"]}),
-        ("Contact", {"fields": ["address", "phone", "email", "website"]}),
-        ("Handouts", {"fields": ["logo", "paper_size", "handout_footer"]}),
+        (_("Contact"), {"fields": ["address", "phone", "email", "website"]}),
+        (_("Handouts"), {"fields": ["logo", "paper_size", "handout_footer"]}),
         (
-            "Pain alerts and reminders",
+            _("Pain alerts and reminders"),
             {"fields": ["alert_pain_at", "alert_pain_rise", "alert_emails", "nudge_after_days"]},
         ),
-        ("Sign-in", {"fields": ["require_two_factor"]}),
+        (_("Sign-in"), {"fields": ["require_two_factor"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -442,7 +449,7 @@ class ClinicAdmin(ClinicScopedAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": clinic,
-            "title": "Save the new handout heading?",
+            "title": gettext("Save the new handout heading?"),
             "sentences": sentences,
             "changed": [
                 form.fields[name].label
@@ -504,8 +511,8 @@ class BackgroundJobAdmin(ReadOnly, ClinicScopedAdmin):
     verbose name being a developer's word.
     """
 
-    listed_as = "Handout and email progress"
-    explained = (
+    listed_as = _("Handout and email progress")
+    explained = _(
         "Issuing handouts for several programmes at once, issuing current handouts again "
         "after the clinic's details change, and emailing a patient their link carry on "
         "after the page has answered. Each shows here: what was asked, by whom, how far it "
@@ -538,23 +545,28 @@ class BackgroundJobAdmin(ReadOnly, ClinicScopedAdmin):
         return super().changelist_view(request, {**context, **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        context = {"listed_as": self.listed_as, "title": "What was asked, and how far it got"}
+        context = {
+            "listed_as": self.listed_as,
+            "title": gettext("What was asked, and how far it got"),
+        }
         return super().change_view(
             request, object_id, form_url, {**context, **(extra_context or {})}
         )
 
-    @admin.display(description="progress")
+    @admin.display(description=_("progress"))
     def progress(self, job: BackgroundJob) -> str:
-        return f"{job.done} of {job.total}" if job.total else str(job.done)
+        if not job.total:
+            return str(job.done)
+        return gettext("%(done)s of %(total)s") % {"done": job.done, "total": job.total}
 
 
 def kept_for_the_audit_trail(users) -> str:
     """Why these accounts cannot be deleted, and what to do instead."""
     names = ", ".join(sorted(user.username for user in users))
-    return (
-        f"Not deleted: {names}. The audit trail records what they did, so their accounts "
+    return gettext(
+        "Not deleted: %(names)s. The audit trail records what they did, so their accounts "
         "are kept. Deactivate them instead: they can then no longer sign in."
-    )
+    ) % {"names": names}
 
 
 @admin.register(User)
@@ -574,16 +586,16 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
     actions = ["deactivate", "delete_selected"]
 
     personal = (
-        "Personal info",
+        _("Personal info"),
         {"fields": ["first_name", "last_name", "display_name", "credentials", "email", "language"]},
     )
-    dates = ("Important dates", {"fields": ["last_login", "date_joined"]})
+    dates = (_("Important dates"), {"fields": ["last_login", "date_joined"]})
     platform_fieldsets = [
         (None, {"fields": ["username", "password"]}),
         personal,
-        ("Clinic", {"fields": ["clinic", "role"]}),
+        (_("Clinic"), {"fields": ["clinic", "role"]}),
         (
-            "Permissions",
+            _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
         dates,
@@ -593,13 +605,13 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
     clinic_fieldsets = [
         (None, {"fields": ["username"]}),
         personal,
-        ("Clinic", {"fields": ["clinic", "role", "is_active"]}),
+        (_("Clinic"), {"fields": ["clinic", "role", "is_active"]}),
         dates,
     ]
     new_user_fields = ["username", "usable_password", "password1", "password2"]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": new_user_fields}),
-        ("Clinic", {"fields": ["clinic", "role", "display_name", "credentials", "email"]}),
+        (_("Clinic"), {"fields": ["clinic", "role", "display_name", "credentials", "email"]}),
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -624,7 +636,7 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
         their own. Another clinic's account is a 404 as everywhere in the admin."""
         user = self.get_object(request, unquote(id))
         if user is None:
-            raise Http404("No such user.")
+            raise Http404(gettext("No such user."))
         if not request.user.is_superuser and user.pk != request.user.pk:
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
@@ -658,7 +670,7 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
             return redirect("admin:hipclinic_user_change", user.pk)
         return super().delete_view(request, object_id, extra_context)
 
-    @admin.action(description="Delete selected users", permissions=["delete"])
+    @admin.action(description=_("Delete selected users"), permissions=["delete"])
     def delete_selected(self, request, queryset):
         """Django's delete, refused for the whole selection if anyone in it has audit events."""
         kept = queryset.filter(audit_events__isnull=False).distinct()
@@ -668,7 +680,7 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
         return delete_selected(self, request, queryset)
 
     @admin.action(
-        description="Deactivate selected users (they can no longer sign in)",
+        description=_("Deactivate selected users (they can no longer sign in)"),
         permissions=["change"],
     )
     def deactivate(self, request, queryset):
@@ -679,9 +691,14 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
             user.is_active = False
             user.save(update_fields=["is_active"])
             audit(request, AuditAction.CHANGED, user)
-        self.message_user(request, f"Deactivated {len(users)} users.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Deactivated %(count)s user.", "Deactivated %(count)s users.", len(users))
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
         if queryset.filter(pk=request.user.pk).exists():
-            self.message_user(request, "Your own account stays active.", messages.WARNING)
+            self.message_user(request, gettext("Your own account stays active."), messages.WARNING)
 
 
 @admin.register(AuditEvent)

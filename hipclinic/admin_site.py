@@ -19,6 +19,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hipclinic.fields import checked_id
 
@@ -32,7 +34,7 @@ def view_on_site(request, content_type_id: int, object_id: str):
         visible = model._default_manager.visible_to(request.user)
         pk = pk if visible.filter(pk=pk).exists() else None
     if pk is None:
-        raise Http404("No such object.")
+        raise Http404(gettext("No such object."))
     return shortcut(request, content_type_id, object_id)
 
 
@@ -48,8 +50,8 @@ class AutocompleteWithDetails(AutocompleteJsonView):
 
 class ClinicAdminSite(admin.AdminSite):
     site_header = "hipclinic"
-    site_title = "hipclinic admin"
-    index_title = "Clinic records and home programmes"
+    site_title = _("hipclinic admin")
+    index_title = _("Clinic records and home programmes")
 
     def get_app_list(self, request, app_label=None):
         """Django's list of models, each under the name its admin gives staff (``listed_as``)

@@ -4,17 +4,19 @@ from django.apps import AppConfig
 from django.contrib import messages
 from django.contrib.admin import apps as admin_apps
 from django.contrib.auth.signals import user_logged_out
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 def say_logged_out(sender, request, user, **kwargs):
     """The login page a user lands on after logging out tells them it worked."""
     if request is not None:
-        messages.info(request, "You have logged out.", fail_silently=True)
+        messages.info(request, gettext("You have logged out."), fail_silently=True)
 
 
 class HipclinicConfig(AppConfig):
     name = "hipclinic"
-    verbose_name = "Clinics and staff"
+    verbose_name = _("Clinics and staff")
 
     def ready(self):
         from axes.signals import user_locked_out

@@ -29,6 +29,7 @@ THERAPIST_PERMISSIONS = frozenset(
     | _perms("exercises", "protocol", "view")
     | _perms("exercises", "protocolitem", "view")
     | _perms("exercises", "contraindication", "view")
+    | _perms("exercises", "exercisetranslation", "view")
     | _perms("patients", "patient", "view", "add", "change")
     | _perms("patients", "prescription", *ALL)
     | _perms("patients", "prescriptionitem", *ALL)
@@ -54,6 +55,7 @@ MANAGER_PERMISSIONS = frozenset(
     | _perms("exercises", "protocol", *ALL)
     | _perms("exercises", "protocolitem", *ALL)
     | _perms("exercises", "contraindication", *ALL)
+    | _perms("exercises", "exercisetranslation", *ALL)
     | _perms("patients", "patient", "delete")
 )
 

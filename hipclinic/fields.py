@@ -17,11 +17,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 def limit_note(limit: int) -> str:
-    """The limit as shown beside a field: "Up to 4,000 characters."."""
-    return f"Up to {limit:,} characters."
+    """The limit as shown beside a field, in the reader's language: "Up to 4,000
+    characters."."""
+    return format_lazy(_("Up to {limit:,} characters."), limit=limit)
 
 
 def limited_text(limit: int, *args, help_text: str = "", **kwargs) -> models.TextField:
@@ -36,7 +39,9 @@ def limited_text(limit: int, *args, help_text: str = "", **kwargs) -> models.Tex
         *args,
         max_length=limit,
         validators=[MaxLengthValidator(limit)],
-        help_text=f"{help_text} {limit_note(limit)}".strip(),
+        help_text=format_lazy("{} {}", help_text, limit_note(limit))
+        if help_text
+        else limit_note(limit),
         **kwargs,
     )
 

@@ -43,8 +43,10 @@ class CountedFormSet(forms.BaseFormSet):
         if counts[TOTAL_FORM_COUNT] < 0 or counts[INITIAL_FORM_COUNT] < 0:
             self._non_form_errors.append(
                 ValidationError(
-                    "The page was sent with its rows miscounted, so nothing was saved. "
-                    "Reload the page and try again.",
+                    _(
+                        "The page was sent with its rows miscounted, so nothing was saved. "
+                        "Reload the page and try again."
+                    ),
                     code="miscounted",
                 )
             )

@@ -10,8 +10,10 @@ immediately (the immediate backend).
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from hipclinic.models import BackgroundJob, Clinic, JobKind, JobStatus
 
@@ -20,7 +22,18 @@ try:  # Django 6 has the tasks API built in; on 5.2 the django-tasks backport pr
 except ImportError:  # pragma: no cover - depends on the Django version
     from django_tasks import task
 
-__all__ = ["task", "start_job", "running_job"]
+__all__ = ["task", "start_job", "running_job", "STOPPED", "summary_language"]
+
+STOPPED = gettext_lazy("Stopped by an error; the site's administrators can see it.")
+
+
+def summary_language(job: BackgroundJob) -> str:
+    """The language a job's summary is written in: that of the staff user who asked for the
+    work (their account's, else the site's), who is the one waiting to read how it went.
+    A summary is kept as written, so a task writes it inside ``translation.override`` of
+    this language."""
+    user = job.requested_by
+    return (user.language if user is not None else "") or settings.LANGUAGE_CODE
 
 
 def start_job(
@@ -54,15 +67,18 @@ def start_job(
 
 @contextmanager
 def running_job(job_id: int) -> Iterator[BackgroundJob]:
-    """Mark the job running for the body; done when it returns, failed if it raises."""
+    """Mark the job running for the body; done when it returns, failed if it raises. The
+    body runs in the job's ``summary_language``."""
     job = BackgroundJob.objects.select_related("clinic", "requested_by").get(pk=job_id)
     job.status = JobStatus.RUNNING
     job.save(update_fields=["status"])
     try:
-        yield job
+        with translation.override(summary_language(job)):
+            yield job
     except Exception:
         job.status = JobStatus.FAILED
-        job.summary = job.summary or "Stopped by an error; the site's administrators can see it."
+        with translation.override(summary_language(job)):
+            job.summary = job.summary or str(STOPPED)
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "summary", "finished_at"])
         raise

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hipclinic.fields import limited_text
@@ -25,53 +25,62 @@ class PaperSize(models.TextChoices):
 class Clinic(models.Model):
     """A physical therapy practice. Every clinical row belongs to exactly one."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    address = limited_text(300, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-    email = models.EmailField(blank=True)
-    website = models.URLField(blank=True)
-    logo = PictureField(upload_to="clinic-logos/", blank=True, url_name="clinic_logo")
+    address = limited_text(300, _("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = PictureField(_("logo"), upload_to="clinic-logos/", blank=True, url_name="clinic_logo")
     paper_size = models.CharField(
-        "default paper size", max_length=10, choices=PaperSize.choices, default=PaperSize.A4
+        _("default paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.A4
     )
     handout_footer = limited_text(
-        500, blank=True, help_text="Printed at the end of every handout, for example opening hours."
+        500,
+        _("handout footer"),
+        blank=True,
+        help_text=_("Printed at the end of every handout, for example opening hours."),
     )
-    timezone = models.CharField("time zone", max_length=64, default="UTC")
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
     language = models.CharField(
-        "patients' language",
+        _("patients' language"),
         max_length=8,
         choices=settings.LANGUAGES,
         default="en",
-        help_text="New patients start in this language; each patient's record can change it.",
+        help_text=_("New patients start in this language; each patient's record can change it."),
     )
     # What a patient's pain score sets off (patients.alerts): the defaults are CLINICAL.md's.
     alert_pain_at = models.PositiveSmallIntegerField(
-        "alert at a pain score of",
+        _("alert at a pain score of"),
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
-        help_text="A logged pain score of this or more tells the patient to stop and call, "
-        "and alerts their therapist.",
+        help_text=_(
+            "A logged pain score of this or more tells the patient to stop and call, "
+            "and alerts their therapist."
+        ),
     )
     alert_pain_rise = models.PositiveSmallIntegerField(
-        "alert at a rise in pain of",
+        _("alert at a rise in pain of"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
-        help_text="Points above the middle (median) of the patient's last three scores.",
+        help_text=_("Points above the middle (median) of the patient's last three scores."),
     )
     alert_emails = models.BooleanField(
-        "email staff about new alerts",
+        _("email staff about new alerts"),
         default=True,
-        help_text="The email says only that a patient needs attention, with a link: no name, "
-        "score or note. Sent only when the site can send email.",
+        help_text=_(
+            "The email says only that a patient needs attention, with a link: no name, "
+            "score or note. Sent only when the site can send email."
+        ),
     )
     nudge_after_days = models.PositiveSmallIntegerField(
-        "nudge after days without a log",
+        _("nudge after days without a log"),
         default=3,
         validators=[MaxValueValidator(30)],
-        help_text="A patient who asked for email reminders gets a gentle nudge after this "
-        "many days with nothing logged. 0 sends no nudges.",
+        help_text=_(
+            "A patient who asked for email reminders gets a gentle nudge after this "
+            "many days with nothing logged. 0 sends no nudges."
+        ),
     )
     require_two_factor = models.BooleanField(
         _("require two-factor sign-in for all staff"),
@@ -104,6 +113,8 @@ class Clinic(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("clinic")
+        verbose_name_plural = _("clinics")
 
     def __str__(self) -> str:
         return self.name
@@ -127,8 +138,8 @@ class Clinic(models.Model):
 
 
 class Role(models.TextChoices):
-    THERAPIST = "therapist", "Therapist"
-    MANAGER = "manager", "Clinic manager"
+    THERAPIST = "therapist", _("Therapist")
+    MANAGER = "manager", _("Clinic manager")
 
 
 class StaffUserManager(UserManager.from_queryset(ClinicQuerySet)):
@@ -139,20 +150,32 @@ class User(AbstractUser):
     """A therapist or clinic manager of one clinic, or a platform superuser (no clinic)."""
 
     clinic = models.ForeignKey(
-        Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+        Clinic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("clinic"),
     )
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.THERAPIST)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.THERAPIST)
     display_name = models.CharField(
-        max_length=150, blank=True, help_text="As printed on handouts, for example 'Dr Ana Ruiz'."
+        _("display name"),
+        max_length=150,
+        blank=True,
+        help_text=_("As printed on handouts, for example 'Dr Ana Ruiz'."),
     )
     credentials = models.CharField(
-        max_length=100, blank=True, help_text="Printed after the name, for example 'PT, DPT'."
+        _("credentials"),
+        max_length=100,
+        blank=True,
+        help_text=_("Printed after the name, for example 'PT, DPT'."),
     )
     language = models.CharField(
+        _("language"),
         max_length=8,
         choices=settings.LANGUAGES,
         blank=True,
-        help_text="The app's language for you. Leave empty to follow your browser.",
+        help_text=_("The app's language for you. Leave empty to follow your browser."),
     )
 
     clinic_lookup = "clinic"
@@ -161,11 +184,13 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["display_name", "username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_superuser=True) | Q(clinic__isnull=False) | Q(is_staff=False),
                 name="staff_user_has_clinic",
-                violation_error_message="Staff who are not platform admins belong to a clinic.",
+                violation_error_message=_("Staff who are not platform admins belong to a clinic."),
             )
         ]
 
@@ -185,18 +210,18 @@ class User(AbstractUser):
 
 
 class AuditAction(models.TextChoices):
-    VIEWED = "viewed", "Viewed"
-    DOWNLOADED = "downloaded", "Downloaded"
-    CREATED = "created", "Created"
-    CHANGED = "changed", "Changed"
-    DELETED = "deleted", "Deleted"
-    ISSUED = "issued", "Issued"
-    REVOKED = "revoked", "Revoked"
-    EXTENDED = "extended", "Extended"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    LOGGED_IN = "logged_in", "Logged in"
-    LOGIN_FAILED = "login_failed", "Login failed"
-    LOCKED_OUT = "locked_out", "Locked out"
+    VIEWED = "viewed", _("Viewed")
+    DOWNLOADED = "downloaded", _("Downloaded")
+    CREATED = "created", _("Created")
+    CHANGED = "changed", _("Changed")
+    DELETED = "deleted", _("Deleted")
+    ISSUED = "issued", _("Issued")
+    REVOKED = "revoked", _("Revoked")
+    EXTENDED = "extended", _("Extended")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    LOGGED_IN = "logged_in", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Login failed")
+    LOCKED_OUT = "locked_out", _("Locked out")
     SECOND_STEP_FAILED = "second_step_failed", _("Second sign-in step failed")
     TWO_FACTOR_ENROLLED = "2fa_enrolled", _("Two-factor device added")
     TWO_FACTOR_REMOVED = "2fa_removed", _("Two-factor device removed")
@@ -218,12 +243,22 @@ class AuditEvent(models.Model):
     """
 
     clinic = models.ForeignKey(
-        Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+        Clinic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("clinic"),
     )
     # Protected: an account that did something is deactivated, never deleted, so the
     # trail keeps who did it (hipclinic.admin.UserAdmin offers "Deactivate").
     actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("actor"),
     )
     patient_link = models.ForeignKey(
         "patients.PatientLink",
@@ -231,12 +266,13 @@ class AuditEvent(models.Model):
         null=True,
         blank=True,
         related_name="audit_events",
+        verbose_name=_("patient link"),
     )
-    action = models.CharField(max_length=20, choices=AuditAction.choices)
-    target_type = models.CharField("record type", max_length=100)
-    target_id = models.CharField(max_length=64)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    target_type = models.CharField(_("record type"), max_length=100)
+    target_id = models.CharField(_("target id"), max_length=64)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     clinic_lookup = "clinic"
 
@@ -245,9 +281,11 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
 
     def __str__(self) -> str:
-        who = self.actor or ("patient link" if self.patient_link_id else "system")
+        who = self.actor or (_("patient link") if self.patient_link_id else _("system"))
         return f"{who} {self.get_action_display().lower()} {self.target_type} #{self.target_id}"
 
     @classmethod
@@ -300,16 +338,16 @@ class StaffSession(models.Model):
 
 
 class JobKind(models.TextChoices):
-    ISSUE_HANDOUTS = "issue_handouts", "Issue handouts"
-    REBRAND_HANDOUTS = "rebrand_handouts", "Issue handouts again with the new heading"
-    EMAIL_LINK = "email_link", "Email a patient link"
+    ISSUE_HANDOUTS = "issue_handouts", _("Issue handouts")
+    REBRAND_HANDOUTS = "rebrand_handouts", _("Issue handouts again with the new heading")
+    EMAIL_LINK = "email_link", _("Email a patient link")
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", pgettext_lazy("background job", "Done")
+    FAILED = "failed", _("Failed")
 
 
 class BackgroundJob(models.Model):
@@ -320,18 +358,29 @@ class BackgroundJob(models.Model):
     arguments are ids only.
     """
 
-    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="jobs")
-    requested_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="jobs", verbose_name=_("clinic")
     )
-    kind = models.CharField(max_length=30, choices=JobKind.choices)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    total = models.PositiveIntegerField(default=0, help_text="Items to work through.")
-    done = models.PositiveIntegerField(default=0, help_text="Items finished so far.")
-    summary = models.CharField(max_length=300, blank=True)
-    task_id = models.CharField("task id", max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("requested by"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=JobKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(
+        _("total"), default=0, help_text=_("Items to work through.")
+    )
+    done = models.PositiveIntegerField(_("done"), default=0, help_text=_("Items finished so far."))
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     clinic_lookup = "clinic"
 
@@ -339,7 +388,8 @@ class BackgroundJob(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "background job"
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display().lower()})"
@@ -350,7 +400,9 @@ class Invitation(models.Model):
     clinic, and a one-time link (hipclinic.invitations) that lets the invitee choose
     their own password. Only the link's hash is kept."""
 
-    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="invitations")
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("clinic")
+    )
     email = models.EmailField(_("email address"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
@@ -370,6 +422,8 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
 
     def __str__(self) -> str:
         return self.email

@@ -23,6 +23,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from hipclinic.files import ServedFile, ServedFileMixin
@@ -33,8 +35,8 @@ MAX_BYTES = 2 * 1024 * 1024
 # or a small file that unpacks into gigabytes of pixels.
 MAX_PIXELS = 16_000_000
 RASTER_FORMATS = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg")}
-WRONG_KIND = "The picture must be a PNG, JPEG or SVG file."
-LIMITS = "PNG, JPEG or SVG, at most 2 MB and 16 megapixels."
+WRONG_KIND = gettext_lazy("The picture must be a PNG, JPEG or SVG file.")
+LIMITS = gettext_lazy("PNG, JPEG or SVG, at most 2 MB and 16 megapixels.")
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,8 @@ def check_picture(file, name: str | None = None) -> Picture:
     if len(data) > MAX_BYTES:
         size = getattr(file, "size", None) or len(data)
         raise ValidationError(
-            f"The picture is {size / 1024 / 1024:.1f} MB; the limit is 2 MB. "
-            "Save it smaller and try again."
+            _("The picture is %(size).1f MB; the limit is 2 MB. Save it smaller and try again.")
+            % {"size": size / 1024 / 1024}
         )
     if name.endswith(".svg"):
         return Picture("SVG", sanitize_svg(data))
@@ -80,20 +82,29 @@ def check_raster(data: bytes, name: str) -> str:
                 image.verify()
     except Image.DecompressionBombError as error:
         raise ValidationError(
-            "The picture claims so many pixels that unpacking it would overwhelm the server "
-            "(a decompression bomb); it is refused. Save it at most 16 megapixels and try again."
+            _(
+                "The picture claims so many pixels that unpacking it would overwhelm the "
+                "server (a decompression bomb); it is refused. Save it at most 16 megapixels "
+                "and try again."
+            )
         ) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise ValidationError("The file is not a picture Pillow can read. " + WRONG_KIND) from error
+        raise ValidationError(
+            _("The file is not a picture Pillow can read.") + " " + str(WRONG_KIND)
+        ) from error
     if width * height > MAX_PIXELS:
         raise ValidationError(
-            f"The picture is {width} × {height} pixels ({width * height / 1_000_000:.1f} "
-            "megapixels); the limit is 16 megapixels. Save it smaller and try again."
+            _(
+                "The picture is %(width)s × %(height)s pixels (%(megapixels).1f megapixels); "
+                "the limit is 16 megapixels. Save it smaller and try again."
+            )
+            % {"width": width, "height": height, "megapixels": width * height / 1_000_000}
         )
     if kind not in RASTER_FORMATS or not name.endswith(RASTER_FORMATS[kind]):
         raise ValidationError(
-            "The file's contents do not match its name (a .png must hold a PNG, a .jpg a JPEG)."
+            _("The file's contents do not match its name (a .png must hold a PNG, a .jpg a JPEG).")
         )
+
     return kind
 
 

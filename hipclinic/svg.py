@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 
 import tinycss2
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -27,8 +28,7 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 # Browsers render these as HTML or MathML inside an SVG, with all that HTML can do.
 HTML_NAMESPACES = {"http://www.w3.org/1999/xhtml", "http://www.w3.org/1998/Math/MathML"}
 
-SELF_CONTAINED = "pictures must be self-contained."
-NOT_SVG = "The file is not an SVG drawing (its root is not <svg>)."
+NOT_SVG = gettext_lazy("The file is not an SVG drawing (its root is not <svg>).")
 # Deeper than any drawing program nests; far shallower than a parser's stack.
 MAX_DEPTH = 100
 # WeasyPrint takes about half a millisecond per shape it draws, so a handout with a few
@@ -215,7 +215,9 @@ def sanitize_svg(data: bytes) -> bytes:
         parser.Parse(data, True)
     except expat.ExpatError as error:
         raise ValidationError(
-            "The SVG file is not well-formed XML. The picture must be a PNG, JPEG or SVG file."
+            gettext(
+                "The SVG file is not well-formed XML. The picture must be a PNG, JPEG or SVG file."
+            )
         ) from error
     if not writer.out:
         raise ValidationError(NOT_SVG)
@@ -242,30 +244,41 @@ class SvgWriter:
         self.written: list[int] = []  # the open written elements, innermost last
 
     def refuse_doctype(self, *args):
-        raise ValidationError("The SVG has a DOCTYPE or entities; save it as a plain SVG.")
+        raise ValidationError(gettext("The SVG has a DOCTYPE or entities; save it as a plain SVG."))
 
     def instruction(self, target, data):
         if target.lower() == "xml-stylesheet":
-            raise ValidationError(f"The SVG loads a stylesheet from another file; {SELF_CONTAINED}")
+            raise ValidationError(
+                gettext(
+                    "The SVG loads a stylesheet from another file; pictures must be self-contained."
+                )
+            )
 
     def start(self, name, attributes):
         namespace, _, tag = name.rpartition(" ")
         if len(self.open) >= MAX_DEPTH:
-            raise ValidationError("The SVG is nested too deeply to be a drawing.")
+            raise ValidationError(gettext("The SVG is nested too deeply to be a drawing."))
         if namespace in HTML_NAMESPACES:
             raise ValidationError(
-                f"The SVG contains HTML (<{tag}>), which is not allowed in a picture."
+                gettext("The SVG contains HTML (<%(tag)s>), which is not allowed in a picture.")
+                % {"tag": tag}
             )
         is_svg = namespace in (SVG_NS, "")
         if not self.open and not (is_svg and tag == "svg"):
             raise ValidationError(NOT_SVG)
         if is_svg and tag in ACTIVE_ELEMENTS:
-            raise ValidationError(f"The SVG contains <{tag}>, which is not allowed in a picture.")
+            raise ValidationError(
+                gettext("The SVG contains <%(tag)s>, which is not allowed in a picture.")
+                % {"tag": tag}
+            )
         pairs = list(zip(attributes[::2], attributes[1::2], strict=True))
         for attribute, _ in pairs:
             if attribute.lower().startswith("on"):  # a namespaced name starts with its URI
                 raise ValidationError(
-                    f"The SVG has an event handler ({attribute}); pictures cannot run code."
+                    gettext(
+                        "The SVG has an event handler (%(attribute)s); pictures cannot run code."
+                    )
+                    % {"attribute": attribute}
                 )
         parent_written = not self.open or self.open[-1] is not None
         if not (is_svg and tag in ELEMENTS and parent_written and self.style_text is None):
@@ -291,7 +304,11 @@ class SvgWriter:
         namespace, _, local = name.rpartition(" ")
         if local == "href" and namespace in ("", XLINK_NS):
             if not value.strip().startswith("#"):
-                raise ValidationError(f"The SVG links to another file or site; {SELF_CONTAINED}")
+                raise ValidationError(
+                    gettext(
+                        "The SVG links to another file or site; pictures must be self-contained."
+                    )
+                )
             if namespace == XLINK_NS:
                 self.uses_xlink = True
                 local = "xlink:href"
@@ -325,7 +342,7 @@ class SvgWriter:
                 return counted[index]
             if depth > MAX_DEPTH + 50:  # nesting, then a few <use> of <use>
                 raise ValidationError(
-                    "The SVG's <use> elements copy each other too deeply (or in a loop)."
+                    gettext("The SVG's <use> elements copy each other too deeply (or in a loop).")
                 )
             total = 1
             for child in self.children[index]:
@@ -334,9 +351,12 @@ class SvgWriter:
                 total += shapes(self.ids[self.copies[index]], depth + 1)
             if total > MAX_SHAPES:
                 raise ValidationError(
-                    f"The SVG draws more than {MAX_SHAPES:,} shapes (counting each copy a "
-                    "<use> makes); that is too slow to print. Simplify it, or save it as a "
-                    "PNG, and try again."
+                    gettext(
+                        "The SVG draws more than %(most)s shapes (counting each copy a "
+                        "<use> makes); that is too slow to print. Simplify it, or save it as a "
+                        "PNG, and try again."
+                    )
+                    % {"most": f"{MAX_SHAPES:,}"}
                 )
             counted[index] = total
             return total
@@ -386,8 +406,11 @@ def refuse_at_rule(node) -> None:
     """At-rules (``@import``, ``@font-face``...) can fetch or run; a picture has none."""
     if node.type == "at-rule":
         raise ValidationError(
-            f"The SVG's style uses @{node.lower_at_keyword}, which is not allowed in a "
-            f"picture; {SELF_CONTAINED}"
+            gettext(
+                "The SVG's style uses @%(rule)s, which is not allowed in a picture; pictures "
+                "must be self-contained."
+            )
+            % {"rule": node.lower_at_keyword}
         )
 
 
@@ -427,7 +450,10 @@ def check_css_values(tokens) -> None:
         elif token.type == "function":
             if token.lower_name not in CSS_FUNCTIONS:
                 raise ValidationError(
-                    f"The SVG's style uses {token.lower_name}(), which is not allowed in a picture."
+                    gettext(
+                        "The SVG's style uses %(function)s(), which is not allowed in a picture."
+                    )
+                    % {"function": token.lower_name}
                 )
             if token.lower_name == "url":
                 strings = [t for t in token.arguments if t.type not in ("whitespace", "comment")]
@@ -441,4 +467,6 @@ def check_css_values(tokens) -> None:
 
 def check_url(address: str) -> None:
     if not address.strip().startswith("#"):
-        raise ValidationError(f"The SVG refers to another file or site; {SELF_CONTAINED}")
+        raise ValidationError(
+            gettext("The SVG refers to another file or site; pictures must be self-contained.")
+        )

@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -69,7 +70,7 @@ class PrescriptionSummaryInline(ReadOnly, ClinicScopedInline, admin.TabularInlin
     show_change_link = True
     extra = 0
     can_delete = False
-    verbose_name_plural = "programmes"
+    verbose_name_plural = _("programmes")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("therapist", "patient")
@@ -124,10 +125,10 @@ class PatientAdmin(AuditedChanges, ClinicScopedAdmin):
     autocomplete_fields = ["primary_therapist"]
     fieldsets = [
         (None, {"fields": ["clinic", "chart_number", ("first_name", "last_name")]}),
-        ("Contact", {"fields": ["date_of_birth", "email", "phone"]}),
-        ("Care", {"fields": ["condition", "conditions", "notes", "primary_therapist"]}),
-        ("Handouts", {"fields": ["language", "large_print", "paper_size"]}),
-        ("Status", {"fields": ["is_active", "discharged_on"]}),
+        (_("Contact"), {"fields": ["date_of_birth", "email", "phone"]}),
+        (_("Care"), {"fields": ["condition", "conditions", "notes", "primary_therapist"]}),
+        (_("Handouts"), {"fields": ["language", "large_print", "paper_size"]}),
+        (_("Status"), {"fields": ["is_active", "discharged_on"]}),
     ]
     inlines = [PrescriptionSummaryInline]
 
@@ -221,7 +222,11 @@ class PrescriptionItemInline(OrderedItemInline):
         formset.form.user = request.user  # a form class made for this request alone
         return formset
 
-    @admin.display(description="take care")
+    def reading_language(self, item) -> str:
+        """A programme's dose as its patient reads it: in the patient's language."""
+        return item.prescription.patient.language
+
+    @admin.display(description=_("take care"))
     def cautions(self, item):
         """Staff only: the exercise's conditions this patient has, checked or still to check."""
         if item.pk is None:
@@ -240,7 +245,8 @@ class PrescriptionItemInline(OrderedItemInline):
                         },
                     ).strip()
                     if caution.confirmed
-                    else f"Needs confirming: {caution.label}. {caution.reason}",
+                    else gettext("Needs confirming: %(condition)s. %(reason)s")
+                    % {"condition": caution.label, "reason": caution.reason},
                 )
                 for caution in item_cautions(item)
             ),
@@ -255,17 +261,21 @@ class HandoutInline(ReadOnly, ClinicScopedInline, admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-    verbose_name_plural = "issued handouts"
+    verbose_name_plural = _("issued handouts")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("issued_by").order_by("-revision")
 
-    @admin.display(description="PDF")
+    @admin.display(description=_("PDF"))
     def download(self, handout):
         if handout.pk is None:  # a blank row from tampered formset counts; nothing to fetch
             return "-"
         url = reverse("patients:download_handout", args=[handout.pk])
-        return format_html('<a href="{}">Download version {}</a>', url, handout.revision)
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            gettext("Download version %(version)s") % {"version": handout.revision},
+        )
 
 
 class MeasureScheduleInline(ReadOnly, ClinicScopedInline, admin.TabularInline):
@@ -277,7 +287,7 @@ class MeasureScheduleInline(ReadOnly, ClinicScopedInline, admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-    verbose_name_plural = "outcome measures (attached on the programme's page)"
+    verbose_name_plural = _("outcome measures (attached on the programme's page)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("measure", "created_by")
@@ -319,9 +329,9 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
     autocomplete_fields = ["patient", "therapist"]
     fieldsets = [
         (None, {"fields": ["patient", "title", "therapist", "status"]}),
-        ("Dates", {"fields": [("start_date", "review_date")]}),
-        ("For the patient", {"fields": ["instructions"]}),
-        ("Edits", {"fields": ["revision", "protocol", "seen_revision"]}),
+        (_("Dates"), {"fields": [("start_date", "review_date")]}),
+        (_("For the patient"), {"fields": ["instructions"]}),
+        (_("Edits"), {"fields": ["revision", "protocol", "seen_revision"]}),
     ]
     inlines = [PrescriptionItemInline, MeasureScheduleInline, HandoutInline]
     ordering = ["-updated_at", "-pk"]
@@ -330,7 +340,9 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
     def has_issue_permission(self, request):
         return request.user.has_perm("patients.add_handout")
 
-    @admin.action(description="Issue handouts for the selected programmes", permissions=["issue"])
+    @admin.action(
+        description=_("Issue handouts for the selected programmes"), permissions=["issue"]
+    )
     def issue_handouts(self, request, queryset):
         """One programme is issued at once; more are issued by a background task."""
         programmes = list(queryset.select_related("patient__clinic").order_by("pk"))
@@ -350,8 +362,11 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
                 )
             self.message_user(
                 request,
-                f"Issuing {len(programmes)} handouts in the background; “Handout and email progress” "
-                "shows how far it has got.",
+                gettext(
+                    "Issuing %(count)s handouts in the background; “%(progress)s” shows how "
+                    "far it has got."
+                )
+                % {"count": len(programmes), "progress": _("Handout and email progress")},
                 messages.INFO,
             )
             return
@@ -360,12 +375,16 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
             handout = issue_handout(prescription, request.user, ip=client_ip(request))
         except CannotIssue as error:
             self.message_user(
-                request, f"Not issued “{prescription.title}”: {error}", messages.ERROR
+                request,
+                gettext("Not issued “%(title)s”: %(error)s")
+                % {"title": prescription.title, "error": error},
+                messages.ERROR,
             )
         else:
             self.message_user(
                 request,
-                f"Issued “{prescription.title}” version {handout.revision}.",
+                gettext("Issued “%(title)s” version %(version)s.")
+                % {"title": prescription.title, "version": handout.revision},
                 messages.SUCCESS,
             )
 
@@ -412,10 +431,10 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "therapist" and request.user.clinic_id:
             field.required = False
-            field.help_text = "Leave empty to prescribe as yourself."
+            field.help_text = _("Leave empty to prescribe as yourself.")
         return field
 
-    @admin.display(description="exercises", ordering="exercise_count")
+    @admin.display(description=_("exercises"), ordering="exercise_count")
     def exercise_count(self, prescription):
         return prescription.exercise_count
 
@@ -435,8 +454,11 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
         if missing:
             self.message_user(
                 request,
-                f"Saved, but with no dose for {', '.join(missing)}: the handout would print "
-                "no amount for it. Give it sets, repetitions, a hold or a time.",
+                gettext(
+                    "Saved, but with no dose for %(exercises)s: the handout would print "
+                    "no amount for it. Give it sets, repetitions, a hold or a time."
+                )
+                % {"exercises": ", ".join(missing)},
                 messages.WARNING,
             )
 
@@ -481,15 +503,18 @@ class PrescriptionAdmin(AuditedChanges, SortableAdminBase, SimpleHistoryAdmin, C
             self.log_addition(request, prescription, [{"added": {}}])
             self.message_user(
                 request,
-                f"Started “{prescription}” from “{prescription.protocol}”. "
-                "It is a draft: adjust the exercises and doses, then set it active.",
+                gettext(
+                    "Started “%(programme)s” from “%(protocol)s”. "
+                    "It is a draft: adjust the exercises and doses, then set it active."
+                )
+                % {"programme": prescription, "protocol": prescription.protocol},
                 messages.SUCCESS,
             )
             return redirect("admin:patients_prescription_change", prescription.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Start a programme from a protocol",
+            "title": gettext("Start a programme from a protocol"),
             "form": form,
             "media": form.media,
         }
@@ -508,7 +533,7 @@ def refuse_unknown_ids(request, form_class, user) -> None:
         except (ValueError, ValidationError):
             found = False
         if not found:
-            raise Http404(f"No {name} with this ID.")
+            raise Http404(gettext("No %(name)s with this ID.") % {"name": name})
 
 
 @admin.register(Handout)
@@ -527,7 +552,7 @@ class HandoutAdmin(ReadOnly, ClinicScopedAdmin):
     fields = ["prescription", "revision", "issued_by", "issued_at", "page_count", "sha256"]
     readonly_fields = fields
 
-    @admin.display(ordering="prescription__patient__last_name")
+    @admin.display(description=_("patient"), ordering="prescription__patient__last_name")
     def patient(self, handout):
         return handout.prescription.patient
 
@@ -535,7 +560,7 @@ class HandoutAdmin(ReadOnly, ClinicScopedAdmin):
 class LinkStatusFilter(admin.SimpleListFilter):
     """The links in one LinkState, worked out in the database as the app works it out."""
 
-    title = "status"
+    title = _("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
@@ -596,8 +621,8 @@ class PatientLinkAdmin(ReadOnly, ClinicScopedAdmin):
             "link_actions": [
                 (name, label)
                 for name, label, offered in [
-                    ("extend", "Extend this link", link.can_be_extended),
-                    ("revoke", "Revoke this link", True),
+                    ("extend", gettext("Extend this link"), link.can_be_extended),
+                    ("revoke", gettext("Revoke this link"), True),
                 ]
                 if may_change and offered
             ],
@@ -616,18 +641,24 @@ class PatientLinkAdmin(ReadOnly, ClinicScopedAdmin):
     def uses(self, link):
         return link.use_count
 
-    @admin.display(description="status", ordering="state")
+    @admin.display(description=_("status"), ordering="state")
     def status(self, link):
         return link.state.label
 
-    @admin.action(description="Revoke selected links", permissions=["link_change"])
+    @admin.action(description=_("Revoke selected links"), permissions=["link_change"])
     def revoke(self, request, queryset):
         links = list(queryset.filter(revoked_at__isnull=True).select_related("patient__clinic"))
         for link in links:
             revoke_link(link, request.user, ip=client_ip(request))
-        self.message_user(request, f"Revoked {len(links)} patient links.")
+        self.message_user(
+            request,
+            ngettext(
+                "Revoked %(count)s patient link.", "Revoked %(count)s patient links.", len(links)
+            )
+            % {"count": len(links)},
+        )
 
-    @admin.action(description="Extend selected links", permissions=["link_change"])
+    @admin.action(description=_("Extend selected links"), permissions=["link_change"])
     def extend(self, request, queryset):
         """Asks for how many days from today, then extends each link that may be."""
         form = ExtendLinkForm(request.POST if "apply" in request.POST else None)
@@ -635,7 +666,7 @@ class PatientLinkAdmin(ReadOnly, ClinicScopedAdmin):
             context = {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": "Extend patient links",
+                "title": gettext("Extend patient links"),
                 "form": form,
                 "links": queryset.select_related("patient"),
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
@@ -649,11 +680,24 @@ class PatientLinkAdmin(ReadOnly, ClinicScopedAdmin):
                     link, request.user, days=form.cleaned_data["days"], ip=client_ip(request)
                 )
             except LinkRefused as refusal:
-                self.message_user(request, f"Not extended: {link}. {refusal}", messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext("Not extended: %(link)s. %(why)s") % {"link": link, "why": refusal},
+                    messages.ERROR,
+                )
             else:
                 extended += 1
         if extended:
-            self.message_user(request, f"Extended {extended} patient links.", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext(
+                    "Extended %(count)s patient link.",
+                    "Extended %(count)s patient links.",
+                    extended,
+                )
+                % {"count": extended},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(SessionLog)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PatientsConfig(AppConfig):
     name = "patients"
-    verbose_name = "Patients and programmes"
+    verbose_name = _("Patients and programmes")
 
     def ready(self):
         from hipclinic.signals import branding_change_proposed, branding_changed

@@ -29,7 +29,7 @@ class Caution:
 
     @property
     def label(self) -> str:
-        return Condition(self.condition).label
+        return str(Condition(self.condition).label)
 
 
 def cautions(exercise: Exercise | None, patient_conditions, confirmed=()) -> list[Caution]:

@@ -22,6 +22,7 @@ confirmed yet is listed as not checked, so the note never reads as if all were.
 import datetime
 
 from django.utils import dateformat, timezone
+from django.utils.translation import get_language, gettext
 
 from exercises.dosing import dose_sentence
 from patients.cautions import item_cautions
@@ -30,25 +31,31 @@ from patients.models import Prescription
 INDENT = "   "
 
 
-def day_words(day: datetime.date | None, missing: str = "not set") -> str:
+def day_words(day: datetime.date | None) -> str:
     """'3 Nov 2026', as the programme page shows dates."""
-    return dateformat.format(day, "j M Y") if day else missing
+    return dateformat.format(day, "j M Y") if day else gettext("not set")
 
 
 def chart_note(programme: Prescription) -> str:
     """The programme as plain text: title, latest handout, next review, each exercise with
-    its dose and note, and the precautions. Ends with a newline."""
+    its dose and note, and the precautions. Ends with a newline.
+
+    In the language of the staff user who copies it (it goes into their clinic's record),
+    doses included."""
     clinic = programme.patient.clinic
     latest = programme.handouts.order_by("-revision").first()
     if latest is None:
-        handout = "not issued yet"
+        handout = gettext("not issued yet")
     else:
         issued = timezone.localtime(latest.issued_at, clinic.zone).date()
-        handout = f"version {latest.revision}, issued {day_words(issued)}"
+        handout = gettext("version %(version)s, issued %(day)s") % {
+            "version": latest.revision,
+            "day": day_words(issued),
+        }
     lines = [
-        f"Home exercise programme: {programme.title}",
-        f"Handout: {handout}",
-        f"Next review: {day_words(programme.review_date)}",
+        gettext("Home exercise programme: %(title)s") % {"title": programme.title},
+        gettext("Handout: %(handout)s") % {"handout": handout},
+        gettext("Next review: %(day)s") % {"day": day_words(programme.review_date)},
         "",
     ]
     items = list(
@@ -57,19 +64,19 @@ def chart_note(programme: Prescription) -> str:
         .order_by("order")
     )
     if not items:
-        lines.append("Exercises: none yet.")
+        lines.append(gettext("Exercises: none yet."))
     else:
-        lines.append("Exercises:")
+        lines.append(gettext("Exercises:"))
     for number, item in enumerate(items, start=1):
         lines.append(f"{number}. {item.exercise.name}")
-        dose = dose_sentence(item)
+        dose = dose_sentence(item, get_language())
         if dose:
             lines.append(f"{INDENT}{dose}")
         if item.note:
-            lines.append(f"{INDENT}Note: {' '.join(item.note.split())}")
+            lines.append(f"{INDENT}{gettext('Note:')} {' '.join(item.note.split())}")
     precautions = [line for item in items for line in precaution_lines(item, clinic)]
     if precautions:
-        lines += ["", "Precautions:", *precautions]
+        lines += ["", gettext("Precautions:"), *precautions]
     return "\n".join(lines) + "\n"
 
 
@@ -81,17 +88,24 @@ def precaution_lines(item, clinic) -> list[str]:
         if caution.confirmed:
             lines.append(f"- {item.exercise.name}: {checked_by(caution.label, item, clinic)}.")
         else:
-            lines.append(f"- {item.exercise.name}: {caution.label} not checked yet.")
+            lines.append(
+                f"- {item.exercise.name}: "
+                + gettext("%(condition)s not checked yet.") % {"condition": caution.label}
+            )
     return lines
 
 
 def checked_by(label: str, item, clinic) -> str:
     """'checked for Osteoporosis by Alex Kim on 3 Nov 2026, 14:05', the programme page's
     words (templates/patients/_checked_by.html), in the clinic's time."""
-    words = f"checked for {label}"
-    if item.confirmed_by is not None:
-        words += f" by {item.confirmed_by}"
+    values = {"label": label, "who": item.confirmed_by}
     if item.confirmed_at is not None:
         when = timezone.localtime(item.confirmed_at, clinic.zone)
-        words += f" on {dateformat.format(when, 'j M Y, H:i')}"
-    return words
+        values["when"] = dateformat.format(when, "j M Y, H:i")
+    if item.confirmed_by is not None and item.confirmed_at is not None:
+        return gettext("checked for %(label)s by %(who)s on %(when)s") % values
+    if item.confirmed_by is not None:
+        return gettext("checked for %(label)s by %(who)s") % values
+    if item.confirmed_at is not None:
+        return gettext("checked for %(label)s on %(when)s") % values
+    return gettext("checked for %(label)s") % values

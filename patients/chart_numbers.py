@@ -13,11 +13,12 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 # Zero-width space, non-joiner and joiner, word joiner, and the byte-order mark.
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
-TAKEN = "Another patient in this clinic has this chart number."
+TAKEN = gettext_lazy("Another patient in this clinic has this chart number.")
 
 
 class ChartNumberTaken(ValidationError):

@@ -36,7 +36,9 @@ class PrescriptionAdminForm(forms.ModelForm):
     programme since, the save is refused rather than silently undoing their work.
     """
 
-    seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_revision = forms.IntegerField(
+        label=_("times saved when opened"), widget=forms.HiddenInput, required=False
+    )
 
     class Meta:
         model = Prescription
@@ -84,8 +86,8 @@ class PrescriptionAdminForm(forms.ModelForm):
 class StartFromProtocolForm(forms.Form):
     """Choose a patient and a protocol to start a new draft programme from."""
 
-    patient = forms.ModelChoiceField(queryset=Patient.objects.none())
-    protocol = forms.ModelChoiceField(queryset=Protocol.objects.none())
+    patient = forms.ModelChoiceField(label=_("Patient"), queryset=Patient.objects.none())
+    protocol = forms.ModelChoiceField(label=_("Protocol"), queryset=Protocol.objects.none())
     therapist = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,
@@ -93,7 +95,10 @@ class StartFromProtocolForm(forms.Form):
         help_text=_("Leave empty to prescribe as yourself."),
     )
     title = forms.CharField(
-        max_length=150, required=False, help_text=_("Leave empty to use the protocol's name.")
+        label=_("Title"),
+        max_length=150,
+        required=False,
+        help_text=_("Leave empty to use the protocol's name."),
     )
 
     def __init__(self, *args, user, widgets=None, **kwargs):

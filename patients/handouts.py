@@ -409,12 +409,15 @@ def issue_handout(
             language=language,
         )
         if not snapshot["exercises"]:
-            raise CannotIssue("Add at least one exercise before issuing a handout.")
+            raise CannotIssue(gettext("Add at least one exercise before issuing a handout."))
         unchecked = waiting_for_a_check(prescription)
         if unchecked:
             raise CannotIssue(
-                f"Not issued: {', '.join(unchecked)} needs your check for this patient's "
-                "conditions. Confirm it in the builder (or remove it), then issue."
+                gettext(
+                    "Not issued: %(exercises)s needs your check for this patient's "
+                    "conditions. Confirm it in the builder (or remove it), then issue."
+                )
+                % {"exercises": ", ".join(unchecked)}
             )
         return snapshot
 
@@ -488,8 +491,10 @@ def render_and_store(
         if handout is not None:
             return handout
     raise CannotIssue(
-        "The programme kept changing while its handout was being made, so nothing was "
-        "issued. Issue it again."
+        gettext(
+            "The programme kept changing while its handout was being made, so nothing was "
+            "issued. Issue it again."
+        )
     )
 
 

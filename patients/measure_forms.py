@@ -4,7 +4,10 @@ built from its definition (patients.measures), for the patient's page and for st
 import datetime
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from patients.forms import DateInput
 from patients.measures import ACTIVITY_LENGTH, Definition, MeasureError, checked_answers
@@ -19,14 +22,14 @@ class ScheduleForm(forms.ModelForm):
     and/or at the review date."""
 
     every_weeks = forms.IntegerField(
-        label="Then every (weeks)",
+        label=gettext_lazy("Then every (weeks)"),
         min_value=1,
         max_value=MOST_WEEKS,
         required=False,
-        help_text="Leave empty to ask only at the start and the review.",
+        help_text=gettext_lazy("Leave empty to ask only at the start and the review."),
         error_messages={
-            "min_value": "At least 1 week.",
-            "max_value": f"At most {MOST_WEEKS} weeks.",
+            "min_value": gettext_lazy("At least 1 week."),
+            "max_value": format_lazy(gettext_lazy("At most {weeks} weeks."), weeks=MOST_WEEKS),
         },
     )
 
@@ -44,8 +47,8 @@ class ScheduleForm(forms.ModelForm):
             .filter(is_active=True)
             .exclude(pk__in=attached)
         )
-        self.fields["measure"].empty_label = "Choose a measure"
-        self.fields["measure"].error_messages["required"] = "Choose one from the list."
+        self.fields["measure"].empty_label = _("Choose a measure")
+        self.fields["measure"].error_messages["required"] = _("Choose one from the list.")
 
 
 class AnswerForm(forms.Form):
@@ -100,7 +103,7 @@ class AnswerForm(forms.Form):
                 )
         if staff:
             self.fields["answered_on"] = forms.DateField(
-                label="The day they were given", widget=DateInput, initial=today
+                label=_("The day they were given"), widget=DateInput, initial=today
             )
 
     @staticmethod
@@ -154,10 +157,11 @@ class AnswerForm(forms.Form):
     def clean_answered_on(self):
         day = self.cleaned_data["answered_on"]
         if day > self.today:
-            raise forms.ValidationError("The day cannot be in the future.")
+            raise forms.ValidationError(_("The day cannot be in the future."))
         if self.first_day and day < self.first_day:
             raise forms.ValidationError(
-                f"The day cannot be before the patient's record began ({self.first_day:%-d %B %Y})."
+                _("The day cannot be before the patient's record began (%(day)s).")
+                % {"day": date_format(self.first_day)}
             )
         return day
 
@@ -168,9 +172,11 @@ class AnswerForm(forms.Form):
                 named = (data.get(f"activity_{number}") or "").strip()
                 rated = data.get(f"rating_{number}") not in (None, "")
                 if named and not rated and f"rating_{number}" not in self.errors:
-                    self.add_error(f"rating_{number}", "Please choose a number for this activity.")
+                    self.add_error(
+                        f"rating_{number}", _("Please choose a number for this activity.")
+                    )
                 elif rated and not named and f"activity_{number}" not in self.errors:
-                    self.add_error(f"activity_{number}", "Please name this activity.")
+                    self.add_error(f"activity_{number}", _("Please name this activity."))
         if not self.errors:
             try:
                 checked_answers(self.spec, self.answers(), self.activities)

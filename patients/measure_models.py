@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from hipclinic.models import Clinic
 from hipclinic.scoping import ClinicQuerySet
@@ -69,15 +70,26 @@ class MeasureSchedule(models.Model):
     ``every_weeks`` weeks and/or at the programme's review date (patients.outcomes)."""
 
     prescription = models.ForeignKey(
-        "patients.Prescription", on_delete=models.CASCADE, related_name="measure_schedules"
+        "patients.Prescription",
+        on_delete=models.CASCADE,
+        related_name="measure_schedules",
+        verbose_name=_("programme"),
     )
-    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="schedules")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="schedules", verbose_name=_("measure")
+    )
     every_weeks = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Leave empty to ask only at the start and the review."
+        _("every weeks"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to ask only at the start and the review."),
     )
-    at_review = models.BooleanField("at the review date", default=True)
+    at_review = models.BooleanField(_("at the review date"), default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -87,6 +99,8 @@ class MeasureSchedule(models.Model):
 
     class Meta:
         ordering = ["measure__name"]
+        verbose_name = _("outcome measure")
+        verbose_name_plural = _("outcome measures")
         constraints = [
             models.UniqueConstraint(
                 fields=["prescription", "measure"], name="measure_schedule_once_per_programme"
@@ -163,11 +177,11 @@ class MeasureAnswer(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
-            raise ValidationError("An answer is never changed: give a correction instead.")
+            raise ValidationError(_("An answer is never changed: give a correction instead."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("An answer is never deleted: give a correction instead.")
+        raise ValidationError(_("An answer is never deleted: give a correction instead."))
 
     @property
     def entered_in_clinic(self) -> bool:

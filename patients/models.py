@@ -7,7 +7,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -32,21 +32,23 @@ class Patient(models.Model):
     """A person the clinic treats. The chart number is unique within the clinic, compared in
     its normal form (patients.chart_numbers) and, when validated, ignoring case."""
 
-    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
-    chart_number = ChartNumberField(max_length=40)
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField(null=True, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-    condition = models.CharField(max_length=200, blank=True)
-    notes = limited_text(2000, blank=True)
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="patients", verbose_name=_("clinic")
+    )
+    chart_number = ChartNumberField(_("chart number"), max_length=40)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    condition = models.CharField(_("condition"), max_length=200, blank=True)
+    notes = limited_text(2000, _("notes"), blank=True)
     conditions = models.JSONField(
-        "conditions to take care with",
+        _("conditions to take care with"),
         default=list,
         blank=True,
         validators=[check_conditions],
-        help_text="Exercises tagged with one of these ask you to confirm before you add them.",
+        help_text=_("Exercises tagged with one of these ask you to confirm before you add them."),
     )
     primary_therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -54,24 +56,27 @@ class Patient(models.Model):
         null=True,
         blank=True,
         related_name="primary_patients",
+        verbose_name=_("primary therapist"),
     )
     language = models.CharField(
+        _("language"),
         max_length=8,
         choices=settings.LANGUAGES,
         default="en",
-        help_text="Handouts, the patient's page, emails and reminders use this language.",
+        help_text=_("Handouts, the patient's page, emails and reminders use this language."),
     )
-    large_print = models.BooleanField("large-print handouts", default=False)
+    large_print = models.BooleanField(_("large-print handouts"), default=False)
     paper_size = models.CharField(
+        _("paper size"),
         max_length=10,
         choices=PaperSize.choices,
         blank=True,
-        help_text="Leave empty to use the clinic's default.",
+        help_text=_("Leave empty to use the clinic's default."),
     )
-    is_active = models.BooleanField("active", default=True, help_text="Untick on discharge.")
-    discharged_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Untick on discharge."))
+    discharged_on = models.DateField(_("discharged on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     clinic_lookup = "clinic"
 
@@ -79,6 +84,8 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
         constraints = [
             # Ignoring case, as the forms compare (chart_number_taken).
             models.UniqueConstraint(
@@ -125,7 +132,7 @@ class Patient(models.Model):
     @property
     def condition_labels(self) -> list[str]:
         """The conditions to take care with, as the clinic names them."""
-        return [Condition(condition).label for condition in self.conditions]
+        return [str(Condition(condition).label) for condition in self.conditions]
 
     @property
     def full_name(self) -> str:
@@ -137,9 +144,9 @@ class Patient(models.Model):
 
 
 class PrescriptionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ACTIVE = "active", "Active"
-    ENDED = "ended", "Ended"
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
 
 
 class Prescription(models.Model):
@@ -154,12 +161,14 @@ class Prescription(models.Model):
     programme cannot silently overwrite each other (optimistic locking).
     """
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="prescriptions")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="prescriptions", verbose_name=_("patient")
+    )
     therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="prescriptions",
-        verbose_name="prescribing therapist",
+        verbose_name=_("prescribing therapist"),
     )
     protocol = models.ForeignKey(
         Protocol,
@@ -167,20 +176,27 @@ class Prescription(models.Model):
         null=True,
         blank=True,
         related_name="prescriptions",
-        help_text="The template this programme started from, if any.",
+        verbose_name=_("protocol"),
+        help_text=_("The template this programme started from, if any."),
     )
-    title = models.CharField(max_length=150)
+    title = models.CharField(_("title"), max_length=150)
     status = models.CharField(
-        max_length=10, choices=PrescriptionStatus.choices, default=PrescriptionStatus.DRAFT
+        _("status"),
+        max_length=10,
+        choices=PrescriptionStatus.choices,
+        default=PrescriptionStatus.DRAFT,
     )
-    start_date = models.DateField(null=True, blank=True)
-    review_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    review_date = models.DateField(_("review date"), null=True, blank=True)
     instructions = limited_text(
-        4000, "general instructions", blank=True, help_text="Printed at the top of the handout."
+        4000,
+        _("general instructions"),
+        blank=True,
+        help_text=_("Printed at the top of the handout."),
     )
-    revision = models.PositiveIntegerField("times saved", default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(_("times saved"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Who changed what, when: every save keeps a copy (django-simple-history).
     history = HistoricalRecords()
 
@@ -190,14 +206,15 @@ class Prescription(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
-        verbose_name = "programme"
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
         constraints = [
             models.CheckConstraint(
                 condition=Q(review_date__isnull=True)
                 | Q(start_date__isnull=True)
                 | Q(review_date__gte=F("start_date")),
                 name="prescription_review_after_start",
-                violation_error_message="The review date cannot be before the start date.",
+                violation_error_message=_("The review date cannot be before the start date."),
             ),
         ]
 
@@ -213,13 +230,16 @@ class PrescriptionItem(Dose):
     """One exercise in a programme, with this patient's dose and the therapist's note."""
 
     prescription = models.ForeignKey(
-        Prescription, on_delete=models.CASCADE, related_name="items", verbose_name="programme"
+        Prescription, on_delete=models.CASCADE, related_name="items", verbose_name=_("programme")
     )
     exercise = models.ForeignKey(
-        Exercise, on_delete=models.PROTECT, related_name="prescription_items"
+        Exercise,
+        on_delete=models.PROTECT,
+        related_name="prescription_items",
+        verbose_name=_("exercise"),
     )
-    order = models.PositiveIntegerField(default=0, db_index=True)
-    note = limited_text(1000, "note for this patient", blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+    note = limited_text(1000, _("note for this patient"), blank=True)
     # A therapist's confirmation that this exercise is right for this patient despite
     # conditions it is tagged with; kept with the item, never printed for the patient.
     confirmed_conditions = models.JSONField(default=list, blank=True, validators=[check_conditions])
@@ -239,7 +259,8 @@ class PrescriptionItem(Dose):
 
     class Meta:
         ordering = ["order"]
-        verbose_name = "programme exercise"
+        verbose_name = _("programme exercise")
+        verbose_name_plural = _("programme exercises")
         constraints = [
             models.UniqueConstraint(
                 fields=["prescription", "order"], name="prescription_item_order_unique"
@@ -274,17 +295,25 @@ class Handout(models.Model):
     """
 
     prescription = models.ForeignKey(
-        Prescription, on_delete=models.PROTECT, related_name="handouts", verbose_name="programme"
+        Prescription,
+        on_delete=models.PROTECT,
+        related_name="handouts",
+        verbose_name=_("programme"),
     )
-    revision = models.PositiveIntegerField("version")
-    pdf = ServedFileField(upload_to="handouts/", blank=True, url_name="patients:download_handout")
-    sha256 = models.CharField(max_length=64, blank=True)
-    page_count = models.PositiveSmallIntegerField(null=True, blank=True)
-    snapshot = models.JSONField(default=dict, blank=True)
+    revision = models.PositiveIntegerField(_("version"))
+    pdf = ServedFileField(
+        _("PDF"), upload_to="handouts/", blank=True, url_name="patients:download_handout"
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    page_count = models.PositiveSmallIntegerField(_("page count"), null=True, blank=True)
+    snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="issued_handouts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="issued_handouts",
+        verbose_name=_("issued by"),
     )
-    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     # The link the handout's QR code opens, so staff see which printed handouts stop
     # opening if it is revoked.
     patient_link = models.ForeignKey(
@@ -293,7 +322,7 @@ class Handout(models.Model):
         null=True,
         blank=True,
         related_name="handouts",
-        verbose_name="link in its QR code",
+        verbose_name=_("link in its QR code"),
     )
 
     clinic_lookup = "prescription__patient__clinic"
@@ -302,6 +331,8 @@ class Handout(models.Model):
 
     class Meta:
         ordering = ["-issued_at"]
+        verbose_name = _("handout")
+        verbose_name_plural = _("handouts")
         constraints = [
             models.UniqueConstraint(
                 fields=["prescription", "revision"], name="handout_revision_unique"
@@ -309,7 +340,10 @@ class Handout(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.prescription.title}, version {self.revision}"
+        return gettext("%(title)s, version %(version)s") % {
+            "title": self.prescription.title,
+            "version": self.revision,
+        }
 
     @property
     def printed_as(self) -> str:
@@ -324,7 +358,7 @@ class Handout(models.Model):
             str(PaperSize(snapshot.get("paper_size", PaperSize.A4)).label),
         ]
         if snapshot.get("large_print"):
-            parts.append(str(_("large print")))
+            parts.append(gettext("large print"))
         if snapshot.get("language", "en") != "en":
             parts.append(str(get_language_info(snapshot["language"])["name_translated"]))
         return " · ".join(parts)
@@ -342,10 +376,10 @@ class LinkState(models.TextChoices):
     link of a discharged patient reads "Patient discharged", not "Expired".
     """
 
-    OPEN = "open", "Open"
-    EXPIRED = "expired", "Expired"
-    REVOKED = "revoked", "Revoked"
-    DISCHARGED = "discharged", "Patient discharged"
+    OPEN = "open", _("Open")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    DISCHARGED = "discharged", _("Patient discharged")
 
 
 class PatientLinkQuerySet(ClinicQuerySet):
@@ -390,7 +424,9 @@ class PatientLink(models.Model):
     the same link on every handout and email it again.
     """
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="links")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="links", verbose_name=_("patient")
+    )
     token_seed = models.CharField(max_length=64, editable=False, default="")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
@@ -399,10 +435,11 @@ class PatientLink(models.Model):
         null=True,
         blank=True,
         related_name="created_patient_links",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     clinic_lookup = "patient__clinic"
 
@@ -410,9 +447,14 @@ class PatientLink(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("patient link")
+        verbose_name_plural = _("patient links")
 
     def __str__(self) -> str:
-        return f"Link for {self.patient.full_name}, created {self.created_at:%Y-%m-%d}"
+        return gettext("Link for %(name)s, created %(date)s") % {
+            "name": self.patient.full_name,
+            "date": f"{self.created_at:%Y-%m-%d}",
+        }
 
     @property
     def state(self) -> LinkState:
@@ -441,30 +483,33 @@ class PatientLink(models.Model):
 class SessionLog(models.Model):
     """A patient's record of doing their programme on one day."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="session_logs")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="session_logs", verbose_name=_("patient")
+    )
     prescription = models.ForeignKey(
         Prescription,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="session_logs",
-        verbose_name="programme",
+        verbose_name=_("programme"),
     )
-    date = models.DateField()
+    date = models.DateField(_("date"))
     pain = models.PositiveSmallIntegerField(
-        "pain (0 to 10)", null=True, blank=True, validators=[MaxValueValidator(10)]
+        _("pain (0 to 10)"), null=True, blank=True, validators=[MaxValueValidator(10)]
     )
-    note = models.CharField(max_length=500, blank=True, help_text=limit_note(500))
+    note = models.CharField(_("note"), max_length=500, blank=True, help_text=limit_note(500))
     handout = models.ForeignKey(
         Handout,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="session_logs",
-        help_text="The handout version the patient had when they logged.",
+        verbose_name=_("handout"),
+        help_text=_("The handout version the patient had when they logged."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     clinic_lookup = "patient__clinic"
 
@@ -472,12 +517,14 @@ class SessionLog(models.Model):
 
     class Meta:
         ordering = ["-date"]
+        verbose_name = _("session log")
+        verbose_name_plural = _("session logs")
         constraints = [
             models.UniqueConstraint(fields=["patient", "date"], name="session_log_one_per_day"),
             models.CheckConstraint(
                 condition=Q(pain__isnull=True) | Q(pain__lte=10),
                 name="session_log_pain_0_to_10",
-                violation_error_message="Pain is scored from 0 to 10.",
+                violation_error_message=_("Pain is scored from 0 to 10."),
             ),
         ]
 
@@ -486,8 +533,8 @@ class SessionLog(models.Model):
 
 
 class AlertReason(models.TextChoices):
-    HIGH_PAIN = "high_pain", "Pain at or above the clinic's alert score"
-    PAIN_RISE = "pain_rise", "Pain well above the patient's recent scores"
+    HIGH_PAIN = "high_pain", _("Pain at or above the clinic's alert score")
+    PAIN_RISE = "pain_rise", _("Pain well above the patient's recent scores")
 
 
 class Alert(models.Model):
@@ -499,9 +546,16 @@ class Alert(models.Model):
     active, the clinic's managers see it.
     """
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("patient")
+    )
     session_log = models.ForeignKey(
-        SessionLog, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
+        SessionLog,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("session log"),
     )
     therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -509,25 +563,27 @@ class Alert(models.Model):
         null=True,
         blank=True,
         related_name="alerts",
-        help_text="Who it is for; with no one, or someone inactive, the clinic's managers.",
+        verbose_name=_("therapist"),
+        help_text=_("Who it is for; with no one, or someone inactive, the clinic's managers."),
     )
-    reason = models.CharField(max_length=20, choices=AlertReason.choices)
-    pain = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    reason = models.CharField(_("reason"), max_length=20, choices=AlertReason.choices)
+    pain = models.PositiveSmallIntegerField(_("pain"), validators=[MaxValueValidator(10)])
     earlier_median = models.FloatField(
-        "median of the earlier scores", null=True, blank=True, editable=False
+        _("median of the earlier scores"), null=True, blank=True, editable=False
     )
     # The urgent checklist: each question's key and the patient's yes (True) or no.
-    answers = models.JSONField(default=dict, blank=True)
-    urgent = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("acknowledged by"),
     )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
     clinic_lookup = "patient__clinic"
 
@@ -535,10 +591,16 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-urgent", "-created_at"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
 
     def __str__(self) -> str:
-        kind = "Urgent alert" if self.urgent else "Alert"
-        return f"{kind} for {self.patient.full_name}, {self.created_at:%Y-%m-%d}"
+        template = (
+            gettext("Urgent alert for %(name)s, %(date)s")
+            if self.urgent
+            else gettext("Alert for %(name)s, %(date)s")
+        )
+        return template % {"name": self.patient.full_name, "date": f"{self.created_at:%Y-%m-%d}"}
 
     @property
     def is_open(self) -> bool:

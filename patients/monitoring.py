@@ -19,20 +19,23 @@ from dataclasses import dataclass
 
 from django.db.models import Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 
 from hipclinic.models import Clinic
 from patients.models import MeasureAnswer, Patient, PrescriptionStatus, SessionLog
 from patients.outcomes import clinic_day
 
 PERIOD_DAYS = 30
+# The header row, in the reader's language (one word each, as spreadsheets and scripts
+# like them).
 CSV_COLUMNS = [
-    "patient_id",
-    "chart_number",
-    "period_start",
-    "period_end",
-    "days_counted",
-    "band",
-    "period_complete",
+    pgettext_lazy("day counts CSV column", "patient_id"),
+    pgettext_lazy("day counts CSV column", "chart_number"),
+    pgettext_lazy("day counts CSV column", "period_start"),
+    pgettext_lazy("day counts CSV column", "period_end"),
+    pgettext_lazy("day counts CSV column", "days_counted"),
+    pgettext_lazy("day counts CSV column", "band"),
+    pgettext_lazy("day counts CSV column", "period_complete"),
 ]
 # A spreadsheet reads a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -41,10 +44,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def band(days: int) -> str:
     """The band clinics report for ``days`` counted in a period."""
     if days < 2:
-        return "fewer than 2"
+        return gettext("fewer than 2")
     if days <= 15:
-        return "2 to 15"
-    return "16 or more"
+        return gettext("2 to 15")
+    return gettext("16 or more")
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,7 @@ def write_csv(out, rows: list[Monitoring]) -> None:
     """The report as CSV: a header row, then each patient's previous complete period (when
     there is one) and current period. Ids, chart numbers, ISO dates and counts only."""
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([str(column) for column in CSV_COLUMNS])
     for row in sorted(rows, key=lambda row: (row.patient.chart_number.lower(), row.patient.pk)):
         for each in (row.previous, row.current):
             if each is None:
@@ -171,7 +174,7 @@ def write_csv(out, rows: list[Monitoring]) -> None:
                     each.end.isoformat(),
                     each.days,
                     each.band,
-                    "yes" if each.end < row.today else "no",
+                    gettext("yes") if each.end < row.today else gettext("no"),
                 ]
             )
 

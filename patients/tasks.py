@@ -16,9 +16,9 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
-from hipclinic.jobs import advance, running_job, start_job, task
+from hipclinic.jobs import STOPPED, advance, running_job, start_job, summary_language, task
 from hipclinic.models import BackgroundJob, JobKind, JobStatus
 from patients.alerts import staff_to_email
 from patients.handouts import (
@@ -30,10 +30,6 @@ from patients.handouts import (
 )
 from patients.links import link_url, live_link_for, site_url
 from patients.models import Alert, Patient, Prescription, Reissue
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 @task()
@@ -52,8 +48,14 @@ def issue_handouts(job_id: int, prescription_ids: list[int]) -> dict:
                 issued += 1
             advance(
                 job,
-                f"{plural(issued, 'handout')} issued, {skipped} skipped (no exercises, "
-                "or an exercise waiting for a check).",
+                ngettext(
+                    "%(issued)s handout issued, %(skipped)s skipped (no exercises, or an "
+                    "exercise waiting for a check).",
+                    "%(issued)s handouts issued, %(skipped)s skipped (no exercises, or an "
+                    "exercise waiting for a check).",
+                    issued,
+                )
+                % {"issued": issued, "skipped": skipped},
             )
         return {"issued": issued, "skipped": skipped}
 
@@ -81,10 +83,10 @@ def rebrand_handouts(job_id: int) -> dict:
             )
             BackgroundJob.objects.filter(pk=job_id).update(done=F("done") + 1)
     except Exception:
+        with translation.override(summary_language(job)):
+            stopped = str(STOPPED)
         BackgroundJob.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED,
-            summary="Stopped by an error; the site's administrators can see it.",
-            finished_at=timezone.now(),
+            status=JobStatus.FAILED, summary=stopped, finished_at=timezone.now()
         )
         raise
     finish_reissuing(job)
@@ -121,11 +123,13 @@ def finish_reissuing(job: BackgroundJob) -> None:
     if Reissue.objects.filter(job=job, finished_at__isnull=True).exists():
         return  # another worker is still on one
     redone = Reissue.objects.filter(job=job, handout__isnull=False).count()
-    summary = (
-        f"{plural(redone, 'handout')} re-rendered."
-        if Reissue.objects.filter(job=job).exists()
-        else "No issued handouts to re-render."
-    )
+    with translation.override(summary_language(job)):
+        summary = (
+            ngettext("%(count)s handout re-rendered.", "%(count)s handouts re-rendered.", redone)
+            % {"count": redone}
+            if Reissue.objects.filter(job=job).exists()
+            else gettext("No issued handouts to re-render.")
+        )
     BackgroundJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
         status=JobStatus.DONE, summary=summary, finished_at=timezone.now()
     )
@@ -157,10 +161,10 @@ def reissue_after_rebranding(sender, clinic, user, **kwargs) -> str:
     """hipclinic.signals.branding_changed: issue the clinic's current handouts again, in the
     background, with its new heading."""
     start_reissuing(clinic, user)
-    return (
+    return gettext(
         "Current handouts are being issued again with the new details; "
-        "“Handout and email progress” shows how far it has got."
-    )
+        "“%(progress)s” shows how far it has got."
+    ) % {"progress": gettext("Handout and email progress")}
 
 
 def handouts_to_reissue(sender, clinic, **kwargs) -> str:
@@ -169,7 +173,11 @@ def handouts_to_reissue(sender, clinic, **kwargs) -> str:
     count = handouts_to_rebrand(clinic)
     if not count:
         return ""
-    return f"{plural(count, 'current handout')} will be issued again with the new heading."
+    return ngettext(
+        "%(count)s current handout will be issued again with the new heading.",
+        "%(count)s current handouts will be issued again with the new heading.",
+        count,
+    ) % {"count": count}
 
 
 @task()
@@ -178,7 +186,7 @@ def email_patient_link(job_id: int, patient_id: int) -> dict:
     with running_job(job_id) as job:
         patient = Patient.objects.for_clinic(job.clinic).get(pk=patient_id)
         if not patient.is_active or not patient.email:
-            job.summary = "Not sent: the patient is discharged or has no email address."
+            job.summary = gettext("Not sent: the patient is discharged or has no email address.")
             return {"sent": 0}
         link = live_link_for(patient, job.requested_by)
         context = {"clinic": patient.clinic, "url": link_url(link), "expires_at": link.expires_at}
@@ -190,7 +198,7 @@ def email_patient_link(job_id: int, patient_id: int) -> dict:
                 from_email=None,
                 recipient_list=[patient.email],
             )
-        advance(job, "Email sent.")
+        advance(job, gettext("Email sent."))
         return {"sent": 1}
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hipclinic.access import client_ip, staff_required
@@ -82,7 +82,7 @@ def preview_handout(request, pk: int):
     prescription = visible_prescription(request, pk)
     choice = handout_choice(request, prescription)
     if choice is None:
-        return HttpResponseBadRequest("Choose a layout and a paper size from the lists.")
+        return HttpResponseBadRequest(gettext("Choose a layout and a paper size from the lists."))
     rendered = render_handout(prescription, **choice)
     audit(request, AuditAction.VIEWED, prescription)
     response = HttpResponse(rendered.pdf, content_type="application/pdf")
@@ -102,15 +102,25 @@ def issue_handout_view(request, pk: int):
     choice = handout_choice(request, prescription)
     try:
         if choice is None:
-            raise CannotIssue("Not issued: choose a layout and a paper size from the lists.")
+            raise CannotIssue(
+                gettext("Not issued: choose a layout and a paper size from the lists.")
+            )
         handout = issue_handout(prescription, request.user, ip=client_ip(request), **choice)
     except CannotIssue as error:
         messages.error(request, str(error))
     else:
         messages.success(
             request,
-            f"Issued handout version {handout.revision}: {handout.printed_as}, "
-            f"{handout.page_count} pages.",
+            ngettext(
+                "Issued handout version %(version)s: %(printed_as)s, %(pages)s page.",
+                "Issued handout version %(version)s: %(printed_as)s, %(pages)s pages.",
+                handout.page_count or 0,
+            )
+            % {
+                "version": handout.revision,
+                "printed_as": handout.printed_as,
+                "pages": handout.page_count,
+            },
         )
         in_english = [e["name"] for e in handout.snapshot["exercises"] if e.get("in_english")]
         if in_english:

@@ -49,7 +49,9 @@ def schedule_add(request, pk: int):
     form.instance.created_by = request.user
     schedule = form.save()
     audit_staff(request, AuditAction.CREATED, schedule)
-    messages.success(request, f"{schedule.measure.name} added to this programme.")
+    messages.success(
+        request, _("%(measure)s added to this programme.") % {"measure": schedule.measure.name}
+    )
     return redirect("patients:programme_detail", programme.pk)
 
 
@@ -101,7 +103,7 @@ def answer_new(request, pk: int, measure_pk: int):
             prescription=programme_asking(patient, measure),
         )
         if answer is not None:
-            messages.success(request, f"{measure.name}: answers saved.")
+            messages.success(request, _("%(measure)s: answers saved.") % {"measure": measure.name})
             return redirect(record_url(patient))
     return render(
         request,
@@ -172,7 +174,9 @@ def saved_answer(request, form: AnswerForm, *, patient, measure, **given) -> Mea
     except MeasureError as error:
         form.add_error(None, str(error).split(": ", 1)[-1])
     except IntegrityError:  # someone corrected the same answer a moment ago
-        form.add_error(None, "Someone else corrected this answer just now: open the record again.")
+        form.add_error(
+            None, _("Someone else corrected this answer just now: open the record again.")
+        )
     return None
 
 

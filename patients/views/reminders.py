@@ -107,8 +107,11 @@ def email_reminders(request, link, token: str):
     elif over_limit("reminder-confirm", token, CONFIRMATIONS_PER_HOUR):
         messages.success(
             request,
-            f"We have sent a few emails to check your address already. Please look for "
-            f"one sent to {address}, or try again in an hour.",
+            _(
+                "We have sent a few emails to check your address already. Please look for "
+                "one sent to %(address)s, or try again in an hour."
+            )
+            % {"address": address},
         )
     else:
         send_confirmation(subscription)

@@ -110,7 +110,7 @@ def test_deactivating_ends_the_account_and_keeps_its_trail(client, manager, ther
 
     therapist.refresh_from_db()
     event.refresh_from_db()
-    assert "Deactivated 1 users." in response.content.decode()
+    assert "Deactivated 1 user." in response.content.decode()
     assert not therapist.is_active
     assert event.actor == therapist
     change = AuditEvent.objects.get(action=AuditAction.CHANGED, target_id=str(therapist.pk))

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from exercises.models import Condition, Contraindication
 from hipclinic.models import AuditAction, AuditEvent
@@ -112,6 +112,27 @@ def test_the_note_reads_title_handout_review_and_each_exercise_with_dose_and_not
         "2. Bridge",
         "   Hold for 30 seconds.",
     ]
+
+
+def test_the_note_is_in_the_language_of_the_staff_user_who_reads_it(programme, figure_four):
+    Handout.objects.filter(pk=issued_on(programme, NOV_3).pk).update(revision=2)
+
+    with translation.override("es"):
+        lines = chart_note(programme).splitlines()
+
+    assert lines[:7] == [
+        "Programa de ejercicios en casa: Hip strength",
+        "Hoja de ejercicios: versión 2, emitida el 3 Nov 2026",
+        "Próxima revisión: 15 Dic 2026",
+        "",
+        "Ejercicios:",
+        "1. Clamshell",
+        "   Haga 2 tandas de 10 veces de cada lado. Una vez al día, 5 días a la semana.",
+    ]
+    assert lines[-2] == "Precauciones:"
+    assert lines[-1].startswith(
+        "- Figure-four stretch: comprobado respecto a Prótesis de cadera, abordaje posterior por"
+    )
 
 
 def test_a_programme_never_issued_says_not_issued_yet(programme):

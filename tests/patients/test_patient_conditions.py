@@ -23,7 +23,7 @@ def test_the_patient_form_offers_every_condition_as_a_tick(staff_client):
 
     assert "Conditions to take care with" in html
     for label in Condition.labels:
-        assert label in html
+        assert str(label) in html
 
 
 def test_ticked_conditions_are_kept_in_the_vocabularys_order(staff_client):
