@@ -21,7 +21,8 @@ confirmed yet is listed as not checked, so the note never reads as if all were.
 
 import datetime
 
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
 from exercises.dosing import dose_sentence
@@ -33,7 +34,7 @@ INDENT = "   "
 
 def day_words(day: datetime.date | None) -> str:
     """'3 Nov 2026', as the programme page shows dates."""
-    return dateformat.format(day, "j M Y") if day else gettext("not set")
+    return date_format(day, "SHORT_DATE_FORMAT") if day else gettext("not set")
 
 
 def chart_note(programme: Prescription) -> str:
@@ -101,7 +102,7 @@ def checked_by(label: str, item, clinic) -> str:
     values = {"label": label, "who": item.confirmed_by}
     if item.confirmed_at is not None:
         when = timezone.localtime(item.confirmed_at, clinic.zone)
-        values["when"] = dateformat.format(when, "j M Y, H:i")
+        values["when"] = date_format(when, "SHORT_DATETIME_FORMAT")
     if item.confirmed_by is not None and item.confirmed_at is not None:
         return gettext("checked for %(label)s by %(who)s on %(when)s") % values
     if item.confirmed_by is not None:

@@ -149,7 +149,7 @@ def extend_link(link: PatientLink, user, *, days: int, ip=None) -> PatientLink:
 
 def opens_until(link: PatientLink) -> str:
     """The link's last day, as staff read it (``3 Mar 2027``)."""
-    return date_format(timezone.localtime(link.expires_at), "j M Y")
+    return date_format(timezone.localtime(link.expires_at), "SHORT_DATE_FORMAT")
 
 
 def open_link(token: str) -> PatientLink | None:

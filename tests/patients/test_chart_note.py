@@ -122,8 +122,8 @@ def test_the_note_is_in_the_language_of_the_staff_user_who_reads_it(programme, f
 
     assert lines[:7] == [
         "Programa de ejercicios en casa: Hip strength",
-        "Hoja de ejercicios: versión 2, emitida el 3 Nov 2026",
-        "Próxima revisión: 15 Dic 2026",
+        "Hoja de ejercicios: versión 2, emitida el 3 nov 2026",
+        "Próxima revisión: 15 dic 2026",
         "",
         "Ejercicios:",
         "1. Clamshell",
