@@ -90,8 +90,10 @@ bench: setup $(BIN)/.installed-dev
 	esac
 
 # Re-issuing 1,000 handouts after a branding change, with one task worker and with two
-# (issue 23 §4): a throw-away PostgreSQL database; set DATABASE_URL=postgres://...
-bench-reissue: setup $(BIN)/.installed-dev
+# (issue 23 §4): a throw-away PostgreSQL database (test_<name>) beside DATABASE_URL's,
+# by default the local server's.
+bench-reissue: export DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
+bench-reissue: system-packages-run $(BIN)/.installed-dev node_modules/.installed $(MO_FILES)
 	$(BIN)/python manage.py bench_reissue $(ARGS)
 
 # Refresh the README's pictures (docs/screenshots/) from the browser test that makes them.

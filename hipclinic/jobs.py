@@ -33,7 +33,7 @@ def summary_language(job: BackgroundJob) -> str:
     A summary is kept as written, so a task writes it inside ``translation.override`` of
     this language."""
     user = job.requested_by
-    return (user.language if user is not None else "") or settings.LANGUAGE_CODE
+    return user.writing_language if user is not None else settings.LANGUAGE_CODE
 
 
 def start_job(

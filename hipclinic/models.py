@@ -86,8 +86,8 @@ class Clinic(models.Model):
         _("require two-factor sign-in for all staff"),
         default=False,
         help_text=_(
-            "Every therapist and manager signs in with an authenticator app as well as their "
-            "password; anyone not yet enrolled is taken to enrolment first."
+            "Every therapist and manager signs in with an authenticator app or a passkey as "
+            "well as their password; anyone not yet enrolled is taken to enrolment first."
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -196,6 +196,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name_for_handout or self.username
+
+    @property
+    def writing_language(self) -> str:
+        """The language to write to this user in where no browser asks (emails, job
+        summaries): their own, else the site's."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def name_for_handout(self) -> str:

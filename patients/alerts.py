@@ -147,16 +147,16 @@ def can_email() -> bool:
     return settings.EMAIL_BACKEND not in NOT_SENDING
 
 
-def staff_to_email(alert: Alert) -> list[str]:
-    """The addresses an alert's email goes to: its therapist's, else every active manager's
-    of the clinic (those with an address)."""
+def staff_to_email(alert: Alert) -> list[User]:
+    """Who an alert's email goes to: its therapist, else every active manager of the
+    clinic (those with an address)."""
     therapist = alert.therapist
     if therapist is not None and therapist.is_active and therapist.email:
-        return [therapist.email]
+        return [therapist]
     managers = User.objects.filter(
         clinic_id=alert.patient.clinic_id, role=Role.MANAGER, is_active=True
     ).exclude(email="")
-    return sorted(managers.values_list("email", flat=True))
+    return list(managers.order_by("email"))
 
 
 def tell_staff(alert: Alert) -> None:

@@ -214,8 +214,13 @@ def email_alert(alert_id: int, urgent: bool) -> dict:
         "urgent": urgent,
         "url": site_url(reverse("patients:alert", args=[alert.pk])),
     }
-    subject = "Urgent: a patient needs attention" if urgent else "A patient needs attention"
-    body = render_to_string("patients/email/alert.txt", context)
-    for address in recipients:
-        send_mail(subject, body, from_email=None, recipient_list=[address])
+    for user in recipients:  # each in their own language
+        with translation.override(user.writing_language):
+            subject = (
+                gettext("Urgent: a patient needs attention")
+                if urgent
+                else gettext("A patient needs attention")
+            )
+            body = render_to_string("patients/email/alert.txt", context)
+        send_mail(subject, body, from_email=None, recipient_list=[user.email])
     return {"sent": len(recipients)}

@@ -273,6 +273,18 @@ def test_an_urgent_answer_sends_a_second_email_marked_urgent(client, page, thera
     assert "numbness" not in mail.outbox[1].body
 
 
+def test_the_email_is_in_the_therapists_language_not_the_patients(client, page, therapist):
+    therapist.email = "alex@clinic.example"
+    therapist.language = "es"
+    therapist.save()
+
+    log(client, page, 9)
+
+    email = mail.outbox[0]
+    assert email.subject == "Un paciente necesita atención"
+    assert "Inicie sesión" in email.body and "Sign in" not in email.body
+
+
 def test_a_clinic_can_turn_alert_emails_off(client, page, clinic, therapist):
     clinic.alert_emails = False
     clinic.save()
