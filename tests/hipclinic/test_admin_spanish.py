@@ -19,6 +19,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.hipclinic.test_admin_pages import admin_url, changelist_url
+from tests.hipclinic.test_staff_spanish import page_for
 
 pytestmark = pytest.mark.django_db
 
@@ -190,15 +191,6 @@ def urls(clinic, manager):
         "user_list": changelist_url(User),
         "user": admin_url(manager),
     }
-
-
-def page_for(client, user, url: str, language: str) -> str:
-    user.language = language
-    user.save()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 @pytest.mark.parametrize("name", PAGES)
