@@ -223,7 +223,7 @@ PAGES = {
             ">Fecha de inicio<",
             ">Indicaciones generales<",
             "La hoja completa: cada ejercicio con su dibujo y sus pasos",
-            ">Hojas de ejercicios entregadas<",
+            ">Hojas de ejercicios emitidas<",
             ">Entregada por<",
             ">Impresa como<",
             ">Hoja completa · A4<",
@@ -233,7 +233,7 @@ PAGES = {
             ">Copiar como texto<",
             ">Descargar como texto<",
             # Spanish months are lowercase, short or long: "dic", never "Dic".
-            "hoja de ejercicios versión 1 entregada el 4 dic 2026",
+            "hoja de ejercicios versión 1 emitida el 4 dic 2026",
         ],
     ),
 }
