@@ -25,6 +25,7 @@ import segno
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -189,10 +190,16 @@ def second_step_passed(request: HttpRequest, device) -> None:
 
 def matching_device(user, code: str):
     """The confirmed device (app or recovery codes) that accepts ``code``, or None. A
-    recovery code is deleted as it is accepted, so it works once."""
-    for device in devices_for_user(user, confirmed=True, for_verify=True):
-        if device.verify_token(code):
-            return device
+    recovery code is deleted as it is accepted, so it works once.
+
+    The devices are read locked (``for_verify``) inside one transaction, so two requests
+    with the same code cannot both pass: the second waits, then finds the code used (an
+    app's code advances the device's counter). Outside a transaction PostgreSQL refuses
+    the lock, so the transaction is this function's own, not left to the request."""
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if device.verify_token(code):
+                return device
     return None
 
 
