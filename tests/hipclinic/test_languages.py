@@ -123,14 +123,38 @@ def test_a_log_saved_in_spanish_is_thanked_in_spanish(client, clinic, therapist)
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", ["4 December 2026", "4 Dec 2026", "4 Dec 2026, 09:05", "4 Dec"]),
+        (
+            "en",
+            [
+                "4 December 2026",
+                "4 December 2026, 09:05",
+                "4 Dec 2026",
+                "4 Dec 2026, 09:05",
+                "4 Dec",
+            ],
+        ),
         # Spanish months are lowercase, short ones too: "dic", never "Dic".
-        ("es", ["4 de diciembre de 2026", "4 dic 2026", "4 dic 2026, 09:05", "4 dic"]),
+        (
+            "es",
+            [
+                "4 de diciembre de 2026",
+                "4 de diciembre de 2026, 09:05",
+                "4 dic 2026",
+                "4 dic 2026, 09:05",
+                "4 dic",
+            ],
+        ),
     ],
 )
 def test_dates_write_the_month_as_each_language_does(language, expected):
     moment = datetime.datetime(2026, 12, 4, 9, 5)
-    formats = ["DATE_FORMAT", "SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT", "MONTH_DAY_FORMAT"]
+    formats = [
+        "DATE_FORMAT",
+        "DATETIME_FORMAT",
+        "SHORT_DATE_FORMAT",
+        "SHORT_DATETIME_FORMAT",
+        "MONTH_DAY_FORMAT",
+    ]
 
     with translation.override(language):
         written = [date_format(moment, name) for name in formats]

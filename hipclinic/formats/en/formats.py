@@ -4,5 +4,6 @@
 # so each language writes its months its own way.
 DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j F Y, H:i"
 SHORT_DATETIME_FORMAT = "j M Y, H:i"
 MONTH_DAY_FORMAT = "j M"
