@@ -366,6 +366,9 @@ TASKS = {"default": {"BACKEND": TASKS_BACKENDS[os.environ.get("TASKS_BACKEND", "
 # A branding change's re-issuing is queued this many times, so up to as many workers share
 # it (each claims handouts one at a time; patients.tasks.rebrand_handouts).
 REISSUE_TASKS = int(os.environ.get("REISSUE_TASKS", "4"))
+# A worker that has held one handout this long has died or hung (a render takes about a
+# second): another takes it again, and a watch task looks this often for such handouts.
+REISSUE_CLAIM_SECONDS = int(os.environ.get("REISSUE_CLAIM_SECONDS", "600"))
 
 # Issued handouts and uploads go through Django's default storage: the local MEDIA_ROOT,
 # or with STORAGE_BACKEND=s3 any S3-compatible bucket through django-storages
@@ -416,7 +419,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Content-Security-Policy: our own files only, no inline scripts or styles anywhere.
-# Pictures may be data: URLs (the patient's page inlines them).
+# Pictures may be data: URLs: the authenticator app's QR code at enrolment is one, so the
+# key never leaves the page.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

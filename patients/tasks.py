@@ -6,13 +6,14 @@ Every task takes a BackgroundJob id and other ids, never names or clinical text,
 and only touches rows of the job's clinic.
 """
 
+import datetime
 import os
 import socket
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -94,26 +95,37 @@ def rebrand_handouts(job_id: int) -> dict:
 
 
 def claim_reissue(job: BackgroundJob) -> Reissue | None:
-    """The next programme of ``job`` no worker has claimed, now claimed by this one; None
-    when all are claimed.
+    """The next programme of ``job`` no worker is on, now claimed by this one; None when
+    there is none.
+
+    A claim older than ``REISSUE_CLAIM_SECONDS`` whose programme is not finished is taken
+    again: its worker died or hung (a render takes about a second). Taking it again is
+    safe even if that worker did store the handout: ``rebrand_handout`` then finds the
+    latest revision already in the new branding and issues nothing.
 
     On PostgreSQL a worker skips rows another is claiming (``skip_locked``) rather than
-    queueing behind it; the claim itself is a conditional update (still unclaimed?), which
-    is what keeps two workers off the same row on SQLite too, where there is one writer.
+    queueing behind it; the claim itself is a conditional update (still as we read it?),
+    which is what keeps two workers off the same row on SQLite too, where there is one
+    writer.
     """
     while True:
+        now = timezone.now()
+        given_up = now - datetime.timedelta(seconds=settings.REISSUE_CLAIM_SECONDS)
+        claimable = Q(claimed_at__isnull=True) | Q(
+            finished_at__isnull=True, claimed_at__lt=given_up
+        )
         with transaction.atomic():
             reissue = (
                 Reissue.objects.select_for_update(skip_locked=True)
-                .filter(job=job, claimed_at__isnull=True)
+                .filter(claimable, job=job)
                 .order_by("pk")
                 .first()
             )
             if reissue is None:
                 return None
-            claimed = Reissue.objects.filter(pk=reissue.pk, claimed_at__isnull=True).update(
-                claimed_at=timezone.now(), claimed_by=f"{socket.gethostname()}:{os.getpid()}"
-            )
+            claimed = Reissue.objects.filter(
+                pk=reissue.pk, finished_at__isnull=True, claimed_at=reissue.claimed_at
+            ).update(claimed_at=now, claimed_by=f"{socket.gethostname()}:{os.getpid()}")
         if claimed:
             return Reissue.objects.select_related("prescription__patient").get(pk=reissue.pk)
 
@@ -144,6 +156,36 @@ def record_reissues(job: BackgroundJob) -> None:
     job.save(update_fields=["total"])
 
 
+@task()
+def watch_reissuing(job_id: int) -> dict:
+    """While a re-issuing job runs, look at it every ``REISSUE_CLAIM_SECONDS``: a
+    programme whose worker died is re-issued here, and the job is finished when all are.
+    Queued again for later until the job is done or failed."""
+    job = BackgroundJob.objects.get(pk=job_id)
+    if job.status not in (JobStatus.DONE, JobStatus.FAILED):
+        rebrand_handouts.call(job_id)  # takes only the claims given up, if any
+        job.refresh_from_db()
+    if job.status in (JobStatus.DONE, JobStatus.FAILED):
+        return {"status": job.status}
+    watch_later(job)
+    return {"status": job.status}
+
+
+def watch_later(job: BackgroundJob) -> None:
+    """Queue ``watch_reissuing`` for the job one claim's time from now, when the task
+    backend can hold a task for later (the immediate one, which runs the whole job in
+    the request, cannot and need not)."""
+    if watch_reissuing.get_backend().supports_defer:
+        later = timezone.now() + datetime.timedelta(seconds=settings.REISSUE_CLAIM_SECONDS)
+        watch_reissuing.using(run_after=later).enqueue(job.pk)
+
+
+def prepare_reissuing(job: BackgroundJob) -> None:
+    """The job's rows for the workers to claim, and its watch for workers that die."""
+    record_reissues(job)
+    watch_later(job)
+
+
 def start_reissuing(clinic, user) -> BackgroundJob:
     """Queue the re-issuing of every current programme of ``clinic`` as one job, shared by
     up to ``REISSUE_TASKS`` workers."""
@@ -152,7 +194,7 @@ def start_reissuing(clinic, user) -> BackgroundJob:
         clinic,
         user,
         rebrand_handouts,
-        prepare=record_reissues,
+        prepare=prepare_reissuing,
         copies=settings.REISSUE_TASKS,
     )
 
