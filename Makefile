@@ -65,8 +65,10 @@ run: setup
 
 # Production-style serving: DEBUG off, hashed static files collected and served by
 # WhiteNoise, gunicorn in front, and one background-task worker (db_worker). Needs SECRET_KEY and ALLOWED_HOSTS (and usually
-# DATABASE_URL); WORKERS defaults to 2.
+# DATABASE_URL); WORKERS defaults to 2. Database connections are kept 60 s between requests
+# unless CONN_MAX_AGE says otherwise (so PostgreSQL's prepared statements are reused).
 WORKERS ?= 2
+serve: export CONN_MAX_AGE := $(or $(CONN_MAX_AGE),60)
 serve: system-packages-run $(BIN)/.installed node_modules/.installed $(MO_FILES)
 	DEBUG=0 $(BIN)/python manage.py migrate --no-input
 	DEBUG=0 $(BIN)/python manage.py load_library
