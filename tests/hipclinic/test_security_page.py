@@ -82,13 +82,13 @@ def test_the_navigation_links_to_the_security_page(therapist):
     assert f'href="{PAGE}"' in client.get("/patients/").content.decode()
 
 
-def test_a_user_without_a_device_is_offered_an_authenticator_app(therapist):
+def test_a_user_without_a_device_is_offered_an_app_or_a_passkey(therapist):
     client = signed_in(therapist)
 
     body = client.get(PAGE).content.decode()
 
     assert "Your account signs in with a password alone" in body
-    assert "Set up an authenticator app" in body
+    assert "Set up an app or a passkey" in body
     assert "Make new recovery codes" not in body
 
 
@@ -103,7 +103,7 @@ def test_devices_are_listed_with_their_kind_and_the_recovery_codes_left(enrolled
     assert "Half enrolled" not in body
     assert body.count("Remove<span") == 2
     assert "You have 10 recovery codes left" in body
-    assert "Add another authenticator app" in body
+    assert "Add an app or a passkey" in body
 
 
 # Removing a device
@@ -122,7 +122,7 @@ def test_removing_a_device_asks_for_the_password_and_is_audited(enrolled, therap
     assert AuditEvent.objects.filter(
         action=AuditAction.TWO_FACTOR_REMOVED, actor=therapist, target_id=str(therapist.pk)
     ).exists()
-    assert "Set up an authenticator app" in client.get(PAGE).content.decode()
+    assert "Set up an app or a passkey" in client.get(PAGE).content.decode()
 
 
 def test_a_wrong_password_removes_nothing_and_counts_as_a_failed_login(enrolled, therapist):
