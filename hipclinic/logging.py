@@ -43,6 +43,23 @@ class RedactPatientTokens(logging.Filter):
         return True
 
 
+class PasskeyRefusalInOneLine(logging.Filter):
+    """django-otp-webauthn logs every passkey it refuses (a wrong signature, another
+    site's origin) at ERROR with a traceback. That is a user's failed sign-in, which
+    hipclinic counts and audits as such, not a fault of the app: it becomes one WARNING
+    line naming the reason (which holds no key material), e.g. "Passkey refused
+    (InvalidAuthenticationResponse): Could not verify authentication signature".
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and type(error).__module__.startswith("webauthn."):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg, record.args = f"Passkey refused ({type(error).__name__}): %s", (error,)
+            record.exc_info = record.exc_text = None
+        return True
+
+
 def configuration(levels: dict[str, str | None]) -> dict:
     """A ``logging.config.dictConfig`` dictionary: the root's redacting console handler,
     and each logger named in ``levels`` at that level (None: the level it has), with no
@@ -55,7 +72,10 @@ def configuration(levels: dict[str, str | None]) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"redact_tokens": {"()": "hipclinic.logging.RedactPatientTokens"}},
+        "filters": {
+            "redact_tokens": {"()": "hipclinic.logging.RedactPatientTokens"},
+            "passkey_refusals": {"()": "hipclinic.logging.PasskeyRefusalInOneLine"},
+        },
         "formatters": {
             "plain": {"format": "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"}
         },
@@ -68,7 +88,11 @@ def configuration(levels: dict[str, str | None]) -> dict:
         },
         "root": {"handlers": ["console"], "level": "WARNING"},
         "loggers": {
-            name: {"handlers": [], "propagate": True, **({"level": level} if level else {})}
-            for name, level in levels.items()
+            # The logger django-otp-webauthn's OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME names.
+            "django_otp_webauthn": {"handlers": [], "filters": ["passkey_refusals"]},
+            **{
+                name: {"handlers": [], "propagate": True, **({"level": level} if level else {})}
+                for name, level in levels.items()
+            },
         },
     }

@@ -290,6 +290,21 @@ def test_a_wrong_signature_is_refused_counted_and_audited(client, therapist, wit
     assert event.target_id == str(therapist.pk)
 
 
+def test_a_refused_passkey_is_one_warning_line_without_a_traceback(
+    client, therapist, with_passkey, caplog
+):
+    impostor = SoftPasskey(credential_id=with_passkey.credential_id)
+    sign_in(client, therapist)
+
+    with caplog.at_level("INFO", logger="django_otp_webauthn"):
+        assert use_passkey(client, impostor).status_code == 422
+
+    (line,) = [record for record in caplog.records if record.name == "django_otp_webauthn"]
+    assert (line.levelname, line.exc_info, line.exc_text) == ("WARNING", None, None)
+    assert line.getMessage().startswith("Passkey refused (InvalidAuthenticationResponse): ")
+    assert "Traceback" not in caplog.text
+
+
 def test_another_accounts_passkey_is_refused_and_counted(client, therapist, with_passkey):
     colleague = UserFactory(clinic=therapist.clinic)
     sign_in(client, colleague)
