@@ -3,16 +3,20 @@
 from django import forms
 from django.db import transaction
 from django.db.models import Q
+from django.forms.utils import ErrorDict
 from django.utils.text import slugify
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from exercises.illustrations import update_drawing
 from exercises.models import (
     SEARCH_MAX_LENGTH,
+    TRANSLATED_LANGUAGES,
     Contraindication,
     Difficulty,
     Equipment,
     Exercise,
+    ExerciseTranslation,
     Kind,
     Muscle,
     MuscleGroup,
@@ -195,12 +199,89 @@ ContraindicationFormSet = forms.inlineformset_factory(
 )
 
 
+class ExerciseTranslationForm(forms.ModelForm):
+    """A clinic's own exercise in one of the patients' other languages, on the exercise's
+    own form: what handouts and the patient's page print for a patient who reads it.
+
+    Optional: left wholly empty there is none (and one cleared is removed), and a handout
+    in that language prints the exercise in English with a note. Otherwise name, purpose
+    and steps are needed, line for line with the English as posted beside it
+    (``ExerciseTranslation.clean``, the library's and the admin's rule).
+    """
+
+    NEEDED = ("name", "purpose", "steps")
+
+    class Meta:
+        model = ExerciseTranslation
+        fields = ["name", "purpose", "steps", "cues", "precautions"]
+        widgets = {
+            "steps": forms.Textarea(attrs={"rows": 5}),
+            "cues": forms.Textarea(attrs={"rows": 3}),
+            "precautions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, exercise: Exercise, language: str, **kwargs):
+        kept = exercise.translations.filter(language=language).first() if exercise.pk else None
+        translation = kept or ExerciseTranslation(language=language)
+        # The English it is checked against is the exercise form's, as posted.
+        translation.exercise = exercise
+        super().__init__(*args, instance=translation, prefix=f"translation-{language}", **kwargs)
+        self.language = language
+        # "Spanish" on an English page, "español" on a Spanish one.
+        self.language_name = get_language_info(language)["name_translated"]
+        for field in self.fields.values():
+            field.required = False
+            field.widget.attrs["lang"] = language
+
+    @property
+    def left_empty(self) -> bool:
+        return self.is_bound and not any(
+            self.data.get(self.add_prefix(name), "").strip() for name in self.fields
+        )
+
+    def full_clean(self):
+        if self.left_empty:  # nothing to check: no translation
+            self._errors, self.cleaned_data = ErrorDict(), {}
+            return
+        super().full_clean()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.NEEDED:
+            if not cleaned.get(name):
+                self.add_error(name, self.fields[name].error_messages["required"])
+        return cleaned
+
+    def save_for(self, exercise: Exercise) -> None:
+        """Keep the translation for ``exercise``, or remove it when left empty."""
+        if self.left_empty:
+            if self.instance.pk:
+                self.instance.delete()
+            return
+        self.instance.exercise = exercise
+        self.save()
+
+
+def translation_forms(data, exercise: Exercise) -> list[ExerciseTranslationForm]:
+    """One translation form per language patients may read besides English."""
+    return [
+        ExerciseTranslationForm(data, exercise=exercise, language=code)
+        for code, _name in TRANSLATED_LANGUAGES
+    ]
+
+
 @transaction.atomic
-def save_exercise(form: ExerciseForm, cautions: ContraindicationFormSet) -> Exercise:
-    """Save the exercise and its conditions to take care with, together."""
+def save_exercise(
+    form: ExerciseForm,
+    cautions: ContraindicationFormSet,
+    translations: list[ExerciseTranslationForm] = (),
+) -> Exercise:
+    """Save the exercise, its conditions to take care with and its translations, together."""
     exercise = form.save()
     cautions.instance = exercise
     cautions.save()
+    for translation in translations:
+        translation.save_for(exercise)
     return exercise
 
 

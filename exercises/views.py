@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
+from django.forms.formsets import all_valid
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,8 +24,9 @@ from exercises.forms import (
     ProtocolItemFormSet,
     save_exercise,
     save_protocol,
+    translation_forms,
 )
-from exercises.models import Exercise, Protocol, ProtocolItem
+from exercises.models import TRANSLATED_LANGUAGES, Exercise, Protocol, ProtocolItem
 from hipclinic.access import staff_required
 from hipclinic.files import picture_response
 from hipclinic.paging import paginate
@@ -75,9 +77,14 @@ def exercise_detail(request, pk: int):
     exercise = get_object_or_404(
         visible.prefetch_related("muscles", "equipment", "contraindications"), pk=pk
     )
+    translated = {translation.language: translation for translation in exercise.translations.all()}
     context = {
         "exercise": exercise,
         "dose": dose_sentence(exercise),
+        "translations": [
+            (code, translated.get(code), dose_sentence(exercise, code))
+            for code, _name in TRANSLATED_LANGUAGES
+        ],
         "easier": visible.active().filter(pk=exercise.easier_version_id).first(),
         "harder": visible.active().filter(easier_version=exercise).order_by("name"),
         "protocols": Protocol.objects.visible_to(request.user)
@@ -106,13 +113,14 @@ def exercise_new(request):
     require_a_clinic(request)
     form = ExerciseForm(request.POST or None, request.FILES or None, user=request.user)
     cautions = ContraindicationFormSet(request.POST or None, prefix="cautions")
-    if request.method == "POST" and form.is_valid() and cautions.is_valid():
-        exercise = save_exercise(form, cautions)
+    translations = translation_forms(request.POST or None, form.instance)
+    if request.method == "POST" and all_valid([form, cautions, *translations]):
+        exercise = save_exercise(form, cautions, translations)
         messages.success(
             request, _("Added %(name)s to your clinic's library.") % {"name": exercise.name}
         )
         return redirect("exercises:exercise_detail", exercise.pk)
-    context = {"form": form, "cautions": cautions, "exercise": None}
+    context = {"form": form, "cautions": cautions, "translations": translations, "exercise": None}
     return render(request, "exercises/exercise_form.html", context)
 
 
@@ -125,11 +133,17 @@ def exercise_edit(request, pk: int):
         request.POST or None, request.FILES or None, instance=exercise, user=request.user
     )
     cautions = ContraindicationFormSet(request.POST or None, instance=exercise, prefix="cautions")
-    if request.method == "POST" and form.is_valid() and cautions.is_valid():
-        save_exercise(form, cautions)
+    translations = translation_forms(request.POST or None, form.instance)
+    if request.method == "POST" and all_valid([form, cautions, *translations]):
+        save_exercise(form, cautions, translations)
         messages.success(request, _("Saved %(name)s.") % {"name": exercise.name})
         return redirect("exercises:exercise_detail", exercise.pk)
-    context = {"form": form, "cautions": cautions, "exercise": exercise}
+    context = {
+        "form": form,
+        "cautions": cautions,
+        "translations": translations,
+        "exercise": exercise,
+    }
     return render(request, "exercises/exercise_form.html", context)
 
 

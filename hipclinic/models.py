@@ -9,12 +9,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hipclinic.fields import limited_text
 from hipclinic.pictures import PictureField
 from hipclinic.scoping import ClinicQuerySet
+
+# Each language's name as a sentence says it ("It prints in Spanish", "Se imprime en
+# español": Spanish writes language names lowercase). Django's get_language_info gives
+# "name_translated" through these msgids, and our message files come before Django's.
+LANGUAGE_NAMES_IN_SENTENCES = (gettext_noop("English"), gettext_noop("Spanish"))
 
 
 class PaperSize(models.TextChoices):
