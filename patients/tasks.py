@@ -161,13 +161,13 @@ def watch_reissuing(job_id: int) -> dict:
     """While a re-issuing job runs, look at it every ``REISSUE_CLAIM_SECONDS``: a
     programme whose worker died is re-issued here, and the job is finished when all are.
     Queued again for later until the job is done or failed."""
+    ended = (JobStatus.DONE, JobStatus.FAILED)
     job = BackgroundJob.objects.get(pk=job_id)
-    if job.status not in (JobStatus.DONE, JobStatus.FAILED):
+    if job.status not in ended:
         rebrand_handouts.call(job_id)  # takes only the claims given up, if any
         job.refresh_from_db()
-    if job.status in (JobStatus.DONE, JobStatus.FAILED):
-        return {"status": job.status}
-    watch_later(job)
+        if job.status not in ended:
+            watch_later(job)
     return {"status": job.status}
 
 
