@@ -32,3 +32,22 @@ def site_url_is_served(app_configs, **kwargs) -> list[Warning]:
             id="hipclinic.W001",
         )
     ]
+
+
+@register(deploy=True)
+def rate_limits_are_shared(app_configs, **kwargs) -> list[Warning]:
+    """Rate limits (a patient link's views, password-reset mails, reminder confirmations)
+    are counted in the cache. In this process's own memory, each gunicorn worker and each
+    server counts on its own, so a limit lets through as many times its count as there
+    are processes."""
+    if "LocMemCache" not in settings.CACHES["default"]["BACKEND"]:
+        return []
+    return [
+        Warning(
+            "The cache is this process's own memory (REDIS_URL is not set): each app "
+            "process counts rate limits on its own, so with 2 workers a patient link, a "
+            "password reset or a reminder confirmation gets twice its limit.",
+            hint="Set REDIS_URL to a Redis that every app process and server shares.",
+            id="hipclinic.W002",
+        )
+    ]

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 
-def test_deploy_check_is_clean_with_debug_off(tmp_path):
+def deploy_check(tmp_path, **settings) -> subprocess.CompletedProcess:
+    """``manage.py check --deploy`` as production runs it: DEBUG off, a real key, hosts."""
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "0",
@@ -27,8 +28,9 @@ def test_deploy_check_is_clean_with_debug_off(tmp_path):
         "ALLOWED_HOSTS": "clinic.example",
         "SITE_URL": "https://clinic.example",
         "STATIC_ROOT": str(tmp_path / "static"),
+        **settings,
     }
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -36,8 +38,21 @@ def test_deploy_check_is_clean_with_debug_off(tmp_path):
         text=True,
     )
 
+
+def test_deploy_check_is_clean_with_debug_off(tmp_path):
+    # Named, not reached: a check connects to nothing.
+    result = deploy_check(tmp_path, REDIS_URL="redis://127.0.0.1:6379/0")
+
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_deploy_check_warns_of_rate_limits_counted_per_process_without_redis(tmp_path):
+    result = deploy_check(tmp_path, REDIS_URL="")
+
+    assert result.returncode != 0
+    assert "hipclinic.W002" in result.stderr
+    assert "each app process counts rate limits on its own" in result.stderr
 
 
 SIGN_IN_OVER = """
