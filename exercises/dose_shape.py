@@ -9,6 +9,24 @@ disagree about what a dose means.
 from exercises.models import progressed_figure
 
 
+def sentences(dose, writer) -> str:
+    """The dose as one language's ``writer`` module says it: its sentences in the one order
+    every language keeps (walking, holding, counting, load, rest, how often), those that
+    say something, as one text."""
+    return " ".join(
+        sentence
+        for sentence in (
+            writer.walking(dose),
+            writer.holding(dose),
+            writer.counting(dose),
+            writer.load_sentence(field(dose, "load", "").strip()),
+            writer.resting(dose),
+            writer.frequency(field(dose, "times_per_day"), field(dose, "days_per_week")),
+        )
+        if sentence
+    )
+
+
 def field(dose, name: str, default=None):
     return getattr(dose, name, default) or default
 

@@ -13,6 +13,8 @@ tests/exercises/test_dosing_es.py is its table); what a dose means, whatever the
 language, is decided once in exercises.dose_shape.
 """
 
+import sys
+
 from exercises import dosing_es
 from exercises.dose_shape import (
     build_up,
@@ -20,6 +22,7 @@ from exercises.dose_shape import (
     is_repeated,
     rest_when,
     says_every_day,
+    sentences,
     sets_of,
     side_said_with_hold,
 )
@@ -70,18 +73,7 @@ def dose_sentence(dose, language: str = "en") -> str:
 
 def english_dose_sentence(dose) -> str:
     """The dose in English (UK spelling, as the whole app), as CLINICAL.md section 1 specifies it."""
-    return " ".join(
-        sentence
-        for sentence in (
-            walking(dose),
-            holding(dose),
-            counting(dose),
-            load_sentence(field(dose, "load", "").strip()),
-            resting(dose),
-            frequency(field(dose, "times_per_day"), field(dose, "days_per_week")),
-        )
-        if sentence
-    )
+    return sentences(dose, sys.modules[__name__])
 
 
 def walking(dose) -> str:

@@ -12,12 +12,15 @@ figures are said, when the rest comes) is decided in exercises.dose_shape, once 
 every language. The table is tests/exercises/test_dosing_es.py.
 """
 
+import sys
+
 from exercises.dose_shape import (
     build_up,
     field,
     is_repeated,
     rest_when,
     says_every_day,
+    sentences,
     sets_of,
     side_said_with_hold,
 )
@@ -77,18 +80,7 @@ def span(low: int, high: int | None) -> str:
 
 def dose_sentence(dose) -> str:
     """A dose (anything with the Dose fields) in plain Spanish; '' if it says nothing."""
-    return " ".join(
-        sentence
-        for sentence in (
-            walking(dose),
-            holding(dose),
-            counting(dose),
-            load_sentence(field(dose, "load", "").strip()),
-            resting(dose),
-            frequency(field(dose, "times_per_day"), field(dose, "days_per_week")),
-        )
-        if sentence
-    )
+    return sentences(dose, sys.modules[__name__])
 
 
 def walking(dose) -> str:
