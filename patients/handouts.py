@@ -545,11 +545,27 @@ def store_handout(
             AuditEvent.record(
                 AuditAction.ISSUED, handout, actor=user, clinic=prescription.patient.clinic, ip=ip
             )
+            in_use(prescription)
     except BaseException:
         if handout.pdf.name:
             handout.pdf.delete(save=False)
         raise
     return handout
+
+
+def in_use(prescription: Prescription) -> None:
+    """A draft whose handout is issued is in the patient's hands: it becomes Active, so its
+    measures are asked, its days counted and its handout re-issued after a branding
+    change, as every programme a patient has. Called under the programme's lock; the
+    revision goes up, so a builder opened on the draft is told to reload rather than
+    saving "Draft" back over it. Ended programmes stay ended."""
+    stored = Prescription.objects.get(pk=prescription.pk)
+    if stored.status != PrescriptionStatus.DRAFT:
+        return
+    stored.status = PrescriptionStatus.ACTIVE
+    stored.revision += 1
+    stored.save(update_fields=["status", "revision", "updated_at"])
+    prescription.status, prescription.revision = stored.status, stored.revision
 
 
 def still_opens(link: PatientLink) -> bool:

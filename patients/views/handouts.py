@@ -20,7 +20,7 @@ from hipclinic.audit import audit
 from hipclinic.models import AuditAction
 from patients.handout_choices import HandoutChoiceForm
 from patients.handouts import CannotIssue, handout_filename, issue_handout, render_handout
-from patients.models import Handout, Prescription
+from patients.models import Handout, Prescription, PrescriptionStatus
 
 
 def visible_prescription(request, pk: int) -> Prescription:
@@ -105,6 +105,7 @@ def issue_handout_view(request, pk: int):
             raise CannotIssue(
                 gettext("Not issued: choose a layout and a paper size from the lists.")
             )
+        was_draft = prescription.status == PrescriptionStatus.DRAFT
         handout = issue_handout(prescription, request.user, ip=client_ip(request), **choice)
     except CannotIssue as error:
         messages.error(request, str(error))
@@ -122,6 +123,13 @@ def issue_handout_view(request, pk: int):
                 "pages": handout.page_count,
             },
         )
+        if was_draft and prescription.status == PrescriptionStatus.ACTIVE:
+            messages.info(
+                request,
+                gettext(
+                    "The programme was a draft and is now Active: the patient has its handout."
+                ),
+            )
         in_english = [e["name"] for e in handout.snapshot["exercises"] if e.get("in_english")]
         if in_english:
             messages.warning(
