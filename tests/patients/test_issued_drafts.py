@@ -1,5 +1,5 @@
 """A draft whose handout is issued is in the patient's hands: it becomes Active, so it is
-counted, asked for measures and re-issued after a branding change like every programme a
+asked for measures, reported and re-issued after a branding change like every programme a
 patient has. A builder still open on the draft cannot save "Draft" back over it.
 """
 
