@@ -22,6 +22,8 @@ def test_signing_out_another_device_from_the_security_page(new_page, base_url, t
     menu = page.get_by_role("button", name="Show navigation")
     if menu.is_visible():  # a phone's navigation folds away
         menu.click()
+        # Clicked while it still unfolds, the link sometimes took no click (1 run in 8).
+        page.locator("#main-nav.show").wait_for()
     page.get_by_role("link", name="Sam Rivera").click()
     page.wait_for_url(f"{base_url}/account/security/")
     sessions = page.locator("#sessions > li")
