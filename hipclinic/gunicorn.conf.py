@@ -1,8 +1,9 @@
 """gunicorn's settings for `make serve`: its own log goes through the app's logging set-up.
 
 gunicorn configures logging in its master before any worker loads Django; without
-this, its error log has a handler of its own that no token filter guards. Access
-logs stay off (the default); if one is turned on it goes through the same filter.
+this, its error log has a handler of its own that no token filter guards. Its access
+log is on (gunicorn turns it on with a logging dictionary) and goes through the same
+filter: a line per request, a patient's token as `[token]`.
 """
 
 import os

@@ -556,9 +556,12 @@ def store_handout(
 def in_use(prescription: Prescription) -> None:
     """A draft whose handout is issued is in the patient's hands: it becomes Active, so its
     measures are asked, it counts in the monitoring report and the FHIR care plans, and
-    its handout is re-issued after a branding change, as every programme a patient has. Called under the programme's lock; the
-    revision goes up, so a builder opened on the draft is told to reload rather than
-    saving "Draft" back over it. Ended programmes stay ended."""
+    its handout is re-issued after a branding change, as every programme a patient has.
+
+    Called under the programme's lock; the revision goes up, so a builder opened on the
+    draft is told to reload rather than saving "Draft" back over it. Ended programmes
+    stay ended. The row is read again (not taken from ``prescription``) so the history
+    records the programme as stored, whatever the caller's copy holds."""
     stored = Prescription.objects.get(pk=prescription.pk)
     if stored.status != PrescriptionStatus.DRAFT:
         return

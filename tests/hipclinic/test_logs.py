@@ -140,7 +140,8 @@ def test_gunicorn_as_make_serve_runs_it_logs_no_token(tmp_path):
     }
     log_path = tmp_path / "gunicorn.log"
     with open(log_path, "w") as log:
-        # As `make serve` (plus gunicorn's debug lines, which print every request path).
+        # As `make serve` (plus gunicorn's debug lines, which print every request path);
+        # its access log is on, through the same handler.
         server = subprocess.Popen(
             [
                 Path(sys.executable).parent / "gunicorn",
@@ -153,8 +154,6 @@ def test_gunicorn_as_make_serve_runs_it_logs_no_token(tmp_path):
                 f"127.0.0.1:{port}",
                 "--log-level",
                 "debug",
-                "--access-logfile",
-                "-",
             ],
             cwd=ROOT,
             env=env,
@@ -170,7 +169,9 @@ def test_gunicorn_as_make_serve_runs_it_logs_no_token(tmp_path):
     text = log_path.read_text()
     assert status == 403
     assert token not in text
-    assert "POST /p/[token]/" in text  # gunicorn.error, at debug level
+    assert "DEBUG gunicorn.error: POST /p/[token]/" in text
+    assert "INFO gunicorn.access: 127.0.0.1 - - [" in text
+    assert '"POST /p/[token]/ HTTP/1.1" 403' in text  # the access log's line
     assert "Forbidden (CSRF cookie not set.): /p/[token]/" in text  # Django in the worker
 
 
