@@ -534,7 +534,11 @@ def store_handout(
     )
     try:
         with transaction.atomic():
-            Prescription.objects.select_for_update().values_list("pk").get(pk=prescription.pk)
+            status = (
+                Prescription.objects.select_for_update()
+                .values_list("status", flat=True)
+                .get(pk=prescription.pk)
+            )
             if current is not None and current() != rendered.snapshot:
                 return None
             if patient_link is not None and not still_opens(patient_link):
@@ -545,7 +549,8 @@ def store_handout(
             AuditEvent.record(
                 AuditAction.ISSUED, handout, actor=user, clinic=prescription.patient.clinic, ip=ip
             )
-            in_use(prescription)
+            if status == PrescriptionStatus.DRAFT:
+                in_use(prescription)
     except BaseException:
         if handout.pdf.name:
             handout.pdf.delete(save=False)
@@ -558,13 +563,12 @@ def in_use(prescription: Prescription) -> None:
     measures are asked, it counts in the monitoring report and the FHIR care plans, and
     its handout is re-issued after a branding change, as every programme a patient has.
 
-    Called under the programme's lock; the revision goes up, so a builder opened on the
-    draft is told to reload rather than saving "Draft" back over it. Ended programmes
-    stay ended. The row is read again (not taken from ``prescription``) so the history
-    records the programme as stored, whatever the caller's copy holds."""
+    Called under the programme's lock, for a programme the lock found a draft (an
+    Active one needs nothing, an Ended one stays ended); the revision goes up, so a
+    builder opened on the draft is told to reload rather than saving "Draft" back over
+    it. The row is read again (not taken from ``prescription``) so the history records
+    the programme as stored, whatever the caller's copy holds."""
     stored = Prescription.objects.get(pk=prescription.pk)
-    if stored.status != PrescriptionStatus.DRAFT:
-        return
     stored.status = PrescriptionStatus.ACTIVE
     stored.revision += 1
     stored.save(update_fields=["status", "revision", "updated_at"])
